@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+// EdgeSplit: exact and approximate solvers for DNN partitioning, parallelism,
+// admission and offloading in mobile edge computing.
+import PackageDescription
+
+let package = Package(
+  name: "EdgeSplit",
+  products: [
+    .library(name: "GLPKBinding", targets: ["GLPKBinding"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-algorithms.git", from: "1.2.1"),
+    .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
+    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+  ],
+  targets: [
+    // MARK: - GLPK binding
+    // The system library (header + link flag). libglpk-dev ships no pkg-config file,
+    // so the module map names the header and the library directly.
+    .systemLibrary(
+      name: "CGLPK",
+      path: "Sources/CGLPK",
+      providers: [.apt(["libglpk-dev"]), .brew(["glpk"])]
+    ),
+    // The setjmp/longjmp guard: Swift cannot call setjmp, so every GLPK call lives here.
+    .target(name: "_GLPKShims", dependencies: ["CGLPK"], path: "Sources/_GLPKShims"),
+    // The safe Swift layer: build a MILP from Swift values, validate, solve, read a closed status.
+    .target(name: "GLPKBinding", dependencies: ["_GLPKShims"]),
+    .testTarget(name: "GLPKBindingTests", dependencies: ["GLPKBinding"]),
+  ]
+)
