@@ -7,6 +7,7 @@ let package = Package(
   name: "EdgeSplit",
   products: [
     .library(name: "GLPKBinding", targets: ["GLPKBinding"]),
+    .library(name: "EdgeSplitModel", targets: ["EdgeSplitModel"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -29,5 +30,12 @@ let package = Package(
     // The safe Swift layer: build a MILP from Swift values, validate, solve, read a closed status.
     .target(name: "GLPKBinding", dependencies: ["_GLPKShims"]),
     .testTarget(name: "GLPKBindingTests", dependencies: ["GLPKBinding"]),
+
+    // MARK: - Model, instance files and the one evaluator every solution goes through
+    .target(
+      name: "EdgeSplitModel",
+      dependencies: [.product(name: "HeapModule", package: "swift-collections")]
+    ),
+    .testTarget(name: "EdgeSplitModelTests", dependencies: ["EdgeSplitModel"]),
   ]
 )

@@ -1,0 +1,179 @@
+// P1: delay-aware throughput maximization with partitioning and parallelism.
+
+/// An edge server: a pool of identical threads.
+public struct Cloudlet: Codable, Sendable, Hashable {
+  /// Name, unique within the instance.
+  public var name: String
+  /// Threads `K_c` available to admitted requests.
+  public var threads: Int
+  /// Speed of one thread in GFLOP/s.
+  public var threadGflops: Double
+
+  public init(name: String, threads: Int, threadGflops: Double) {
+    self.name = name
+    self.threads = threads
+    self.threadGflops = threadGflops
+  }
+}
+
+/// A DNN inference request from one IoT device.
+public struct InferenceRequest: Codable, Sendable, Hashable {
+  /// Name, unique within the instance.
+  public var name: String
+  /// Name of the model in ``AdmissionInstance/models``.
+  public var model: String
+  /// Device compute speed in GFLOP/s.
+  public var deviceGflops: Double
+  /// Device uplink rate in Mbit/s (10^6 bits per second).
+  public var uplinkMbps: Double
+  /// One-way propagation and routing delay in ms from the device to each cloudlet,
+  /// indexed like ``AdmissionInstance/cloudlets``.
+  public var delaysMs: [Double]
+  /// End-to-end deadline `D_r` in ms.
+  public var deadlineMs: Double
+  /// Value of admitting the request (default 1: the objective counts admitted requests).
+  public var weight: Double
+
+  public init(
+    name: String, model: String, deviceGflops: Double, uplinkMbps: Double, delaysMs: [Double],
+    deadlineMs: Double, weight: Double = 1
+  ) {
+    self.name = name
+    self.model = model
+    self.deviceGflops = deviceGflops
+    self.uplinkMbps = uplinkMbps
+    self.delaysMs = delaysMs
+    self.deadlineMs = deadlineMs
+    self.weight = weight
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case name, model, deviceGflops, uplinkMbps, delaysMs, deadlineMs, weight
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      name: try c.decode(String.self, forKey: .name),
+      model: try c.decode(String.self, forKey: .model),
+      deviceGflops: try c.decode(Double.self, forKey: .deviceGflops),
+      uplinkMbps: try c.decode(Double.self, forKey: .uplinkMbps),
+      delaysMs: try c.decode([Double].self, forKey: .delaysMs),
+      deadlineMs: try c.decode(Double.self, forKey: .deadlineMs),
+      weight: try c.decodeIfPresent(Double.self, forKey: .weight) ?? 1)
+  }
+}
+
+/// A P1 instance: cloudlets, the models requests use, and the requests.
+///
+/// Timing of request `r` on cloudlet `c` with the first `p` layers of the model's topological
+/// order on the device and `k` threads (all in seconds):
+///
+///     device(p)      = deviceFLOPs(p) / (deviceGflops · 10^9)
+///     transfer(p, c) = 8 · transferBytes(p) / (uplinkMbps · 10^6) + delaysMs[c] / 1000
+///     server(p, k)   = serverFLOPs(p) / (threadGflops · 10^9 · speedup(k))
+///
+/// and the request meets its deadline when their sum is at most `deadlineMs / 1000`.
+/// The server part is never empty (`p < layer count`) and `1 <= k <= threads`.
+public struct AdmissionInstance: Sendable, Hashable {
+  /// Instance name (file stem by default).
+  public let name: String
+  /// The models requests refer to, by name.
+  public let models: [DNNModel]
+  /// The edge servers.
+  public let cloudlets: [Cloudlet]
+  /// The requests.
+  public let requests: [InferenceRequest]
+  /// For each request, the index of its model in ``models``.
+  public let modelIndex: [Int]
+
+  public init(
+    name: String, models: [DNNModel], cloudlets: [Cloudlet], requests: [InferenceRequest]
+  ) throws(FieldError) {
+    try Check.that(!models.isEmpty, "models", "an instance needs at least one model")
+    try Check.that(!cloudlets.isEmpty, "cloudlets", "an instance needs at least one cloudlet")
+    try Check.unique(models.map(\.name), { "models[\($0)].name" }, "model name")
+    try Check.unique(cloudlets.map(\.name), { "cloudlets[\($0)].name" }, "cloudlet name")
+    try Check.unique(requests.map(\.name), { "requests[\($0)].name" }, "request name")
+    for (i, cloudlet) in cloudlets.enumerated() {
+      try Check.that(cloudlet.threads >= 1, "cloudlets[\(i)].threads", "must be >= 1, got \(cloudlet.threads)")
+      try Check.positive(cloudlet.threadGflops, "cloudlets[\(i)].threadGflops")
+    }
+    var byName: [String: Int] = [:]
+    for (i, model) in models.enumerated() { byName[model.name] = i }
+    var modelIndex: [Int] = []
+    modelIndex.reserveCapacity(requests.count)
+    for (i, request) in requests.enumerated() {
+      let path = "requests[\(i)]"
+      guard let m = byName[request.model] else {
+        throw FieldError("\(path).model", "unknown model '\(request.model)'")
+      }
+      modelIndex.append(m)
+      try Check.positive(request.deviceGflops, "\(path).deviceGflops")
+      try Check.positive(request.uplinkMbps, "\(path).uplinkMbps")
+      try Check.positive(request.deadlineMs, "\(path).deadlineMs")
+      try Check.positive(request.weight, "\(path).weight")
+      try Check.that(request.delaysMs.count == cloudlets.count, "\(path).delaysMs",
+                     "needs one delay per cloudlet (\(cloudlets.count)), got \(request.delaysMs.count)")
+      for (c, delay) in request.delaysMs.enumerated() { try Check.nonNegative(delay, "\(path).delaysMs[\(c)]") }
+    }
+    self.name = name
+    self.models = models
+    self.cloudlets = cloudlets
+    self.requests = requests
+    self.modelIndex = modelIndex
+  }
+
+  /// The model request `r` runs.
+  public func model(of r: Int) -> DNNModel { models[modelIndex[r]] }
+}
+
+extension AdmissionInstance: Codable {
+  private enum CodingKeys: String, CodingKey { case name, models, cloudlets, requests }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    do {
+      try self.init(
+        name: c.decodeIfPresent(String.self, forKey: .name) ?? "",
+        models: c.decode([DNNModel].self, forKey: .models),
+        cloudlets: c.decode([Cloudlet].self, forKey: .cloudlets),
+        requests: c.decode([InferenceRequest].self, forKey: .requests))
+    } catch let error as FieldError {
+      throw DecodingError.invalid(error, in: decoder)
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(models, forKey: .models)
+    try c.encode(cloudlets, forKey: .cloudlets)
+    try c.encode(requests, forKey: .requests)
+  }
+}
+
+/// One admitted request: where it runs, how it is split and how many threads it holds.
+public struct Admission: Codable, Sendable, Hashable {
+  /// Index of the request in ``AdmissionInstance/requests``.
+  public var request: Int
+  /// Index of the cloudlet in ``AdmissionInstance/cloudlets``.
+  public var cloudlet: Int
+  /// Number of leading layers of the model's ``DNNModel/topologicalOrder`` run on the device.
+  public var devicePrefix: Int
+  /// Server threads given to the request.
+  public var threads: Int
+
+  public init(request: Int, cloudlet: Int, devicePrefix: Int, threads: Int) {
+    self.request = request
+    self.cloudlet = cloudlet
+    self.devicePrefix = devicePrefix
+    self.threads = threads
+  }
+}
+
+/// A P1 solution: the admitted requests. Requests not listed are rejected.
+public struct AdmissionSolution: Codable, Sendable, Hashable {
+  public var admissions: [Admission]
+  public init(admissions: [Admission]) { self.admissions = admissions }
+}

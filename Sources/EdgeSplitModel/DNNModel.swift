@@ -1,0 +1,153 @@
+/// A DNN as a directed acyclic graph of layers, validated on construction.
+///
+/// Invalid models are unrepresentable: duplicate names, inputs that point nowhere, cycles,
+/// negative sizes and non-finite numbers are rejected with a ``FieldError`` naming the field.
+/// Layers may be listed in any order; ``topologicalOrder`` is the stable order (file order
+/// among ready layers) that chain-style solvers cut.
+public struct DNNModel: Sendable, Hashable {
+  /// Model name, unique within an instance (e.g. `vgg16`).
+  public let name: String
+  /// Size in bytes of the model input (what is sent when everything runs on the server).
+  public let inputBytes: Double
+  /// Input tensor shape `[channels, height, width]`, when known.
+  public let inputShape: TensorShape?
+  /// The layers, in file order.
+  public let layers: [Layer]
+  /// Fraction of server work that parallelizes over threads (Amdahl's law), in `[0, 1]`.
+  /// `nil` means the documented default ``defaultParallelFraction``.
+  public let parallelFraction: Double?
+
+  /// Indices of each layer's input layers (empty: reads the model input).
+  public let predecessors: [[Int]]
+  /// Indices of the layers that read each layer's output.
+  public let successors: [[Int]]
+  /// A topological order of layer indices, stable with respect to file order.
+  public let topologicalOrder: [Int]
+
+  /// Amdahl parallel fraction used when a model does not state one: a typical value for
+  /// conv-dominated CNN inference on a multicore CPU server.
+  public static let defaultParallelFraction = 0.9
+
+  public init(
+    name: String, inputBytes: Double, inputShape: TensorShape? = nil, layers: [Layer],
+    parallelFraction: Double? = nil
+  ) throws(FieldError) {
+    try Check.that(!name.isEmpty, "name", "must not be empty")
+    try Check.positive(inputBytes, "inputBytes")
+    try Check.that(!layers.isEmpty, "layers", "a model needs at least one layer")
+    if let fraction = parallelFraction { try Check.within(fraction, 0...1, "parallelFraction") }
+    try Check.unique(layers.map(\.name), { "layers[\($0)].name" }, "layer name")
+
+    var index: [String: Int] = [:]
+    for (i, layer) in layers.enumerated() { index[layer.name] = i }
+    var predecessors = [[Int]](repeating: [], count: layers.count)
+    var successors = [[Int]](repeating: [], count: layers.count)
+    for (i, layer) in layers.enumerated() {
+      let path = "layers[\(i)]"
+      try Check.that(!layer.name.isEmpty, "\(path).name", "must not be empty")
+      try Check.nonNegative(layer.flops, "\(path).flops")
+      try Check.nonNegative(layer.outputBytes, "\(path).outputBytes")
+      try Check.nonNegative(layer.paramBytes, "\(path).paramBytes")
+      if let shape = layer.outputShape {
+        try Check.that(!shape.isEmpty && shape.allSatisfy { $0 > 0 }, "\(path).outputShape",
+                       "must be a non-empty list of positive sizes, got \(shape)")
+      }
+      if let window = layer.window {
+        try Check.that(window.kernel > 0, "\(path).window.kernel", "must be > 0")
+        try Check.that(window.stride > 0, "\(path).window.stride", "must be > 0")
+        try Check.that(window.padding >= 0, "\(path).window.padding", "must be >= 0")
+      }
+      if let accuracy = layer.accuracy { try Check.within(accuracy, 0...1, "\(path).accuracy") }
+      for (j, input) in layer.inputs.enumerated() {
+        guard let source = index[input] else {
+          throw FieldError("\(path).inputs[\(j)]", "layer '\(layer.name)' reads '\(input)', which is not a layer of this model")
+        }
+        try Check.that(source != i, "\(path).inputs[\(j)]", "layer '\(layer.name)' reads itself")
+        if !predecessors[i].contains(source) {
+          predecessors[i].append(source)
+          successors[source].append(i)
+        }
+      }
+    }
+    self.name = name
+    self.inputBytes = inputBytes
+    self.inputShape = inputShape
+    self.layers = layers
+    self.parallelFraction = parallelFraction
+    self.predecessors = predecessors
+    self.successors = successors
+    self.topologicalOrder = try Self.stableTopologicalOrder(layers, predecessors, successors)
+  }
+
+  /// Kahn's algorithm that always releases the ready layer listed first in the file,
+  /// so a file already in topological order keeps its order.
+  private static func stableTopologicalOrder(
+    _ layers: [Layer], _ predecessors: [[Int]], _ successors: [[Int]]
+  ) throws(FieldError) -> [Int] {
+    var remaining = predecessors.map(\.count)
+    var ready = Heap<Int>()
+    for i in layers.indices where remaining[i] == 0 { ready.insert(i) }
+    var order: [Int] = []
+    order.reserveCapacity(layers.count)
+    while let next = ready.popMin() {
+      order.append(next)
+      for s in successors[next] {
+        remaining[s] -= 1
+        if remaining[s] == 0 { ready.insert(s) }
+      }
+    }
+    if order.count < layers.count {
+      let stuck = layers.indices.filter { remaining[$0] > 0 }.prefix(5).map { layers[$0].name }
+      throw FieldError("layers", "the layer graph has a cycle through \(stuck.joined(separator: ", "))")
+    }
+    return order
+  }
+
+  /// Total FLOPs of one inference.
+  public var totalFlops: Double { layers.reduce(0) { $0 + $1.flops } }
+  /// Total parameter bytes.
+  public var totalParamBytes: Double { layers.reduce(0) { $0 + $1.paramBytes } }
+  /// True when every layer has at most one input and one reader.
+  public var isChain: Bool {
+    predecessors.allSatisfy { $0.count <= 1 } && successors.allSatisfy { $0.count <= 1 }
+  }
+
+  /// How many times faster `threads` server threads run this model than one thread:
+  /// Amdahl's law, `1 / ((1 - f) + f / k)`, with diminishing returns in `k`.
+  public func speedup(threads: Int) -> Double {
+    precondition(threads >= 1, "a server part needs at least one thread")
+    let fraction = parallelFraction ?? Self.defaultParallelFraction
+    return 1 / ((1 - fraction) + fraction / Double(threads))
+  }
+}
+
+import HeapModule
+
+extension DNNModel: Codable {
+  private enum CodingKeys: String, CodingKey {
+    case name, inputBytes, inputShape, layers, parallelFraction
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    do {
+      try self.init(
+        name: container.decode(String.self, forKey: .name),
+        inputBytes: container.decode(Double.self, forKey: .inputBytes),
+        inputShape: container.decodeIfPresent(TensorShape.self, forKey: .inputShape),
+        layers: container.decode([Layer].self, forKey: .layers),
+        parallelFraction: container.decodeIfPresent(Double.self, forKey: .parallelFraction))
+    } catch let error as FieldError {
+      throw DecodingError.invalid(error, in: decoder)
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(name, forKey: .name)
+    try container.encode(inputBytes, forKey: .inputBytes)
+    try container.encodeIfPresent(inputShape, forKey: .inputShape)
+    try container.encodeIfPresent(parallelFraction, forKey: .parallelFraction)
+    try container.encode(layers, forKey: .layers)
+  }
+}

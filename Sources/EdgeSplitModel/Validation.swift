@@ -1,0 +1,69 @@
+/// A problem with one field of an instance or model, located by a dotted path
+/// such as `requests[3].deadlineMs`.
+public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// Where the problem is, relative to the value being validated.
+  public var path: String
+  /// What is wrong, in words a user can act on.
+  public var message: String
+
+  public init(_ path: String, _ message: String) {
+    self.path = path
+    self.message = message
+  }
+
+  public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+
+  /// The same error seen from an enclosing value: `prefix` is prepended to the path.
+  public func nested(under prefix: String) -> FieldError {
+    let joined = path.isEmpty ? prefix : (path.hasPrefix("[") ? prefix + path : "\(prefix).\(path)")
+    return FieldError(joined, message)
+  }
+}
+
+/// Small checks shared by every validating initializer, so messages read the same everywhere.
+public enum Check {
+  /// Fails unless `condition` holds.
+  public static func that(
+    _ condition: Bool, _ path: @autoclosure () -> String, _ message: @autoclosure () -> String
+  ) throws(FieldError) {
+    if !condition { throw FieldError(path(), message()) }
+  }
+
+  /// Fails unless `value` is finite and at least zero.
+  public static func nonNegative(_ value: Double, _ path: @autoclosure () -> String) throws(FieldError) {
+    try that(value.isFinite, path(), "must be a finite number, got \(value)")
+    try that(value >= 0, path(), "must be >= 0, got \(value)")
+  }
+
+  /// Fails unless `value` is finite and strictly positive.
+  public static func positive(_ value: Double, _ path: @autoclosure () -> String) throws(FieldError) {
+    try that(value.isFinite, path(), "must be a finite number, got \(value)")
+    try that(value > 0, path(), "must be > 0, got \(value)")
+  }
+
+  /// Fails unless `value` lies in `range`.
+  public static func within(
+    _ value: Double, _ range: ClosedRange<Double>, _ path: @autoclosure () -> String
+  ) throws(FieldError) {
+    try that(value.isFinite && range.contains(value), path(),
+             "must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+  }
+
+  /// Fails when two elements share a key; names the second occurrence.
+  public static func unique<S: Sequence>(
+    _ keys: S, _ path: (Int) -> String, _ what: String
+  ) throws(FieldError) where S.Element: Hashable {
+    var seen = Set<S.Element>()
+    for (index, key) in keys.enumerated() where !seen.insert(key).inserted {
+      throw FieldError(path(index), "duplicate \(what) '\(key)'")
+    }
+  }
+}
+
+extension DecodingError {
+  /// Wraps a validation failure so that `Codable` reports it with the decoder's path.
+  static func invalid(_ error: FieldError, in decoder: any Decoder) -> DecodingError {
+    .dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description,
+                         underlyingError: error))
+  }
+}
