@@ -8,6 +8,9 @@ let package = Package(
   products: [
     .library(name: "GLPKBinding", targets: ["GLPKBinding"]),
     .library(name: "EdgeSplitModel", targets: ["EdgeSplitModel"]),
+    .library(name: "Admission", targets: ["Admission"]),
+    .library(name: "Harness", targets: ["Harness"]),
+    .executable(name: "solverbench", targets: ["solverbench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -37,5 +40,31 @@ let package = Package(
       dependencies: [.product(name: "HeapModule", package: "swift-collections")]
     ),
     .testTarget(name: "EdgeSplitModelTests", dependencies: ["EdgeSplitModel"]),
+
+    // MARK: - Problem families (one module each)
+    // P1: delay-aware admission with partitioning and thread parallelism.
+    .target(
+      name: "Admission",
+      dependencies: [
+        "EdgeSplitModel", "GLPKBinding",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ]
+    ),
+    .testTarget(
+      name: "AdmissionTests",
+      dependencies: ["Admission", "ModelZoo", .product(name: "PropertyBased", package: "swift-property-based")]
+    ),
+
+    // MARK: - Benchmark harness and the thin CLI over it
+    .target(
+      name: "Harness",
+      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "GLPKBinding",
+                     .product(name: "RealModule", package: "swift-numerics")]
+    ),
+    .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
+    .executableTarget(
+      name: "solverbench",
+      dependencies: ["Harness", "EdgeSplitModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
   ]
 )

@@ -1,0 +1,74 @@
+import EdgeSplitModel
+import RealModule
+
+/// A seeded generator of P1 instances over given models.
+///
+/// Cloudlets and devices are placed uniformly in a unit square (a metro area); the delay from a
+/// device to a cloudlet grows with distance, standing for access plus multi-hop routing.
+/// Ranges (all documented defaults, every one a parameter):
+/// - cloudlet threads `K_c` uniform in `4...16`, thread speed uniform in 20–50 GFLOP/s (one core
+///   of a server CPU with vector units);
+/// - device speed log-uniform in 5–50 GFLOP/s (Raspberry Pi 4 to a phone SoC);
+/// - uplink log-uniform in 1–100 Mbit/s (3G to Wi-Fi, the span DADS measured);
+/// - delay `1 + 20 × distance` ms (1–29 ms);
+/// - deadline = tightness × reference latency, tightness uniform in `0.5...1.5`, where the
+///   reference is the request's best latency with one thread of an average cloudlet at its
+///   nearest site: below 1 the request needs parallelism, above it it has room to spare.
+public struct AdmissionGenerator: Sendable {
+  public var threads: ClosedRange<Int> = 4...16
+  public var threadGflops: ClosedRange<Double> = 20...50
+  public var deviceGflops: ClosedRange<Double> = 5...50
+  public var uplinkMbps: ClosedRange<Double> = 1...100
+  public var delayBaseMs = 1.0
+  public var delayPerDistanceMs = 20.0
+  public var tightness: ClosedRange<Double> = 0.5...1.5
+
+  public init() {}
+
+  /// Generates an instance with `requests` requests spread uniformly over `models`.
+  public func generate(
+    name: String, models: [DNNModel], requests requestCount: Int, cloudlets cloudletCount: Int, seed: UInt64
+  ) throws(FieldError) -> AdmissionInstance {
+    precondition(!models.isEmpty && cloudletCount >= 1 && requestCount >= 0)
+    var rng = SeededGenerator(seed: seed)
+    let sites = (0..<cloudletCount).map { _ in (Double.random(in: 0...1, using: &rng), Double.random(in: 0...1, using: &rng)) }
+    let cloudlets = (0..<cloudletCount).map { c in
+      Cloudlet(name: "c\(c)", threads: Int.random(in: threads, using: &rng),
+               threadGflops: Double.random(in: threadGflops, using: &rng).roundedTo(2))
+    }
+    let averageGflops = cloudlets.map(\.threadGflops).reduce(0, +) / Double(cloudletCount)
+    let profiles = models.map(PrefixProfile.init)
+    var requests: [InferenceRequest] = []
+    requests.reserveCapacity(requestCount)
+    for r in 0..<requestCount {
+      let m = Int.random(in: models.indices, using: &rng)
+      let (x, y) = (Double.random(in: 0...1, using: &rng), Double.random(in: 0...1, using: &rng))
+      let delays = sites.map { site in
+        (delayBaseMs + delayPerDistanceMs * ((site.0 - x) * (site.0 - x) + (site.1 - y) * (site.1 - y)).squareRoot()).roundedTo(3)
+      }
+      let device = Self.logUniform(deviceGflops, &rng).roundedTo(2)
+      let uplink = Self.logUniform(uplinkMbps, &rng).roundedTo(2)
+      let profile = profiles[m]
+      let reference = (0..<profile.count).map { p in
+        profile.deviceFlops[p] / (device * 1e9) + 8 * profile.transferBytes[p] / (uplink * 1e6)
+          + profile.serverFlops[p] / (averageGflops * 1e9)
+      }.min()! + delays.min()! / 1000
+      let deadline = (reference * 1000 * Double.random(in: tightness, using: &rng)).roundedTo(3)
+      requests.append(InferenceRequest(name: "r\(r)", model: models[m].name, deviceGflops: device,
+                                       uplinkMbps: uplink, delaysMs: delays, deadlineMs: deadline))
+    }
+    return try AdmissionInstance(name: name, models: models, cloudlets: cloudlets, requests: requests)
+  }
+
+  private static func logUniform(_ range: ClosedRange<Double>, _ rng: inout SeededGenerator) -> Double {
+    .exp(.random(in: .log(range.lowerBound) ... .log(range.upperBound), using: &rng))
+  }
+}
+
+extension Double {
+  /// Rounded to `digits` decimals, so generated files stay short and readable.
+  func roundedTo(_ digits: Int) -> Double {
+    let scale = Double.pow(10, digits)
+    return (self * scale).rounded() / scale
+  }
+}

@@ -1,0 +1,95 @@
+import EdgeSplitModel
+import GLPKBinding
+
+/// The exact P1 solver: an integer program solved by GLPK.
+///
+/// Both formulations have one binary per candidate decision, a row per request (admitted at
+/// most once) and a row per cloudlet (threads given out at most `K_c`); the objective is the
+/// total weight admitted.
+/// - ``Formulation/full``: a column for every `(r, c, p, k)` that meets the deadline.
+/// - ``Formulation/pruned``: a column per `(r, c)` with its cheapest thread count only (see
+///   ``AdmissionTable``). Same optimum, far fewer columns; the tests check they agree.
+public enum AdmissionILP {
+  /// Which columns the integer program has.
+  public enum Formulation: String, Sendable, CaseIterable {
+    case full, pruned
+  }
+
+  /// What an exact (or relaxed) solve produced.
+  public struct Outcome: Sendable {
+    /// The best admission found, when GLPK returned one.
+    public var solution: AdmissionSolution?
+    /// Why GLPK stopped.
+    public var termination: TerminationReason
+    /// Best value found and proven bound.
+    public var bounds: ObjectiveBounds
+    /// Number of columns of the program solved.
+    public var columns: Int
+  }
+
+  /// A column's meaning.
+  struct Column {
+    var request: Int, cloudlet: Int, devicePrefix: Int, threads: Int
+  }
+
+  /// Builds the integer program for `table` in the given formulation.
+  static func program(_ table: AdmissionTable, _ formulation: Formulation) -> (MILP, [Column]) {
+    let instance = table.instance
+    var columns: [Column] = []
+    for r in instance.requests.indices {
+      for c in instance.cloudlets.indices {
+        switch formulation {
+        case .pruned:
+          if let option = table.cheapest(request: r, cloudlet: c) {
+            columns.append(Column(request: r, cloudlet: c, devicePrefix: option.devicePrefix, threads: option.threads))
+          }
+        case .full:
+          for p in 0..<table.profiles[instance.modelIndex[r]].count {
+            guard let least = table.minimumThreads(request: r, cloudlet: c, devicePrefix: p) else { continue }
+            for k in least...instance.cloudlets[c].threads {
+              columns.append(Column(request: r, cloudlet: c, devicePrefix: p, threads: k))
+            }
+          }
+        }
+      }
+    }
+    var model = MILP(sense: .maximize)
+    var perRequest = [[MILP.Term]](repeating: [], count: instance.requests.count)
+    var perCloudlet = [[MILP.Term]](repeating: [], count: instance.cloudlets.count)
+    for column in columns {
+      let x = model.addVariable(lowerBound: 0, upperBound: 1, kind: .binary,
+                                objective: instance.requests[column.request].weight)
+      perRequest[column.request].append(MILP.Term(variable: x, coefficient: 1))
+      perCloudlet[column.cloudlet].append(MILP.Term(variable: x, coefficient: Double(column.threads)))
+    }
+    for terms in perRequest where !terms.isEmpty {
+      model.addConstraint(terms: terms, upperBound: 1)
+    }
+    for (c, terms) in perCloudlet.enumerated() where !terms.isEmpty {
+      model.addConstraint(terms: terms, upperBound: Double(instance.cloudlets[c].threads))
+    }
+    return (model, columns)
+  }
+
+  /// Solves P1 exactly (up to `options`' time limit and gap).
+  ///
+  /// An instance where no request fits anywhere has optimum 0 and is answered without GLPK.
+  public static func solve(
+    _ table: AdmissionTable, formulation: Formulation = .pruned, options: SolveOptions = .init()
+  ) throws(MILPValidationError) -> Outcome {
+    let (model, columns) = program(table, formulation)
+    guard !columns.isEmpty else {
+      return Outcome(solution: AdmissionSolution(admissions: []), termination: .optimal,
+                     bounds: ObjectiveBounds(primal: 0, dual: 0), columns: 0)
+    }
+    let result = try GLPKSolver.solve(model, options: options)
+    let solution = result.values.map { values in
+      AdmissionSolution(admissions: zip(values, columns).compactMap { value, column in
+        value > 0.5 ? Admission(request: column.request, cloudlet: column.cloudlet,
+                                devicePrefix: column.devicePrefix, threads: column.threads) : nil
+      })
+    }
+    return Outcome(solution: solution, termination: result.termination, bounds: result.bounds,
+                   columns: columns.count)
+  }
+}

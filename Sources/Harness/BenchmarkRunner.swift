@@ -1,0 +1,172 @@
+import EdgeSplitModel
+import Foundation
+
+/// Which value a row's gap is measured against.
+public enum ReferenceKind: String, Codable, Sendable {
+  /// A proven optimum.
+  case optimum
+  /// A proven bound on the optimum (the true gap is at most the one shown).
+  case bound
+  /// Nothing to compare with.
+  case none
+}
+
+/// One solver on one instance.
+public struct BenchmarkRow: Codable, Sendable, Hashable {
+  public var instance: String
+  public var problem: ProblemKind
+  public var solver: String
+  /// `exact`, `approximation`, `heuristic` or `bound`.
+  public var role: String
+  public var status: String
+  /// Objective recomputed by the evaluator; `nil` when the solver returned no solution.
+  public var objective: Double?
+  /// The bound a bound-only or time-limited exact solver proved.
+  public var bound: Double?
+  public var reference: Double?
+  public var referenceKind: ReferenceKind
+  /// `(ref − obj) / max(|ref|, |obj|)` for maximization (`obj − ref` for minimization), in %;
+  /// 0 when both are 0. Against a bound it is an upper bound on the true gap.
+  public var gapPercent: Double?
+  /// `obj / ref`: the empirical approximation ratio.
+  public var ratio: Double?
+  /// The solver's proven ratio, if it has one.
+  public var provenRatio: Double?
+  /// Whether the proven ratio held; `nil` when no optimum is known or no ratio is claimed.
+  public var ratioHolds: Bool?
+  /// Whether the evaluator accepted the solution (`nil`: no solution).
+  public var feasible: Bool?
+  /// Problems found: broken constraints, a wrong claimed objective, a broken ratio.
+  public var failures: [String]
+  /// Wall time of the solver call in seconds.
+  public var seconds: Double
+}
+
+/// Runs solvers on instances, checks every solution, and derives gaps and ratio checks.
+public struct BenchmarkRunner: Sendable {
+  public var solvers: [SolverDescriptor]
+  public var settings: RunSettings
+  /// Called before each solver run with (done, total, instance, solver); for progress output.
+  public var progress: (@Sendable (Int, Int, String, String) -> Void)?
+
+  public init(solvers: [SolverDescriptor], settings: RunSettings,
+              progress: (@Sendable (Int, Int, String, String) -> Void)? = nil) {
+    self.solvers = solvers
+    self.settings = settings
+    self.progress = progress
+  }
+
+  /// Every `.json` file under `directory`, recursively, sorted by path; model-only files
+  /// (under a `models` folder) are skipped.
+  public static func instanceFiles(under directory: URL) -> [URL] {
+    let keys: [URLResourceKey] = [.isRegularFileKey]
+    guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: keys) else { return [] }
+    return walker.compactMap { $0 as? URL }
+      .filter { $0.pathExtension == "json" && !$0.pathComponents.contains("models") }
+      .sorted { $0.path < $1.path }
+  }
+
+  /// Runs every applicable solver on every instance.
+  public func run(_ instances: [ProblemInstance]) -> [BenchmarkRow] {
+    let plan = instances.map { instance in (instance, ordered(solvers.filter { $0.problem == instance.kind && $0.applies(instance) })) }
+    let total = plan.reduce(0) { $0 + $1.1.count }
+    var done = 0
+    var rows: [BenchmarkRow] = []
+    for (instance, applicable) in plan {
+      var runs: [(SolverDescriptor, SolverRun?, String?, Double)] = []
+      for solver in applicable {
+        progress?(done, total, instance.name, solver.name)
+        done += 1
+        let start = ContinuousClock.now
+        var run: SolverRun?
+        var error: String?
+        do { run = try solver.run(instance, settings) } catch let failure { error = "\(failure)" }
+        let elapsed = ContinuousClock.now - start
+        runs.append((solver, run, error, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+      }
+      rows += score(instance, runs)
+    }
+    return rows
+  }
+
+  /// Exact and bound solvers first, so their references exist when the others are scored.
+  private func ordered(_ list: [SolverDescriptor]) -> [SolverDescriptor] {
+    func rank(_ role: SolverRole) -> Int {
+      switch role {
+      case .exact: 0
+      case .bound: 1
+      case .approximation: 2
+      case .heuristic: 3
+      }
+    }
+    return list.enumerated().sorted { (rank($0.element.role), $0.offset) < (rank($1.element.role), $1.offset) }.map(\.element)
+  }
+
+  private func score(_ instance: ProblemInstance, _ runs: [(SolverDescriptor, SolverRun?, String?, Double)]) -> [BenchmarkRow] {
+    let sense = instance.kind.sense
+    var rows: [BenchmarkRow] = []
+    for (solver, run, error, seconds) in runs {
+      var row = BenchmarkRow(instance: instance.name, problem: instance.kind, solver: solver.name, role: solver.role.name,
+                             status: error.map { "error: \($0)" } ?? run!.status, objective: nil, bound: run?.bound,
+                             reference: nil, referenceKind: .none, gapPercent: nil, ratio: nil,
+                             provenRatio: solver.role.provenRatio, ratioHolds: nil, feasible: nil,
+                             failures: error.map { ["solver failed: \($0)"] } ?? [], seconds: seconds)
+      if let run, let solution = run.solution {
+        let verdict = evaluate(solution, on: instance)
+        row.feasible = verdict.isFeasible
+        row.failures += verdict.violations
+        if verdict.isFeasible { row.objective = verdict.objective }
+        if let claimed = run.claimedObjective, abs(claimed - verdict.objective) > 1e-6 * max(1, abs(claimed)) {
+          row.failures.append("claimed objective \(claimed) but the evaluator computes \(verdict.objective)")
+        }
+      }
+      rows.append(row)
+    }
+    // The reference: a proven optimum if an exact solver finished, else the tightest bound.
+    let proven = zip(runs, rows).filter { $0.0.1?.provenOptimal == true && $0.1.objective != nil }.map { $0.1.objective! }
+    let bounds = runs.compactMap { $0.1?.bound }
+    let reference: (Double, ReferenceKind)? =
+      proven.first.map { ($0, .optimum) }
+      ?? (bounds.isEmpty ? nil : (sense == .maximize ? bounds.min()! : bounds.max()!, .bound))
+    if proven.count > 1, let low = proven.min(), let high = proven.max(), high - low > 1e-6 * max(1, abs(high)) {
+      for i in rows.indices where runs[i].0.role == .exact {
+        rows[i].failures.append("exact solvers disagree on the optimum: \(proven)")
+      }
+    }
+    for i in rows.indices {
+      guard let (value, kind) = reference else { continue }
+      rows[i].reference = value
+      rows[i].referenceKind = kind
+      guard let objective = rows[i].objective else { continue }
+      let scale = max(abs(value), abs(objective))
+      let shortfall = sense == .maximize ? value - objective : objective - value
+      rows[i].gapPercent = scale == 0 ? 0 : 100 * shortfall / scale
+      rows[i].ratio = value == 0 ? (objective == 0 ? 1 : nil) : objective / value
+      if shortfall < -1e-6 * max(1, scale) {
+        rows[i].failures.append("objective \(objective) is better than the \(kind.rawValue) \(value)")
+      }
+      if kind == .optimum, let ratio = rows[i].provenRatio {
+        let tolerance = 1e-9 * max(1, abs(value))
+        let holds = sense == .maximize ? objective >= ratio * value - tolerance : objective <= ratio * value + tolerance
+        rows[i].ratioHolds = holds
+        if !holds { rows[i].failures.append("proven ratio \(ratio) violated: \(objective) vs optimum \(value)") }
+      }
+    }
+    return rows
+  }
+}
+
+extension SolverRole {
+  var name: String {
+    switch self {
+    case .exact: "exact"
+    case .approximation: "approximation"
+    case .heuristic: "heuristic"
+    case .bound: "bound"
+    }
+  }
+
+  var provenRatio: Double? {
+    if case .approximation(let ratio) = self { ratio } else { nil }
+  }
+}

@@ -1,0 +1,137 @@
+import EdgeSplitModel
+import Foundation
+import RealModule
+
+/// Per (problem, solver) summary of a run.
+public struct Aggregate: Codable, Sendable, Hashable {
+  public var problem: ProblemKind
+  public var solver: String
+  /// Instances the solver ran on.
+  public var runs: Int
+  /// Runs that returned a solution the evaluator accepted.
+  public var solved: Int
+  /// Runs whose objective equals a proven optimum.
+  public var optimal: Int
+  /// Mean and worst gap in % over runs with a reference (optimum or bound).
+  public var meanGapPercent: Double?
+  public var worstGapPercent: Double?
+  /// Shifted geometric mean of wall time: `exp(mean(ln(t + s))) − s`, `s` = ``timeShift``.
+  public var shiftedGeometricMeanSeconds: Double
+  /// Runs with any failure (infeasible, wrong claim, broken ratio, solver error).
+  public var failures: Int
+}
+
+/// Turns rows into aggregates and renders tables, CSV and JSON.
+public enum Report {
+  /// Shift of the shifted geometric mean of times, in seconds.
+  public static let timeShift = 1.0
+
+  /// Shifted geometric mean, computed in log space.
+  public static func shiftedGeometricMean(_ values: [Double], shift: Double = timeShift) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let meanLog = values.reduce(0) { $0 + Double.log($1 + shift) } / Double(values.count)
+    return Double.exp(meanLog) - shift
+  }
+
+  /// One aggregate per (problem, solver), in first-seen order.
+  public static func aggregates(_ rows: [BenchmarkRow]) -> [Aggregate] {
+    var order: [String] = []
+    var groups: [String: [BenchmarkRow]] = [:]
+    for row in rows {
+      let key = "\(row.problem.rawValue)\u{0}\(row.solver)"
+      if groups[key] == nil { order.append(key) }
+      groups[key, default: []].append(row)
+    }
+    return order.map { key in
+      let group = groups[key]!
+      let gaps = group.compactMap(\.gapPercent)
+      return Aggregate(
+        problem: group[0].problem, solver: group[0].solver, runs: group.count,
+        solved: group.count { $0.feasible == true },
+        optimal: group.count { $0.referenceKind == .optimum && ($0.gapPercent.map { abs($0) < 1e-9 } ?? false) },
+        meanGapPercent: gaps.isEmpty ? nil : gaps.reduce(0, +) / Double(gaps.count),
+        worstGapPercent: gaps.max(),
+        shiftedGeometricMeanSeconds: shiftedGeometricMean(group.map(\.seconds)),
+        failures: group.count { !$0.failures.isEmpty })
+    }
+  }
+
+  /// The JSON document `--format json` prints.
+  public struct Document: Codable, Sendable {
+    /// Schema tag of this document.
+    public var schema = "edgesplit-bench/1"
+    /// How gaps are computed.
+    public var gapDefinition = "maximize: (reference - objective) / max(|reference|, |objective|); minimize: (objective - reference) / max(...); in percent, 0 when both are 0"
+    /// Shift used for the shifted geometric mean of times, seconds.
+    public var timeShiftSeconds = Report.timeShift
+    public var timeLimitSeconds: Double
+    public var seed: UInt64
+    public var rows: [BenchmarkRow]
+    public var aggregates: [Aggregate]
+  }
+
+  public static func json(_ rows: [BenchmarkRow], settings: RunSettings) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let document = Document(timeLimitSeconds: settings.timeLimit, seed: settings.seed, rows: rows, aggregates: aggregates(rows))
+    return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+  }
+
+  private static let columns = ["instance", "problem", "solver", "objective", "reference", "gap%", "ratio", "proven", "status", "seconds"]
+
+  private static func cells(_ row: BenchmarkRow) -> [String] {
+    let reference = row.reference.map { "\(number($0)) (\(row.referenceKind == .optimum ? "opt" : "bound"))" } ?? "-"
+    let proven = row.provenRatio.map { "\(number($0))\(row.ratioHolds == false ? " BROKEN" : row.ratioHolds == true ? " ok" : "")" } ?? "-"
+    let status = row.failures.isEmpty ? row.status : "FAIL: \(row.failures[0])"
+    return [row.instance, row.problem.rawValue, row.solver,
+            row.objective.map(number) ?? (row.bound.map { "≤ \(number($0))" } ?? "-"),
+            reference, row.gapPercent.map { String(format: "%.2f", $0) } ?? "-",
+            row.ratio.map { String(format: "%.4f", $0) } ?? "-", proven, status, String(format: "%.3f", row.seconds)]
+  }
+
+  /// An aligned table of rows, then one of aggregates.
+  public static func table(_ rows: [BenchmarkRow]) -> String {
+    var text = align([columns] + rows.map(cells))
+    let summary = aggregates(rows).map { a in
+      [a.problem.rawValue, a.solver, "\(a.runs)", "\(a.solved)", "\(a.optimal)",
+       a.meanGapPercent.map { String(format: "%.2f", $0) } ?? "-",
+       a.worstGapPercent.map { String(format: "%.2f", $0) } ?? "-",
+       String(format: "%.4f", a.shiftedGeometricMeanSeconds), "\(a.failures)"]
+    }
+    text += "\n" + align([["problem", "solver", "runs", "solved", "optimal", "mean gap%", "worst gap%", "sgm s (shift 1 s)", "failures"]] + summary)
+    return text
+  }
+
+  /// Comma-separated rows with a header, quoting fields that need it.
+  public static func csv(_ rows: [BenchmarkRow]) -> String {
+    let header = ["instance", "problem", "solver", "role", "status", "objective", "bound", "reference", "reference_kind",
+                  "gap_percent", "ratio", "proven_ratio", "ratio_holds", "feasible", "seconds", "failures"]
+    let lines = rows.map { r in
+      [r.instance, r.problem.rawValue, r.solver, r.role, r.status, opt(r.objective), opt(r.bound), opt(r.reference),
+       r.referenceKind.rawValue, opt(r.gapPercent), opt(r.ratio), opt(r.provenRatio),
+       r.ratioHolds.map { "\($0)" } ?? "", r.feasible.map { "\($0)" } ?? "", "\(r.seconds)",
+       r.failures.joined(separator: "; ")].map(quote).joined(separator: ",")
+    }
+    return ([header.joined(separator: ",")] + lines).joined(separator: "\n") + "\n"
+  }
+
+  private static func opt(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+
+  private static func quote(_ field: String) -> String {
+    field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+      ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+  }
+
+  /// Integers without decimals, others with up to 4 significant decimals.
+  static func number(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.4g", value)
+  }
+
+  private static func align(_ table: [[String]]) -> String {
+    let widths = table[0].indices.map { c in table.map { $0[c].count }.max()! }
+    return table.map { row in
+      row.enumerated().map { c, cell in cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+        .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }.joined(separator: "\n") + "\n"
+  }
+}
