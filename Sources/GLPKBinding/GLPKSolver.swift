@@ -1,0 +1,145 @@
+import _GLPKShims
+
+/// Solves ``MILP`` models with GLPK (`glp_intopt`, or `glp_simplex` for the LP
+/// relaxation).
+///
+/// - **Threads.** GLPK is not reentrant, but the build linked here keeps its
+///   environment (allocator, hooks, terminal settings) per OS thread. Each
+///   ``solve(_:options:)`` creates, solves and frees its problem inside one
+///   synchronous C call, so concurrent solves from different threads are safe,
+///   and a solve never straddles an `await` (a task cannot hop threads midway).
+///   There is deliberately no GLPK object with a `deinit` that could free it
+///   from the wrong thread. From async code, call it like any blocking function.
+/// - **Never aborts.** Bad input is rejected in Swift with
+///   ``MILPValidationError``. If GLPK still raises a fatal error, an error hook
+///   frees GLPK's environment on that thread (GLPK requires this) and the solve
+///   returns ``TerminationReason/error(_:)`` with GLPK's text. This also frees
+///   any other GLPK objects created on that thread outside this module. The
+///   environment is otherwise left allocated for reuse by the thread.
+/// - **Silent.** GLPK's log is captured into ``MILPResult/message``; nothing is
+///   printed unless ``SolveOptions/printSolverOutput`` is set.
+/// - **Statuses.** GLPK's return code and solution status map to
+///   ``TerminationReason`` as follows. `GLP_EMIPGAP`: optimal within the
+///   requested gap. `GLP_ETMLIM`: feasible or no solution found, with limit
+///   `.time`, according to `glp_mip_status`. `GLP_ENOPFS`: infeasible.
+///   `GLP_ENODFS` only says the relaxation is dual infeasible, which can also
+///   mean an infeasible model (`2x - 2y = 1` over the integers). So the solver
+///   solves again with a zero objective: unbounded if that finds a feasible
+///   point, otherwise infeasible. `GLP_EFAIL`, `GLP_EBOUND` and the like:
+///   error. Presolve is always on.
+public enum GLPKSolver {
+  /// The version string of the linked GLPK library, e.g. `"5.0"`.
+  public static var version: String { String(cString: _glpkshims_version()) }
+
+  /// How much of GLPK's log a result keeps (the tail, if longer).
+  static let messageCapacity = 1 << 16
+
+  /// Validates `model` and `options`, then solves synchronously on the calling
+  /// thread.
+  ///
+  /// - Throws: ``MILPValidationError`` before GLPK is called, if the model or
+  ///   options are invalid. Solver failures are not thrown; they are reported
+  ///   as ``TerminationReason/error(_:)``.
+  public static func solve(_ model: MILP, options: SolveOptions = .init()) throws(MILPValidationError)
+    -> MILPResult
+  {
+    let prepared = try model.prepared(options: options)
+    var values = [Double](repeating: 0, count: model.variables.count)
+    var message = [CChar](repeating: 0, count: messageCapacity)
+    var raw = _GLPKShimsResult()
+    var cOptions = _GLPKShimsOptions(
+      time_limit_ms: prepared.timeLimitMilliseconds, relative_gap: options.relativeGap,
+      relax_integrality: options.relaxIntegrality ? 1 : 0, print_output: options.printSolverOutput ? 1 : 0)
+
+    let clock = ContinuousClock()
+    let start = clock.now
+    prepared.names.withUnsafeBufferPointer { names in
+      let columns = model.variables.enumerated().map { j, v in
+        _GLPKShimsColumn(
+          name: names.baseAddress! + prepared.columnNameOffsets[j],
+          lower: v.lowerBound ?? 0, upper: v.upperBound ?? 0,
+          has_lower: v.lowerBound == nil ? 0 : 1, has_upper: v.upperBound == nil ? 0 : 1,
+          kind: v.kind.shimCode, objective: v.objective)
+      }
+      let rows = model.constraints.enumerated().map { i, c in
+        _GLPKShimsRow(
+          name: names.baseAddress! + prepared.rowNameOffsets[i],
+          lower: c.lowerBound ?? 0, upper: c.upperBound ?? 0,
+          has_lower: c.lowerBound == nil ? 0 : 1, has_upper: c.upperBound == nil ? 0 : 1)
+      }
+      columns.withUnsafeBufferPointer { columns in
+        rows.withUnsafeBufferPointer { rows in
+          prepared.rows.withUnsafeBufferPointer { ia in
+            prepared.columns.withUnsafeBufferPointer { ja in
+              prepared.values.withUnsafeBufferPointer { ar in
+                var problem = _GLPKShimsProblem(
+                  column_count: Int32(columns.count), columns: columns.baseAddress,
+                  row_count: Int32(rows.count), rows: rows.baseAddress,
+                  nonzero_count: Int32(ar.count), nonzero_rows: ia.baseAddress,
+                  nonzero_columns: ja.baseAddress, nonzero_values: ar.baseAddress,
+                  maximize: model.sense == .maximize ? 1 : 0, objective_constant: model.objectiveConstant)
+                values.withUnsafeMutableBufferPointer { values in
+                  message.withUnsafeMutableBufferPointer { message in
+                    _glpkshims_solve(
+                      &problem, &cOptions, values.baseAddress, message.baseAddress, message.count, &raw)
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    let elapsed = start.duration(to: clock.now)
+
+    let log = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let termination = TerminationReason(raw, log: log)
+    var bounds = ObjectiveBounds(
+      primal: raw.has_solution != 0 ? raw.objective : nil,
+      dual: raw.has_dual_bound != 0 ? raw.dual_bound : nil)
+    if termination == .unbounded {  // solutions exist with arbitrarily good values
+      let best = model.sense == .maximize ? Double.infinity : -.infinity
+      bounds = ObjectiveBounds(primal: best, dual: best)
+    }
+    return MILPResult(
+      termination: termination, bounds: bounds, values: raw.has_solution != 0 ? values : nil,
+      solveSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+      message: log)
+  }
+}
+
+extension MILP.VariableKind {
+  fileprivate var shimCode: Int32 {
+    switch self {
+    case .continuous: _GLPKSHIMS_CONTINUOUS
+    case .integer: _GLPKSHIMS_INTEGER
+    case .binary: _GLPKSHIMS_BINARY
+    }
+  }
+}
+
+extension TerminationReason {
+  /// Reads the outcome the shim already mapped from GLPK's codes.
+  fileprivate init(_ raw: _GLPKShimsResult, log: String) {
+    let detail = raw.detail.map { String(cString: $0) }
+    let limit: Limit =
+      switch raw.limit {
+      case _GLPKSHIMS_LIMIT_TIME: .time
+      case _GLPKSHIMS_LIMIT_ITERATION: .other("iteration limit")
+      case _GLPKSHIMS_LIMIT_INTERRUPTED: .other("interrupted")
+      default: .other(detail ?? "stopped without a proof")
+      }
+    switch raw.outcome {
+    case _GLPKSHIMS_OPTIMAL: self = .optimal
+    case _GLPKSHIMS_FEASIBLE: self = .feasible(limit: limit)
+    case _GLPKSHIMS_NO_SOLUTION: self = .noSolutionFound(limit: limit)
+    case _GLPKSHIMS_INFEASIBLE: self = .infeasible
+    case _GLPKSHIMS_UNBOUNDED: self = .unbounded
+    default:
+      var text = "GLPK failed: " + (detail ?? "unknown outcome \(raw.outcome)")
+      if raw.glp_return > 0 { text += " [return code \(raw.glp_return), status \(raw.status)]" }
+      if !log.isEmpty { text += "\n" + log }
+      self = .error(text)
+    }
+  }
+}
