@@ -8,6 +8,7 @@ let package = Package(
   products: [
     .library(name: "GLPKBinding", targets: ["GLPKBinding"]),
     .library(name: "EdgeSplitModel", targets: ["EdgeSplitModel"]),
+    .library(name: "ModelZoo", targets: ["ModelZoo"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -37,5 +38,9 @@ let package = Package(
       dependencies: [.product(name: "HeapModule", package: "swift-collections")]
     ),
     .testTarget(name: "EdgeSplitModelTests", dependencies: ["EdgeSplitModel"]),
+
+    // MARK: - Model zoo: real architectures and seeded synthetic DAGs, numbers computed from the definitions
+    .target(name: "ModelZoo", dependencies: ["EdgeSplitModel"]),
+    .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "EdgeSplitModel"]),
   ]
 )
