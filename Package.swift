@@ -8,6 +8,7 @@ let package = Package(
   products: [
     .library(name: "GLPKBinding", targets: ["GLPKBinding"]),
     .library(name: "EdgeSplitModel", targets: ["EdgeSplitModel"]),
+    .library(name: "ModelZoo", targets: ["ModelZoo"]),
     .library(name: "Admission", targets: ["Admission"]),
     .library(name: "Harness", targets: ["Harness"]),
     .executable(name: "solverbench", targets: ["solverbench"]),
@@ -40,6 +41,10 @@ let package = Package(
       dependencies: [.product(name: "HeapModule", package: "swift-collections")]
     ),
     .testTarget(name: "EdgeSplitModelTests", dependencies: ["EdgeSplitModel"]),
+
+    // MARK: - Model zoo: real architectures and seeded synthetic DAGs, numbers computed from the definitions
+    .target(name: "ModelZoo", dependencies: ["EdgeSplitModel"]),
+    .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "EdgeSplitModel"]),
 
     // MARK: - Problem families (one module each)
     // P1: delay-aware admission with partitioning and thread parallelism.
