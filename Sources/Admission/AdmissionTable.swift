@@ -62,17 +62,16 @@ public struct AdmissionTable: Sendable {
 
   /// The cheapest option for request `r` on cloudlet `c`, or `nil` when no partition and thread
   /// count meets the deadline there.
-  @inlinable
   public func cheapest(request r: Int, cloudlet c: Int) -> CheapestOption? {
     let k = threadCount(r, c)
     return k == 0 ? nil : CheapestOption(threads: k, devicePrefix: prefix(r, c))
   }
 
-  @usableFromInline func threadCount(_ r: Int, _ c: Int) -> Int {
+  private func threadCount(_ r: Int, _ c: Int) -> Int {
     Int(threads[r * instance.cloudlets.count + c])
   }
 
-  @usableFromInline func prefix(_ r: Int, _ c: Int) -> Int {
+  private func prefix(_ r: Int, _ c: Int) -> Int {
     Int(prefixes[r * instance.cloudlets.count + c])
   }
 

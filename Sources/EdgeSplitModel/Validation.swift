@@ -15,6 +15,7 @@ public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
 
   /// The same error seen from an enclosing value: `prefix` is prepended to the path.
   public func nested(under prefix: String) -> FieldError {
+    if prefix.isEmpty { return self }
     let joined = path.isEmpty ? prefix : (path.hasPrefix("[") ? prefix + path : "\(prefix).\(path)")
     return FieldError(joined, message)
   }

@@ -15,7 +15,7 @@ public enum ShippedInstances {
   ]
 
   /// (requests, cloudlets) of the large P1 instances: beyond exact solving, for speed and bounds.
-  public static let largeAdmission: [(requests: Int, cloudlets: Int)] = [(2_000, 50), (5_000, 100)]
+  public static let largeAdmission: [(requests: Int, cloudlets: Int)] = [(2_000, 50), (2_500, 60)]
 
   /// Every shipped file as (relative path, instance or model).
   public static func all() throws -> [(path: String, content: Content)] {

@@ -73,11 +73,13 @@ extension SolverBench {
       let selected = SolverRegistry.matching(list(solvers))
       guard !selected.isEmpty else { throw ValidationError("--solvers matches no solver; see `solverbench list`") }
       let showProgress = !quiet && isatty(STDERR_FILENO) == 1
-      let runner = BenchmarkRunner(
-        solvers: selected, settings: RunSettings(timeLimit: timeLimit, seed: seed),
-        progress: showProgress ? { done, total, instance, solver in
+      var progress: (@Sendable (Int, Int, String, String) -> Void)?
+      if showProgress {
+        progress = { done, total, instance, solver in
           FileHandle.standardError.write(Data("\u{1B}[2K\r[\(done + 1)/\(total)] \(instance): \(solver)".utf8))
-        } : nil)
+        }
+      }
+      let runner = BenchmarkRunner(solvers: selected, settings: RunSettings(timeLimit: timeLimit, seed: seed), progress: progress)
       let rows = runner.run(instances)
       if showProgress { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
       switch format {
