@@ -35,8 +35,8 @@ public enum SyntheticNetworks {
   /// A random DAG at one resolution (7, 14 or 28 pixels square, drawn from the seed): layer 0
   /// reads the 3-channel input; each later layer is a 1×1 or 3×3 conv over the concatenation
   /// of 1…`maxFanIn` distinct earlier layers (the first usually the previous layer), or, with
-  /// probability 1/20, a second conv reading the model input. Multi-input layers carry real
-  /// work, and outputs read by several layers or none occur, as min-cut cross-checks need.
+  /// probability 1/20, a conv reading the model input again. Multi-input layers carry real
+  /// work, and outputs read by several layers or by none occur, as min-cut cross-checks need.
   public static func randomDAG(layers: Int, maxFanIn: Int, seed: UInt64) -> DNNModel {
     precondition(layers >= 1, "a model needs at least one layer")
     precondition(maxFanIn >= 1, "maxFanIn must be at least 1")
