@@ -9,6 +9,17 @@ import EdgeSplitModel
 /// column (which counts MACs). Adaptive average pools that are the identity at 224×224
 /// (AlexNet's and VGG's 6×6/7×7) and dropout are omitted.
 /// `parallelFraction` is left `nil` (the model default) for every model.
+///
+/// | model | layers | GMACs | M params | input bytes |
+/// |---|---:|---:|---:|---:|
+/// | alexnet | 11 | 0.714 | 61.10 | 602,112 |
+/// | vgg16 | 21 | 15.470 | 138.36 | 602,112 |
+/// | resnet18 | 31 | 1.814 | 11.69 | 602,112 |
+/// | resnet50 | 72 | 4.089 | 25.56 | 602,112 |
+/// | mobilenetv2 | 64 | 0.301 | 3.50 | 602,112 |
+/// | googlenet | 81 | 1.498 | 6.62 | 602,112 |
+/// | tinyyolov2 | 15 | 3.486 | 15.86 | 2,076,672 |
+/// | branchy-alexnet | 17 | 0.754 | 68.94 | 602,112 |
 public enum ModelZoo {
   /// Registry names, in a fixed order.
   public static let names: [String] = registry.map(\.name)
