@@ -27,6 +27,14 @@ public enum ProblemInstance: Sendable, Hashable {
     case .admission(let instance): instance.name
     }
   }
+
+  /// The number that drives solver effort, for plots of time against size: requests for P1,
+  /// layers for single-model problems.
+  public var size: Int {
+    switch self {
+    case .admission(let instance): instance.requests.count
+    }
+  }
 }
 
 /// A file that could not be loaded, with the field at fault: `file: path.to.field: what is wrong`.

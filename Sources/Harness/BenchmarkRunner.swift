@@ -1,5 +1,7 @@
+import Dispatch
 import EdgeSplitModel
 import Foundation
+import Synchronization
 
 /// Which value a row's gap is measured against.
 public enum ReferenceKind: String, Codable, Sendable {
@@ -15,6 +17,8 @@ public enum ReferenceKind: String, Codable, Sendable {
 public struct BenchmarkRow: Codable, Sendable, Hashable {
   public var instance: String
   public var problem: ProblemKind
+  /// ``ProblemInstance/size`` of the instance (requests or layers).
+  public var size: Int
   public var solver: String
   /// `exact`, `approximation`, `heuristic` or `bound`.
   public var role: String
@@ -66,27 +70,50 @@ public struct BenchmarkRunner: Sendable {
       .sorted { $0.path < $1.path }
   }
 
-  /// Runs every applicable solver on every instance.
-  public func run(_ instances: [ProblemInstance]) -> [BenchmarkRow] {
+  /// Runs every applicable solver on every instance; rows come back in instance order.
+  ///
+  /// With `jobs > 1`, instances run on that many threads at once (solvers of one instance stay
+  /// sequential, because the exact ones give the others their reference). Every GLPK solve is
+  /// self-contained in one synchronous call on its thread, so this is safe; wall times then
+  /// include contention for cores, so measure with `jobs == 1`.
+  public func run(_ instances: [ProblemInstance], jobs: Int = 1) -> [BenchmarkRow] {
     let plan = instances.map { instance in (instance, ordered(solvers.filter { $0.problem == instance.kind && $0.applies(instance) })) }
     let total = plan.reduce(0) { $0 + $1.1.count }
-    var done = 0
-    var rows: [BenchmarkRow] = []
-    for (instance, applicable) in plan {
-      var runs: [(SolverDescriptor, SolverRun?, String?, Double)] = []
-      for solver in applicable {
-        progress?(done, total, instance.name, solver.name)
-        done += 1
-        let start = ContinuousClock.now
-        var run: SolverRun?
-        var error: String?
-        do { run = try solver.run(instance, settings) } catch let failure { error = "\(failure)" }
-        let elapsed = ContinuousClock.now - start
-        runs.append((solver, run, error, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+    let state = Mutex((next: 0, done: 0, rows: [[BenchmarkRow]](repeating: [], count: plan.count)))
+    DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, plan.count))) { _ in
+      while true {
+        let index: Int? = state.withLock { state in
+          guard state.next < plan.count else { return nil }
+          defer { state.next += 1 }
+          return state.next
+        }
+        guard let index else { return }
+        let (instance, applicable) = plan[index]
+        var runs: [(SolverDescriptor, SolverRun?, String?, Double)] = []
+        for solver in applicable {
+          if let progress {
+            let done = state.withLock { state in defer { state.done += 1 }; return state.done }
+            progress(done, total, instance.name, solver.name)
+          }
+          let start = ContinuousClock.now
+          var run: SolverRun?
+          var error: String?
+          do { run = try solver.run(instance, settings) } catch let failure { error = "\(failure)" }
+          let elapsed = ContinuousClock.now - start
+          runs.append((solver, run, error, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+        }
+        let rows = score(instance, runs)
+        state.withLock { $0.rows[index] = rows }
       }
-      rows += score(instance, runs)
     }
-    return rows
+    return state.withLock { $0.rows.flatMap { $0 } }
+  }
+
+  /// The `shard`-th of `count` slices of `items` (1-based), round robin, so that a job array
+  /// of `count` processes covers every item exactly once.
+  public static func shard<T>(_ items: [T], index shard: Int, of count: Int) -> [T] {
+    precondition(count >= 1 && (1...count).contains(shard), "shard \(shard)/\(count) out of range")
+    return items.enumerated().filter { $0.offset % count == shard - 1 }.map(\.element)
   }
 
   /// Exact and bound solvers first, so their references exist when the others are scored.
@@ -106,7 +133,7 @@ public struct BenchmarkRunner: Sendable {
     let sense = instance.kind.sense
     var rows: [BenchmarkRow] = []
     for (solver, run, error, seconds) in runs {
-      var row = BenchmarkRow(instance: instance.name, problem: instance.kind, solver: solver.name, role: solver.role.name,
+      var row = BenchmarkRow(instance: instance.name, problem: instance.kind, size: instance.size, solver: solver.name, role: solver.role.name,
                              status: error.map { "error: \($0)" } ?? run!.status, objective: nil, bound: run?.bound,
                              reference: nil, referenceKind: .none, gapPercent: nil, ratio: nil,
                              provenRatio: solver.role.provenRatio, ratioHolds: nil, feasible: nil,

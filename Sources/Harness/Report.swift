@@ -135,3 +135,56 @@ public enum Report {
     }.joined(separator: "\n") + "\n"
   }
 }
+
+extension Report {
+  /// Writes `report.md` with the tables and, per problem family, two SVG plots: the gap of
+  /// every solver (a strip per solver, mean marked) and time against instance size (log-log).
+  /// Returns the files written.
+  @discardableResult
+  public static func writeReport(_ rows: [BenchmarkRow], settings: RunSettings, to folder: URL) throws -> [URL] {
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    var written: [URL] = []
+    var markdown = """
+      # solverbench report
+
+      Time limit \(settings.timeLimit) s per exact solve, seed \(settings.seed). Gap = (reference − objective) / \
+      max(|reference|, |objective|) in % (objective − reference for minimization); the reference is a proven \
+      optimum (`opt`) or a proven bound (`bound`). Times: wall clock; aggregates use the shifted geometric mean \
+      with shift \(timeShift) s.
+
+      """
+    for problem in Set(rows.map(\.problem)).sorted() {
+      let ofProblem = rows.filter { $0.problem == problem }
+      let solvers = ofProblem.reduce(into: [String]()) { if !$0.contains($1.solver) { $0.append($1.solver) } }
+      let gaps = solvers.map { solver in (solver, ofProblem.filter { $0.solver == solver }.compactMap(\.gapPercent)) }
+        .filter { !$0.1.isEmpty }
+      let times = solvers.map { solver in
+        (solver, ofProblem.filter { $0.solver == solver && $0.objective != nil || $0.solver == solver && $0.bound != nil }
+          .map { (Double($0.size), max($0.seconds, 1e-6)) })
+      }
+      let gapFile = folder.appendingPathComponent("gap-\(problem.rawValue).svg")
+      let timeFile = folder.appendingPathComponent("time-\(problem.rawValue).svg")
+      try SVGPlot.strip(title: "\(problem.rawValue): gap to the reference per solver", axis: "gap %",
+                        categories: gaps.map { (name: $0.0, values: $0.1) }).write(to: gapFile, atomically: true, encoding: .utf8)
+      try SVGPlot.logLog(title: "\(problem.rawValue): time against instance size", xAxis: "instance size",
+                         yAxis: "seconds", series: times.map { (name: $0.0, points: $0.1) })
+        .write(to: timeFile, atomically: true, encoding: .utf8)
+      written += [gapFile, timeFile]
+      markdown += """
+
+        ## \(problem.rawValue)
+
+        ![gap](\(gapFile.lastPathComponent))
+
+        ![time](\(timeFile.lastPathComponent))
+
+        ```
+        \(table(ofProblem))```
+
+        """
+    }
+    let file = folder.appendingPathComponent("report.md")
+    try markdown.write(to: file, atomically: true, encoding: .utf8)
+    return written + [file]
+  }
+}

@@ -18,8 +18,22 @@ struct SolverBench: ParsableCommand {
       Exit status: 0 all good; 1 an infeasible solution, a wrong claimed objective, a broken \
       proven ratio or a solver error; 2 bad input or usage.
       """,
-    subcommands: [Run.self, Generate.self, ListSolvers.self],
+    subcommands: [Run.self, Merge.self, Generate.self, ListSolvers.self],
     defaultSubcommand: Run.self)
+
+  /// Like the default entry point, but usage errors exit 2 (the documented status), not 64.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      if exitCode(for: error) == .validationFailure {
+        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(2)
+      }
+      exit(withError: error)
+    }
+  }
 }
 
 extension SolverBench {
@@ -44,11 +58,32 @@ extension SolverBench {
     @Option(help: "Comma-separated problem families to run (default: all).")
     var problems: String?
 
+    @Option(help: "Instances run in parallel (solvers of one instance stay sequential). Use 1 for clean timings.")
+    var jobs = 1
+
+    @Option(help: ArgumentHelp("Run only shard i of n (1-based, round robin over the sorted files), for job arrays.",
+                               valueName: "i/n"))
+    var shard: String?
+
+    @Option(help: "Also write report.md with SVG plots into this folder.")
+    var report: String?
+
     @Flag(help: "No progress output on stderr.")
     var quiet = false
 
     func validate() throws {
       guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
+      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+      _ = try shardSpec()
+    }
+
+    private func shardSpec() throws -> (index: Int, count: Int)? {
+      guard let shard else { return nil }
+      let parts = shard.split(separator: "/").compactMap { Int($0) }
+      guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
+        throw ValidationError("--shard must be i/n with 1 <= i <= n, got '\(shard)'")
+      }
+      return (parts[0], parts[1])
     }
 
     func run() throws {
@@ -57,7 +92,8 @@ extension SolverBench {
       guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
         throw ValidationError("\(path): no such file or folder")
       }
-      let files = isFolder.boolValue ? BenchmarkRunner.instanceFiles(under: url) : [url]
+      var files = isFolder.boolValue ? BenchmarkRunner.instanceFiles(under: url) : [url]
+      if let (index, count) = try shardSpec() { files = BenchmarkRunner.shard(files, index: index, of: count) }
       let wanted = try problemFilter()
       var instances: [ProblemInstance] = []
       var loadFailed = false
@@ -80,19 +116,11 @@ extension SolverBench {
         }
       }
       let runner = BenchmarkRunner(solvers: selected, settings: RunSettings(timeLimit: timeLimit, seed: seed), progress: progress)
-      let rows = runner.run(instances)
+      let rows = runner.run(instances, jobs: jobs)
       if showProgress { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
-      switch format {
-      case .table: print(Report.table(rows), terminator: "")
-      case .json: print(try Report.json(rows, settings: runner.settings), terminator: "")
-      case .csv: print(Report.csv(rows), terminator: "")
-      }
-      let failures = rows.filter { !$0.failures.isEmpty }
-      for row in failures {
-        FileHandle.standardError.write(Data("FAIL \(row.instance) \(row.solver): \(row.failures.joined(separator: "; "))\n".utf8))
-      }
+      try finish(rows, settings: runner.settings, format: format, report: report)
       if loadFailed { throw ExitCode(2) }
-      if !failures.isEmpty { throw ExitCode(1) }
+      try exitOnFailures(rows)
     }
 
     private func problemFilter() throws -> Set<ProblemKind>? {
@@ -103,6 +131,38 @@ extension SolverBench {
         }
         return kind
       })
+    }
+  }
+
+  struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Combine the JSON outputs of several shards (`run --format json --shard i/n`) into one report.")
+
+    @Argument(help: "JSON files written by `solverbench run --format json`.")
+    var files: [String]
+
+    @Option(help: "Output format: table, json or csv.")
+    var format: OutputFormat = .table
+
+    @Option(help: "Also write report.md with SVG plots into this folder.")
+    var report: String?
+
+    func run() throws {
+      guard !files.isEmpty else { throw ValidationError("give at least one JSON file") }
+      var rows: [BenchmarkRow] = []
+      var settings: RunSettings?
+      for file in files {
+        do {
+          let document = try JSONDecoder().decode(Report.Document.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+          rows += document.rows
+          settings = settings ?? RunSettings(timeLimit: document.timeLimitSeconds, seed: document.seed)
+        } catch {
+          FileHandle.standardError.write(Data("error: \(file): not a solverbench JSON document: \(error)\n".utf8))
+          throw ExitCode(2)
+        }
+      }
+      try finish(rows, settings: settings!, format: format, report: report)
+      try exitOnFailures(rows)
     }
   }
 
@@ -134,6 +194,25 @@ extension SolverBench {
       print("wrote \(written.count) files under \(path)")
     }
   }
+}
+
+/// Prints rows in `format` and writes the report folder when asked.
+private func finish(_ rows: [BenchmarkRow], settings: RunSettings, format: OutputFormat, report: String?) throws {
+  switch format {
+  case .table: print(Report.table(rows), terminator: "")
+  case .json: print(try Report.json(rows, settings: settings), terminator: "")
+  case .csv: print(Report.csv(rows), terminator: "")
+  }
+  if let report { try Report.writeReport(rows, settings: settings, to: URL(fileURLWithPath: report)) }
+}
+
+/// Lists every failing row on stderr and exits 1 if there is any.
+private func exitOnFailures(_ rows: [BenchmarkRow]) throws {
+  let failures = rows.filter { !$0.failures.isEmpty }
+  for row in failures {
+    FileHandle.standardError.write(Data("FAIL \(row.instance) \(row.solver): \(row.failures.joined(separator: "; "))\n".utf8))
+  }
+  if !failures.isEmpty { throw ExitCode(1) }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

@@ -77,7 +77,7 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
 
 @Suite struct ReportTests {
   private func row(_ solver: String, gap: Double?, seconds: Double, failures: [String] = []) -> BenchmarkRow {
-    BenchmarkRow(instance: "i", problem: .admission, solver: solver, role: "heuristic", status: "done",
+    BenchmarkRow(instance: "i", problem: .admission, size: 3, solver: solver, role: "heuristic", status: "done",
                  objective: 1, bound: nil, reference: gap == nil ? nil : 1, referenceKind: gap == nil ? .none : .optimum,
                  gapPercent: gap, ratio: nil, provenRatio: nil, ratioHolds: nil, feasible: true, failures: failures,
                  seconds: seconds)

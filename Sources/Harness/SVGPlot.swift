@@ -1,0 +1,101 @@
+import Foundation
+
+/// Minimal self-contained SVG charts for `--report`: no dependencies, readable in any browser.
+enum SVGPlot {
+  static let width = 720.0, height = 360.0
+  static let left = 150.0, right = 20.0, top = 40.0, bottom = 50.0
+  static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+
+  /// One row per category, a dot per value (jittered vertically), plus the mean as a bar.
+  static func strip(title: String, axis: String, categories: [(name: String, values: [Double])]) -> String {
+    let rowHeight = 28.0
+    let plotHeight = max(rowHeight, rowHeight * Double(categories.count))
+    let all = categories.flatMap(\.values)
+    let upper = max(1e-9, all.max() ?? 1) * 1.05
+    let lower = min(0, all.min() ?? 0)
+    let x = { (v: Double) in left + (v - lower) / (upper - lower) * (width - left - right) }
+    var svg = header(title: title, height: top + plotHeight + bottom)
+    for (i, category) in categories.enumerated() {
+      let y = top + rowHeight * (Double(i) + 0.5)
+      svg += text(category.name, x: left - 8, y: y + 4, anchor: "end")
+      svg += line(left, y, width - right, y, color: "#eee")
+      for (j, v) in category.values.enumerated() {
+        let jitter = (Double((j * 7919) % 11) - 5) * 1.2
+        svg += "<circle cx=\"\(f(x(v)))\" cy=\"\(f(y + jitter))\" r=\"3\" fill=\"\(palette[i % palette.count])\" fill-opacity=\"0.6\"/>\n"
+      }
+      if !category.values.isEmpty {
+        let mean = category.values.reduce(0, +) / Double(category.values.count)
+        svg += line(x(mean), y - 10, x(mean), y + 10, color: "#000", width: 2)
+      }
+    }
+    svg += axisLine(y: top + plotHeight, ticks: linearTicks(lower, upper).map { ($0, x($0), tick($0)) }, label: axis)
+    return svg + "</svg>\n"
+  }
+
+  /// Log-log scatter of (x, y) points per series, with a legend.
+  static func logLog(title: String, xAxis: String, yAxis: String, series: [(name: String, points: [(Double, Double)])]) -> String {
+    let points = series.flatMap(\.points).filter { $0.0 > 0 && $0.1 > 0 }
+    let xs = points.map { log10($0.0) }, ys = points.map { log10($0.1) }
+    let (x0, x1) = (floor(xs.min() ?? 0), max(ceil(xs.max() ?? 1), floor(xs.min() ?? 0) + 1))
+    let (y0, y1) = (floor(ys.min() ?? -3), max(ceil(ys.max() ?? 0), floor(ys.min() ?? -3) + 1))
+    let plotHeight = height - top - bottom
+    let px = { (v: Double) in left + (log10(v) - x0) / (x1 - x0) * (width - left - right) }
+    let py = { (v: Double) in top + plotHeight - (log10(v) - y0) / (y1 - y0) * plotHeight }
+    var svg = header(title: title, height: height)
+    for e in stride(from: y0, through: y1, by: 1) {
+      let y = py(pow(10, e))
+      svg += line(left, y, width - right, y, color: "#eee")
+      svg += text(tick(pow(10, e)), x: left - 8, y: y + 4, anchor: "end")
+    }
+    svg += text(yAxis, x: 14, y: top + plotHeight / 2, anchor: "middle", rotate: true)
+    for (i, s) in series.enumerated() {
+      let color = palette[i % palette.count]
+      for (a, b) in s.points where a > 0 && b > 0 {
+        svg += "<circle cx=\"\(f(px(a)))\" cy=\"\(f(py(b)))\" r=\"3.5\" fill=\"\(color)\" fill-opacity=\"0.7\"/>\n"
+      }
+      svg += "<rect x=\"\(f(left + 10))\" y=\"\(f(top + 6 + 16 * Double(i)))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>\n"
+      svg += text(s.name, x: left + 26, y: top + 15 + 16 * Double(i), anchor: "start")
+    }
+    let ticks = stride(from: x0, through: x1, by: 1).map { (pow(10, $0), px(pow(10, $0)), tick(pow(10, $0))) }
+    svg += axisLine(y: top + plotHeight, ticks: ticks, label: xAxis)
+    return svg + "</svg>\n"
+  }
+
+  private static func header(title: String, height: Double) -> String {
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+      + text(title, x: width / 2, y: 22, anchor: "middle", size: 15)
+  }
+
+  private static func axisLine(y: Double, ticks: [(Double, Double, String)], label: String) -> String {
+    var svg = line(left, y, width - right, y, color: "#333")
+    for (_, x, name) in ticks {
+      svg += line(x, y, x, y + 5, color: "#333")
+      svg += text(name, x: x, y: y + 18, anchor: "middle")
+    }
+    return svg + text(label, x: (left + width - right) / 2, y: y + 38, anchor: "middle")
+  }
+
+  private static func linearTicks(_ lower: Double, _ upper: Double) -> [Double] {
+    let raw = (upper - lower) / 5
+    let magnitude = pow(10, floor(log10(raw)))
+    let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+    return stride(from: (lower / step).rounded(.up) * step, through: upper, by: step).map { $0 }
+  }
+
+  private static func tick(_ v: Double) -> String {
+    v == v.rounded() && abs(v) < 1e6 ? String(Int(v)) : String(format: "%g", v)
+  }
+
+  private static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, color: String, width: Double = 1) -> String {
+    "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(color)\" stroke-width=\"\(f(width))\"/>\n"
+  }
+
+  private static func text(_ s: String, x: Double, y: Double, anchor: String, size: Double = 12, rotate: Bool = false) -> String {
+    let escaped = s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+    let transform = rotate ? " transform=\"rotate(-90 \(f(x)) \(f(y)))\"" : ""
+    return "<text x=\"\(f(x))\" y=\"\(f(y))\" text-anchor=\"\(anchor)\" font-size=\"\(f(size))\"\(transform)>\(escaped)</text>\n"
+  }
+
+  private static func f(_ v: Double) -> String { String(format: "%.1f", v) }
+}
