@@ -11,7 +11,7 @@ enum SVGPlot {
     let rowHeight = 28.0
     let plotHeight = max(rowHeight, rowHeight * Double(categories.count))
     let all = categories.flatMap(\.values)
-    let upper = max(1e-9, all.max() ?? 1) * 1.05
+    let upper = max(1, all.max() ?? 1) * 1.05  // at least 0–1 %, so all-zero gaps read as zero
     let lower = min(0, all.min() ?? 0)
     let x = { (v: Double) in left + (v - lower) / (upper - lower) * (width - left - right) }
     var svg = header(title: title, height: top + plotHeight + bottom)
