@@ -75,5 +75,7 @@ let package = Package(
       name: "solverbench",
       dependencies: ["Harness", "EdgeSplitModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
+    // Runs the built executable: exit statuses and the messages users see.
+    .testTarget(name: "SolverBenchTests", dependencies: ["solverbench"]),
   ]
 )

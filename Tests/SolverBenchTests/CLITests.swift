@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// End-to-end checks of the `solverbench` executable: exit statuses and messages users see.
+@Suite struct CLITests {
+  /// The built executable, next to the test bundle in the products folder.
+  private static let executable: URL = {
+    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("solverbench").path), folder.path != "/" {
+      folder.deleteLastPathComponent()
+    }
+    return folder.appendingPathComponent("solverbench")
+  }()
+
+  private static let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../instances/admission/small-01.json").standardized
+
+  private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = Self.executable
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+  }
+
+  /// Writes `text` to a fresh temporary file and returns its path.
+  private func file(_ text: String) throws -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("edgesplit-\(UUID().uuidString).json")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+  }
+
+  /// The shipped small-01 instance with one textual substitution.
+  private func broken(_ from: String, _ to: String) throws -> String {
+    let text = try String(contentsOf: Self.shipped, encoding: .utf8)
+    #expect(text.contains(from), "fixture no longer contains \(from)")
+    return try file(text.replacingOccurrences(of: from, with: to, options: [], range: text.range(of: from)))
+  }
+
+  @Test func goodInstanceExitsZeroWithOptimaInTheTable() throws {
+    let result = try run([Self.shipped.path, "--quiet"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("p1-ilp-pruned"))
+    #expect(result.stdout.contains("(opt)"))
+  }
+
+  @Test func jsonOutputParses() throws {
+    let result = try run([Self.shipped.path, "--format", "json"])
+    #expect(result.status == 0)
+    let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    #expect(object?["schema"] as? String == "edgesplit-bench/1")
+    #expect((object?["rows"] as? [Any])?.isEmpty == false)
+  }
+
+  @Test(arguments: [
+    ("\"deadlineMs\" :", "\"deadlineMs\" : -5, \"x\" :", "requests[0].deadlineMs: must be > 0, got -5.0"),
+    ("\"uplinkMbps\"", "\"uplink\"", "requests[0].uplinkMbps: missing required field"),
+    ("\"outputBytes\" :", "\"outputBytes\" : -1, \"y\" :", "models[0].layers[0].outputBytes: must be >= 0, got -1.0"),
+    ("\"format\" : \"edgesplit/1\"", "\"format\" : \"edgesplit/0\"", "format: unsupported format 'edgesplit/0'"),
+    ("\"threads\" :", "\"threads\" : 0, \"z\" :", "cloudlets[0].threads: must be >= 1, got 0"),
+  ])
+  func badFieldsExitTwoNamingFileAndField(from: String, to: String, message: String) throws {
+    let path = try broken(from, to)
+    let result = try run([path, "--quiet"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("\(path): \(message)"), "\(result.stderr)")
+  }
+
+  @Test func malformedJSONCyclesAndDanglingInputsExitTwo() throws {
+    let malformed = try file("{ \"format\": \"edgesplit/1\", ")
+    var result = try run([malformed])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("\(malformed): malformed JSON"))
+
+    let layers = """
+      {"format":"edgesplit/1","problem":"admission","cloudlets":[{"name":"c","threads":2,"threadGflops":10}],
+       "requests":[],"models":[{"name":"m","inputBytes":10,"layers":[
+         {"name":"a","type":"conv","flops":1,"outputBytes":1,"paramBytes":0,"inputs":["LAST"]},
+         {"name":"b","type":"conv","flops":1,"outputBytes":1,"paramBytes":0,"inputs":["a"]}]}]}
+      """
+    let cyclic = try file(layers.replacingOccurrences(of: "LAST", with: "b"))
+    result = try run([cyclic])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("\(cyclic): models[0].layers: the layer graph has a cycle through a, b"))
+
+    let dangling = try file(layers.replacingOccurrences(of: "LAST", with: "ghost"))
+    result = try run([dangling])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("\(dangling): models[0].layers[0].inputs[0]: layer 'a' reads 'ghost', which is not a layer of this model"))
+  }
+
+  @Test func usageErrorsExitTwo() throws {
+    #expect(try run([Self.shipped.path, "--solvers", "no-such-solver"]).status == 2)
+    #expect(try run([Self.shipped.path, "--time-limit", "-1"]).status == 2)
+    #expect(try run(["/no/such/folder"]).status == 2)
+    #expect(try run([Self.shipped.path, "--shard", "3/2"]).status == 2)
+  }
+}
