@@ -67,6 +67,13 @@ public struct AdmissionTable: Sendable {
     return k == 0 ? nil : CheapestOption(threads: k, devicePrefix: prefix(r, c))
   }
 
+  /// Fewest threads request `r` needs on cloudlet `c`, or `nil` when it cannot meet its deadline
+  /// there: the item size of the GAP view, without building a ``CheapestOption``.
+  public func threads(request r: Int, cloudlet c: Int) -> Int? {
+    let k = threadCount(r, c)
+    return k == 0 ? nil : k
+  }
+
   private func threadCount(_ r: Int, _ c: Int) -> Int {
     Int(threads[r * instance.cloudlets.count + c])
   }
