@@ -40,9 +40,9 @@ import EdgeSplitModel
 /// earns at most `2 · w(A_c)` (once inside `c`, once for members of `A_c` placed elsewhere) and
 /// the algorithm earns exactly `w(A_c)`; and the residual part, zero on `c` and on `A_c`, on
 /// which the remaining cloudlets recurse.
-/// The ratio is tight for the scheme: one request of size 1 fits both of two unit cloudlets and
-/// a second request fits only the second; if the first knapsack takes the first request, the
-/// second cloudlet gets nothing, so `ALG = 1` and `OPT = 2`.
+/// The ratio is tight for the scheme: with two one-thread cloudlets `a` (visited first) and `b`,
+/// one request that fits both and one that fits only `a`, the knapsack on `a` may take the
+/// first (a tie), leaving `b` nothing it can serve: `ALG = 1`, `OPT = 2` (a test builds it).
 ///
 /// - Complexity: `O(R · C)` to gather candidates plus, per cloudlet, `O(n_c + K_c)` for equal
 ///   weights or `O(n_c · K_c)` otherwise, where `n_c <= R` counts the candidates of `c`; with
@@ -68,7 +68,7 @@ public enum AdmissionApproximation {
         guard let threads = table.threads(request: r, cloudlet: c) else { continue }
         candidates.append(r)
         sizes.append(threads)
-        profits.append(weights[r])
+        if !equalWeights { profits.append(weights[r]) }
       }
       let capacity = instance.cloudlets[c].threads
       let chosen = equalWeights
