@@ -71,6 +71,28 @@ public enum AdmissionILP {
     return (model, columns)
   }
 
+  /// An upper bound on the P1 optimum: the LP relaxation of the ``Formulation/pruned`` program,
+  /// solved by GLPK's simplex.
+  ///
+  /// Every integer solution is a solution of the relaxation, so the integer optimum is at most
+  /// the LP optimum. When every weight is an integer the optimum is an integer too, and the bound
+  /// is rounded down (after a `1e-6` allowance for simplex round-off). The pruned relaxation is
+  /// used because its integer optimum is the P1 optimum (``AdmissionTable``) and it has one
+  /// column per feasible `(r, c)`.
+  ///
+  /// - Returns: the bound, or `nil` when GLPK stopped without an optimal LP (time limit, error).
+  /// - Complexity: one simplex solve on at most `R · C` columns and `R + C` rows.
+  public static func relaxationBound(
+    _ table: AdmissionTable, timeLimit: Double? = nil
+  ) throws(MILPValidationError) -> Double? {
+    let (model, columns) = program(table, .pruned)
+    guard !columns.isEmpty else { return 0 }
+    let result = try GLPKSolver.solve(model, options: SolveOptions(timeLimit: timeLimit, relaxIntegrality: true))
+    guard result.termination == .optimal, let value = result.bounds.primal else { return nil }
+    let integral = table.instance.requests.allSatisfy { $0.weight == $0.weight.rounded() }
+    return integral ? (value + 1e-6).rounded(.down) : value
+  }
+
   /// Solves P1 exactly (up to `options`' time limit and gap).
   ///
   /// An instance where no request fits anywhere has optimum 0 and is answered without GLPK.

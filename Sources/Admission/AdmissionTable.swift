@@ -30,24 +30,33 @@ public struct AdmissionTable: Sendable {
   public let profiles: [PrefixProfile]
   private let threads: [Int32]
   private let prefixes: [Int32]
+  private let speedups: SpeedupTable
 
   public init(_ instance: AdmissionInstance) {
     self.instance = instance
     let profiles = instance.models.map(PrefixProfile.init)
     self.profiles = profiles
     let cloudletCount = instance.cloudlets.count
+    let speedups = SpeedupTable(instance)
+    self.speedups = speedups
+    let capacities = instance.cloudlets.map(\.threads)
+    let threadSpeeds = instance.cloudlets.map { $0.threadGflops * 1e9 }
     var threads = [Int32](repeating: 0, count: instance.requests.count * cloudletCount)
     var prefixes = [Int32](repeating: -1, count: threads.count)
+    var front: [PrefixTimes] = []
     for r in instance.requests.indices {
-      let profile = profiles[instance.modelIndex[r]]
-      let front = Self.paretoPrefixes(instance, request: r, profile: profile)
+      let request = instance.requests[r]
+      let model = instance.modelIndex[r]
+      Self.paretoPrefixes(request, profiles[model], into: &front)
+      let deadline = request.deadlineMs / 1000
       for c in 0..<cloudletCount {
+        let delay = request.delaysMs[c] / 1000
         var best: (threads: Int, prefix: Int)?
-        for p in front {
-          guard let k = Self.minimumThreads(instance, profile, request: r, cloudlet: c, devicePrefix: p,
-                                            atMost: best.map { $0.threads - 1 } ?? instance.cloudlets[c].threads)
-          else { continue }
-          best = (k, p)
+        for times in front {
+          let timing = Timing(times: times, delay: delay, threadSpeed: threadSpeeds[c], deadline: deadline,
+                              model: model, speedups: speedups)
+          guard let k = timing.leastThreads(atMost: best.map { $0.threads - 1 } ?? capacities[c]) else { continue }
+          best = (k, times.prefix)
           if k == 1 { break }
         }
         if let best {
@@ -67,6 +76,13 @@ public struct AdmissionTable: Sendable {
     return k == 0 ? nil : CheapestOption(threads: k, devicePrefix: prefix(r, c))
   }
 
+  /// Fewest threads request `r` needs on cloudlet `c`, or `nil` when it cannot meet its deadline
+  /// there: the item size of the GAP view, without building a ``CheapestOption``.
+  public func threads(request r: Int, cloudlet c: Int) -> Int? {
+    let k = threadCount(r, c)
+    return k == 0 ? nil : k
+  }
+
   private func threadCount(_ r: Int, _ c: Int) -> Int {
     Int(threads[r * instance.cloudlets.count + c])
   }
@@ -75,47 +91,99 @@ public struct AdmissionTable: Sendable {
     Int(prefixes[r * instance.cloudlets.count + c])
   }
 
-  /// Fewest threads (at most `limit`, default the cloudlet's capacity) with which request `r`
-  /// meets its deadline on cloudlet `c` with the first `devicePrefix` layers on the device.
+  /// Fewest threads (at most `limit`, default and at most the cloudlet's capacity) with which
+  /// request `r` meets its deadline on cloudlet `c` with the first `devicePrefix` layers on the
+  /// device.
   public func minimumThreads(request r: Int, cloudlet c: Int, devicePrefix p: Int, atMost limit: Int? = nil) -> Int? {
-    Self.minimumThreads(instance, profiles[instance.modelIndex[r]], request: r, cloudlet: c,
-                        devicePrefix: p, atMost: limit ?? instance.cloudlets[c].threads)
+    let request = instance.requests[r]
+    let capacity = instance.cloudlets[c].threads
+    let timing = Timing(times: PrefixTimes(request, profiles[instance.modelIndex[r]], prefix: p),
+                        delay: request.delaysMs[c] / 1000, threadSpeed: instance.cloudlets[c].threadGflops * 1e9,
+                        deadline: request.deadlineMs / 1000, model: instance.modelIndex[r],
+                        speedups: speedups)
+    return timing.leastThreads(atMost: min(limit ?? capacity, capacity))
   }
 
+  /// Prefixes not beaten on both fixed time (device + upload) and server FLOPs by another,
+  /// written into `front` (reused across requests to avoid allocations).
+  private static func paretoPrefixes(_ request: InferenceRequest, _ profile: PrefixProfile, into front: inout [PrefixTimes]) {
+    front.removeAll(keepingCapacity: true)
+    let all = (0..<profile.count).map { PrefixTimes(request, profile, prefix: $0) }
+    let order = all.indices.sorted {
+      (all[$0].device + all[$0].upload, all[$0].serverFlops) < (all[$1].device + all[$1].upload, all[$1].serverFlops)
+    }
+    var leastWork = Double.infinity
+    for p in order where all[p].serverFlops < leastWork {
+      front.append(all[p])
+      leastWork = all[p].serverFlops
+    }
+  }
+}
+
+/// Speedups `model.speedup(threads: k)` for every model and `k` up to the largest cloudlet,
+/// computed once so the hot loop reads a flat array instead of copying models.
+private struct SpeedupTable {
+  let width: Int
+  let values: [Double]
+  /// Amdahl's parallel fraction of each model, for the first guess of the thread count.
+  let fractions: [Double]
+
+  init(_ instance: AdmissionInstance) {
+    let largest = instance.cloudlets.map(\.threads).max()!
+    width = largest + 1
+    values = instance.models.flatMap { model in [1] + (1...largest).map { model.speedup(threads: $0) } }
+    fractions = instance.models.map { $0.parallelFraction ?? DNNModel.defaultParallelFraction }
+  }
+
+  func speedup(model: Int, threads k: Int) -> Double { values[model * width + k] }
+}
+
+/// The request-dependent parts of one prefix's latency, each computed with the same expression
+/// as ``AdmissionEvaluator/latency`` so that sums agree with the evaluator to the last bit.
+private struct PrefixTimes {
+  var prefix: Int
+  /// Device seconds.
+  var device: Double
+  /// Upload seconds (without the propagation delay).
+  var upload: Double
+  var serverFlops: Double
+
+  init(_ request: InferenceRequest, _ profile: PrefixProfile, prefix p: Int) {
+    prefix = p
+    device = profile.deviceFlops[p] / (request.deviceGflops * 1e9)
+    upload = 8 * profile.transferBytes[p] / (request.uplinkMbps * 1e6)
+    serverFlops = profile.serverFlops[p]
+  }
+}
+
+/// One (request, cloudlet, prefix) triple, ready to find its least thread count.
+private struct Timing {
+  var times: PrefixTimes
+  /// Propagation delay in seconds.
+  var delay: Double
+  /// One thread's speed in FLOP/s.
+  var threadSpeed: Double
+  var deadline: Double
+  var model: Int
+  var speedups: SpeedupTable
+
   /// Latency in seconds, summed in the same order as ``AdmissionEvaluator/latency``.
-  static func latency(
-    _ instance: AdmissionInstance, _ profile: PrefixProfile, request r: Int, cloudlet c: Int,
-    devicePrefix p: Int, threads k: Int
-  ) -> Double {
-    let request = instance.requests[r]
-    let device = profile.deviceFlops[p] / (request.deviceGflops * 1e9)
-    let transfer = 8 * profile.transferBytes[p] / (request.uplinkMbps * 1e6) + request.delaysMs[c] / 1000
-    let server = profile.serverFlops[p]
-      / (instance.cloudlets[c].threadGflops * 1e9 * instance.model(of: r).speedup(threads: k))
-    return device + transfer + server
+  func latency(threads k: Int) -> Double {
+    times.device + (times.upload + delay) + times.serverFlops / (threadSpeed * speedups.speedup(model: model, threads: k))
   }
 
   /// Inverts Amdahl's law for a first guess, then confirms with the latency itself so that the
   /// answer agrees with the evaluator to the last bit of tolerance.
-  private static func minimumThreads(
-    _ instance: AdmissionInstance, _ profile: PrefixProfile, request r: Int, cloudlet c: Int,
-    devicePrefix p: Int, atMost limit: Int
-  ) -> Int? {
+  func leastThreads(atMost limit: Int) -> Int? {
     guard limit >= 1 else { return nil }
-    let request = instance.requests[r]
-    let deadline = request.deadlineMs / 1000
-    func fits(_ k: Int) -> Bool {
-      fitsWithin(latency(instance, profile, request: r, cloudlet: c, devicePrefix: p, threads: k), deadline)
-    }
-    let fixed = profile.deviceFlops[p] / (request.deviceGflops * 1e9)
-      + 8 * profile.transferBytes[p] / (request.uplinkMbps * 1e6) + request.delaysMs[c] / 1000
-    let slack = deadline - fixed
-    let single = profile.serverFlops[p] / (instance.cloudlets[c].threadGflops * 1e9)
+    func fits(_ k: Int) -> Bool { fitsWithin(latency(threads: k), deadline) }
+    let slack = deadline - (times.device + times.upload + delay)
+    let single = times.serverFlops / threadSpeed
     var k: Int
     if single <= slack {
       k = 1
     } else {
-      let fraction = instance.model(of: r).parallelFraction ?? DNNModel.defaultParallelFraction
+      let fraction = speedups.fractions[model]
       // speedup(k) >= single / slack  <=>  (1 - f) + f / k <= slack / single
       let room = slack / single - (1 - fraction)
       guard room > 0 else { return fits(limit) ? limit : nil }
@@ -126,21 +194,5 @@ public struct AdmissionTable: Sendable {
     while k > 1 && fits(k - 1) { k -= 1 }
     while k <= limit && !fits(k) { k += 1 }
     return k <= limit ? k : nil
-  }
-
-  /// Prefixes not beaten on both fixed time (device + upload) and server FLOPs by another.
-  private static func paretoPrefixes(_ instance: AdmissionInstance, request r: Int, profile: PrefixProfile) -> [Int] {
-    let request = instance.requests[r]
-    let fixed = (0..<profile.count).map {
-      profile.deviceFlops[$0] / (request.deviceGflops * 1e9) + 8 * profile.transferBytes[$0] / (request.uplinkMbps * 1e6)
-    }
-    let order = (0..<profile.count).sorted { (fixed[$0], profile.serverFlops[$0]) < (fixed[$1], profile.serverFlops[$1]) }
-    var front: [Int] = []
-    var leastWork = Double.infinity
-    for p in order where profile.serverFlops[p] < leastWork {
-      front.append(p)
-      leastWork = profile.serverFlops[p]
-    }
-    return front
   }
 }

@@ -71,6 +71,20 @@ public let fullILPRequestLimit = 60
 /// Largest instance (requests) the pruned ILP is tried on by default.
 public let prunedILPRequestLimit = 500
 
+/// Largest instance (requests) the LP bound is computed on. The simplex on the pruned program
+/// (one column per feasible `(r, c)`, at most `R · C`) took about 1 s on the shipped 2,500 × 60
+/// instance; the 100,000 × 100 instance (up to 10^7 columns) is beyond what it is meant for.
+public let lpBoundRequestLimit = 5_000
+
+/// Wraps a P1 algorithm that returns an admission from the table (no bound, no optimality claim).
+private func admissionAlgorithm(
+  _ algorithm: @escaping @Sendable (AdmissionTable) -> AdmissionSolution
+) -> @Sendable (ProblemInstance, RunSettings) throws -> SolverRun {
+  { instance, _ in
+    SolverRun(solution: .admission(algorithm(AdmissionTable(admissionInstance(instance)!))), status: "done")
+  }
+}
+
 let admissionSolvers: [SolverDescriptor] = [
   SolverDescriptor(
     name: "p1-ilp-pruned", problem: .admission, role: .exact,
@@ -82,4 +96,28 @@ let admissionSolvers: [SolverDescriptor] = [
     summary: "GLPK ILP over every (request, cloudlet, partition, threads) meeting the deadline",
     applies: { (admissionInstance($0)?.requests.count ?? .max) <= fullILPRequestLimit },
     run: exactAdmission(.full)),
+  SolverDescriptor(
+    name: "p1-lp-bound", problem: .admission, role: .bound,
+    summary: "LP relaxation of the pruned ILP (GLPK simplex): an upper bound, rounded down for integer weights",
+    applies: { (admissionInstance($0)?.requests.count ?? .max) <= lpBoundRequestLimit },
+    run: { instance, settings in
+      let bound = try AdmissionILP.relaxationBound(AdmissionTable(admissionInstance(instance)!), timeLimit: settings.timeLimit)
+      return SolverRun(solution: nil, bound: bound, status: bound == nil ? "LP not solved" : "LP optimal")
+    }),
+  SolverDescriptor(
+    name: "p1-approx", problem: .admission, role: .approximation(ratio: 0.5),
+    summary: "Local-ratio GAP scheme: an exact knapsack per cloudlet over the waiting requests (1/2-approximation)",
+    run: admissionAlgorithm(AdmissionApproximation.solve)),
+  SolverDescriptor(
+    name: "p1-greedy-fewest-threads", problem: .admission, role: .heuristic,
+    summary: "All (request, cloudlet) pairs by ascending thread need, admitted while they fit",
+    run: admissionAlgorithm(AdmissionGreedy.fewestThreadsFirst)),
+  SolverDescriptor(
+    name: "p1-greedy-edf-best-fit", problem: .admission, role: .heuristic,
+    summary: "Earliest deadline first, each on the cloudlet it leaves with the fewest free threads",
+    run: admissionAlgorithm(AdmissionGreedy.earliestDeadlineBestFit)),
+  SolverDescriptor(
+    name: "p1-greedy-first-fit", problem: .admission, role: .heuristic,
+    summary: "Requests in arrival order, each on the first cloudlet where it fits",
+    run: admissionAlgorithm(AdmissionGreedy.firstFit)),
 ]
