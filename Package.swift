@@ -25,9 +25,14 @@ let package = Package(
       providers: [.apt(["libglpk-dev"]), .brew(["glpk"])]
     ),
     // The setjmp/longjmp guard: Swift cannot call setjmp, so every GLPK call lives here.
-    .target(name: "_GLPKShims", dependencies: ["CGLPK"], path: "Sources/_GLPKShims"),
+    // The module map's `link "glpk"` only autolinks Swift importers; the C code needs it too.
+    .target(
+      name: "_GLPKShims", dependencies: ["CGLPK"], path: "Sources/_GLPKShims",
+      linkerSettings: [.linkedLibrary("glpk")]
+    ),
     // The safe Swift layer: build a MILP from Swift values, validate, solve, read a closed status.
     .target(name: "GLPKBinding", dependencies: ["_GLPKShims"]),
-    .testTarget(name: "GLPKBindingTests", dependencies: ["GLPKBinding"]),
+    // Tests also reach the shim directly, for its guard self-test.
+    .testTarget(name: "GLPKBindingTests", dependencies: ["GLPKBinding", "_GLPKShims"]),
   ]
 )
