@@ -47,6 +47,40 @@ import _GLPKShims
     #expect(result.bounds.primal == knapsack.bruteForceOptimum)
   }
 
+  @Test func glpkErrorInsideSolveBecomesErrorOutcome() throws {
+    // A duplicate (row, column) entry makes glp_load_matrix raise a fatal error.
+    // The Swift layer merges duplicates, so only a direct shim call gets here.
+    let columns = [
+      _GLPKShimsColumn(
+        name: nil, lower: 0, upper: 1, has_lower: 1, has_upper: 1, kind: _GLPKSHIMS_CONTINUOUS, objective: 1)
+    ]
+    let rows = [_GLPKShimsRow(name: nil, lower: 0, upper: 1, has_lower: 0, has_upper: 1)]
+    let indices: [Int32] = [0, 0], coefficients = [1.0, 1.0]
+    var options = _GLPKShimsOptions(time_limit_ms: .max, relative_gap: 0, relax_integrality: 0, print_output: 0)
+    var values = [0.0]
+    var message = [CChar](repeating: 0, count: 4096)
+    var result = _GLPKShimsResult()
+    columns.withUnsafeBufferPointer { columns in
+      rows.withUnsafeBufferPointer { rows in
+        indices.withUnsafeBufferPointer { indices in
+          coefficients.withUnsafeBufferPointer { coefficients in
+            var problem = _GLPKShimsProblem(
+              column_count: 1, columns: columns.baseAddress, row_count: 1, rows: rows.baseAddress,
+              nonzero_count: 2, nonzero_rows: indices.baseAddress, nonzero_columns: indices.baseAddress,
+              nonzero_values: coefficients.baseAddress, maximize: 1, objective_constant: 0)
+            _glpkshims_solve(&problem, &options, &values, &message, message.count, &result)
+          }
+        }
+      }
+    }
+    #expect(result.outcome == _GLPKSHIMS_ERROR)
+    #expect(result.caught_glpk_error == 1)
+    #expect(result.has_solution == 0)
+    let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    #expect(text.contains("duplicate indices"))
+    #expect(try GLPKSolver.solve(Knapsack().model()).termination == .optimal)
+  }
+
   @Test func concurrentSolvesFromManyThreads() {
     let knapsack = Knapsack()
     let model = knapsack.model()
