@@ -281,10 +281,10 @@ static void solve_mip(glp_prob *P, Guard *g, const SolveCall *c) {
   } else if (g->has_bound) {
     r->has_dual_bound = 1;
     r->dual_bound = g->bound;
-    if (r->has_solution) { // an active-node bound may lag behind a newer incumbent
-      int looser = g->maximize ? r->objective > g->bound : r->objective < g->bound;
-      if (looser) r->dual_bound = r->objective;
-    }
+    // Open nodes may all be worse than the incumbent (not yet pruned); then
+    // the optimum is the incumbent's value, and that is the bound.
+    if (r->has_solution && (g->maximize ? r->objective > g->bound : r->objective < g->bound))
+      r->dual_bound = r->objective;
   }
 }
 
