@@ -25,8 +25,10 @@ import _GLPKShims
 ///   `GLP_ENODFS` only says the relaxation is dual infeasible, which can also
 ///   mean an infeasible model (`2x - 2y = 1` over the integers). So the solver
 ///   solves again with a zero objective: unbounded if that finds a feasible
-///   point, otherwise infeasible. `GLP_EFAIL`, `GLP_EBOUND` and the like:
-///   error. Presolve is always on.
+///   point, infeasible if it proves there is none. That test gets the rest of
+///   the time limit (10 s without one) and reports `.noSolutionFound` if it
+///   runs out. `GLP_EFAIL`, `GLP_EBOUND` and the like: error. Presolve is
+///   always on.
 public enum GLPKSolver {
   /// The version string of the linked GLPK library, e.g. `"5.0"`.
   public static var version: String { String(cString: _glpkshims_version()) }
@@ -36,6 +38,14 @@ public enum GLPKSolver {
 
   /// Validates `model` and `options`, then solves synchronously on the calling
   /// thread.
+  ///
+  /// Validation rejects out-of-range term indices, NaN or infinite numbers
+  /// (a missing bound is `nil`), lower bounds above upper bounds, names GLPK
+  /// would refuse, fractional bounds on integer or binary variables (never
+  /// rounded), binary bounds outside [0, 1], and out-of-range options. Terms
+  /// repeating a variable within a constraint are summed. A model without
+  /// variables is valid: its optimum is ``MILP/objectiveConstant``, unless a
+  /// constraint excludes 0, in which case it is infeasible.
   ///
   /// - Throws: ``MILPValidationError`` before GLPK is called, if the model or
   ///   options are invalid. Solver failures are not thrown; they are reported

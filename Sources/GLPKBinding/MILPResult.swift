@@ -54,7 +54,7 @@ public struct MILPResult: Sendable, Hashable {
   /// One value per variable, present exactly when a feasible solution was found
   /// (``TerminationReason/optimal`` or ``TerminationReason/feasible(limit:)``).
   public var values: [Double]?
-  /// Wall-clock time spent inside GLPK, in seconds.
+  /// Wall-clock seconds spent solving (after validation), GLPK's share dominating.
   public var solveSeconds: Double
   /// GLPK's captured log (warnings and errors by default; the full log when
   /// ``SolveOptions/printSolverOutput`` is set). Keeps the tail if very long.

@@ -52,10 +52,8 @@ extension SolveOptions {
 }
 
 extension MILP {
-  /// Checks everything GLPK would abort on or silently reinterpret.
-  ///
-  /// An empty model is valid: GLPK solves it (its optimum is
-  /// ``objectiveConstant``, or it is infeasible if an empty constraint excludes 0).
+  /// Checks everything GLPK would abort on or silently reinterpret (the rules
+  /// are listed on ``GLPKSolver/solve(_:options:)``). GLPK handles empty models.
   func prepared(options: SolveOptions) throws(MILPValidationError) -> PreparedModel {
     var out = PreparedModel()
     out.timeLimitMilliseconds = try options.validatedTimeLimitMilliseconds()

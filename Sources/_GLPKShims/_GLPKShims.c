@@ -168,13 +168,18 @@ static int remaining_ms(int limit_ms, double start) {
   return left < 1 ? 0 : (int)left;
 }
 
-/// GLP_ENODFS only says the LP relaxation is dual infeasible: the problem is
+/// Budget for the feasibility test below when the caller set no time limit.
+/// Branch and bound over unbounded integer variables may never finish.
+#define FEASIBILITY_TEST_CAP_MS 10000
+
+/// GLP_ENODFS only says the relaxation is dual infeasible: the problem is
 /// unbounded if it has any feasible point, infeasible otherwise (e.g. 2x - 2y = 1
 /// over integers). Re-solve with a zero objective to tell which.
 static void classify_dual_infeasible(glp_prob *P, const SolveCall *c, double start) {
   _GLPKShimsResult *r = c->result;
-  int time_left = remaining_ms(c->options->time_limit_ms, start);
-  if (time_left == 0) {
+  int user_limited = c->options->time_limit_ms != INT_MAX;
+  int budget = user_limited ? remaining_ms(c->options->time_limit_ms, start) : FEASIBILITY_TEST_CAP_MS;
+  if (budget == 0) {
     set(r, _GLPKSHIMS_NO_SOLUTION, _GLPKSHIMS_LIMIT_TIME,
         "the relaxation is dual infeasible; no time left to test feasibility");
     return;
@@ -186,7 +191,7 @@ static void classify_dual_infeasible(glp_prob *P, const SolveCall *c, double sta
     glp_init_smcp(&parm);
     parm.msg_lev = c->options->print_output ? GLP_MSG_ON : GLP_MSG_ERR;
     parm.presolve = GLP_ON;
-    parm.tm_lim = time_left;
+    parm.tm_lim = budget;
     ret = glp_simplex(P, &parm);
     int st = glp_get_status(P);
     feasible = ret == 0 && (st == GLP_OPT || st == GLP_FEAS);
@@ -196,7 +201,7 @@ static void classify_dual_infeasible(glp_prob *P, const SolveCall *c, double sta
     glp_init_iocp(&parm);
     parm.msg_lev = c->options->print_output ? GLP_MSG_ON : GLP_MSG_ERR;
     parm.presolve = GLP_ON;
-    parm.tm_lim = time_left;
+    parm.tm_lim = budget;
     ret = glp_intopt(P, &parm);
     int st = glp_mip_status(P);
     feasible = st == GLP_OPT || st == GLP_FEAS; // any integer point proves unboundedness
@@ -208,9 +213,12 @@ static void classify_dual_infeasible(glp_prob *P, const SolveCall *c, double sta
   else if (infeasible)
     set(r, _GLPKSHIMS_INFEASIBLE, _GLPKSHIMS_LIMIT_NONE,
         "the relaxation is dual infeasible and no feasible point exists");
-  else if (ret == GLP_ETMLIM)
+  else if (ret == GLP_ETMLIM && user_limited)
     set(r, _GLPKSHIMS_NO_SOLUTION, _GLPKSHIMS_LIMIT_TIME,
         "the relaxation is dual infeasible; feasibility undecided at the time limit");
+  else if (ret == GLP_ETMLIM)
+    set(r, _GLPKSHIMS_NO_SOLUTION, _GLPKSHIMS_LIMIT_UNDETERMINED,
+        "the relaxation is unbounded, but no feasible point was found within 10 s");
   else
     set(r, _GLPKSHIMS_ERROR, _GLPKSHIMS_LIMIT_NONE,
         "the relaxation is dual infeasible; the feasibility test failed");
@@ -273,10 +281,10 @@ static void solve_mip(glp_prob *P, Guard *g, const SolveCall *c) {
   } else if (g->has_bound) {
     r->has_dual_bound = 1;
     r->dual_bound = g->bound;
-    if (r->has_solution) { // an active-node bound may lag behind a newer incumbent
-      int looser = g->maximize ? r->objective > g->bound : r->objective < g->bound;
-      if (looser) r->dual_bound = r->objective;
-    }
+    // Open nodes may all be worse than the incumbent (not yet pruned); then
+    // the optimum is the incumbent's value, and that is the bound.
+    if (r->has_solution && (g->maximize ? r->objective > g->bound : r->objective < g->bound))
+      r->dual_bound = r->objective;
   }
 }
 
