@@ -46,10 +46,26 @@ public enum DSL {
     public var source: Int, sink: Int
     /// The node of each layer, indexed like ``DNNModel/layers``.
     public var layerNodes: [Int]
+    /// Each auxiliary node with the layers reading the tensor it stands for.
+    public var auxiliaryReaders: [(node: Int, readers: [Int])]
 
     /// The partition a source side describes: layers on the source side run on the device.
     public func partition(sourceSide: [Bool]) -> Partition {
       Partition(onDevice: layerNodes.map { sourceSide[$0] })
+    }
+
+    /// The cheapest source side that puts the layers where `partition` says: an auxiliary
+    /// node joins the source side exactly when all its readers run on the device. Its cut
+    /// capacity is the partition's (scaled) latency, or infinite if it is not
+    /// predecessor-closed.
+    public func sourceSide(for partition: Partition) -> [Bool] {
+      var side = [Bool](repeating: false, count: network.nodeCount)
+      side[source] = true
+      for (layer, node) in layerNodes.enumerated() { side[node] = partition.onDevice[layer] }
+      for auxiliary in auxiliaryReaders {
+        side[auxiliary.node] = auxiliary.readers.allSatisfy { partition.onDevice[$0] }
+      }
+      return side
     }
   }
 
@@ -63,6 +79,7 @@ public enum DSL {
     var network = FlowNetwork(nodeCount: n + 2)
     let source = n, sink = n + 1
     let infinity = FlowNetwork.infinity
+    var auxiliaryReaders: [(node: Int, readers: [Int])] = []
     for (v, layer) in model.layers.enumerated() {
       network.addArc(from: source, to: v, capacity: serverWeight * instance.serverSeconds(flops: layer.flops))
       network.addArc(from: v, to: sink, capacity: deviceWeight * instance.deviceSeconds(flops: layer.flops))
@@ -74,6 +91,7 @@ public enum DSL {
         network.addArc(from: producer, to: readers[0], capacity: seconds)
       } else if readers.count > 1 {
         let auxiliary = network.addNode()
+        auxiliaryReaders.append((auxiliary, readers))
         network.addArc(from: producer, to: auxiliary, capacity: seconds)
         for reader in readers { network.addArc(from: auxiliary, to: reader, capacity: infinity) }
       }
@@ -83,7 +101,8 @@ public enum DSL {
       addTransfer(from: u, bytes: model.layers[u].outputBytes, to: model.successors[u])
       for v in model.successors[u] { network.addArc(from: v, to: u, capacity: infinity) }
     }
-    return SurgeryNetwork(network: network, source: source, sink: sink, layerNodes: Array(0..<n))
+    return SurgeryNetwork(network: network, source: source, sink: sink, layerNodes: Array(0..<n),
+                          auxiliaryReaders: auxiliaryReaders)
   }
 
   /// A minimum cut of G′ (scaled as given) and the partition it describes.
