@@ -47,6 +47,8 @@ public struct FlowNetwork: Sendable {
     public var value: Double
     /// `sourceSide[v]` is true for the nodes on the source's side of a minimum cut: those
     /// reachable from the source in the final residual network (the smallest such side).
+    /// When ``value`` is infinite there is no finite cut, and this holds every node reachable
+    /// from the source, the sink included.
     public var sourceSide: [Bool]
   }
 
