@@ -26,9 +26,9 @@ import Foundation
 /// three times the largest. The grid search can only improve on P₁.
 ///
 /// A limit of the method, seen on the shipped instances: a weighted min cut only ever returns
-/// partitions whose `(Te, Tt, Tc)` lies on the lower convex hull of all partitions' stage
-/// vectors, and a balanced throughput optimum is often inside the hull. So no grid, however
-/// fine, reaches it (e.g. GoogLeNet at 18.88 Mbit/s: DSH 1.47 × the ILP optimum, which is a
+/// partitions whose `(Te, Tt, Tc)` minimizes a positive weighting of the stages (a supported
+/// point, on the lower convex hull of all partitions' stage vectors), and a balanced throughput
+/// optimum is often not such a point. Then no grid, however fine, reaches it (e.g. GoogLeNet at 18.88 Mbit/s: DSH 1.47 × the ILP optimum, which is a
 /// plain prefix of the topological order).
 public enum DSH {
   /// The search grid's shape (see ``DSH``).
