@@ -3,14 +3,15 @@ import Foundation
 import ModelZoo
 
 /// A seeded random DAG for cross-checks: layer `i` reads one to three of the `width` layers
-/// before it, or the model input (so some models have several input readers, some layers
-/// several readers). Output sizes span three orders of magnitude so that cuts are non-trivial.
-func randomDAG(layers n: Int, width: Int, seed: UInt64) throws -> DNNModel {
+/// before it, or, with probability `inputShare`, the model input (so some models have several
+/// input readers, some layers several readers). Output sizes span three orders of magnitude
+/// so that cuts are non-trivial.
+func randomDAG(layers n: Int, width: Int, seed: UInt64, inputShare: Double = 0.1) throws -> DNNModel {
   var rng = SeededGenerator(seed: seed)
   var layers: [Layer] = []
   for i in 0..<n {
     var inputs: [String] = []
-    if i > 0 && Double.random(in: 0..<1, using: &rng) > 0.1 {
+    if i > 0 && Double.random(in: 0..<1, using: &rng) >= inputShare {
       let window = max(0, i - width)..<i
       for _ in 0..<Int.random(in: 1...3, using: &rng) {
         let name = "l\(Int.random(in: window, using: &rng))"
