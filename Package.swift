@@ -9,7 +9,9 @@ let package = Package(
     .library(name: "GLPKBinding", targets: ["GLPKBinding"]),
     .library(name: "EdgeSplitModel", targets: ["EdgeSplitModel"]),
     .library(name: "ModelZoo", targets: ["ModelZoo"]),
+    .library(name: "Graphs", targets: ["Graphs"]),
     .library(name: "Admission", targets: ["Admission"]),
+    .library(name: "Surgery", targets: ["Surgery"]),
     .library(name: "Harness", targets: ["Harness"]),
     .executable(name: "solverbench", targets: ["solverbench"]),
   ],
@@ -50,6 +52,10 @@ let package = Package(
     .target(name: "ModelZoo", dependencies: ["EdgeSplitModel"]),
     .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "EdgeSplitModel"]),
 
+    // MARK: - Graph algorithms: maximum flow / minimum s–t cut, written once for every family
+    .target(name: "Graphs"),
+    .testTarget(name: "GraphsTests", dependencies: ["Graphs", "EdgeSplitModel"]),
+
     // MARK: - Problem families (one module each)
     // P1: delay-aware admission with partitioning and thread parallelism.
     .target(
@@ -64,10 +70,14 @@ let package = Package(
       dependencies: ["Admission", "ModelZoo", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
 
+    // P2: DNN surgery (DADS): min-cut partitioning (DSL) and heavy-load throughput (DSH).
+    .target(name: "Surgery", dependencies: ["EdgeSplitModel", "Graphs", "GLPKBinding"]),
+    .testTarget(name: "SurgeryTests", dependencies: ["Surgery", "ModelZoo", "EdgeSplitModel", "GLPKBinding"]),
+
     // MARK: - Benchmark harness and the thin CLI over it
     .target(
       name: "Harness",
-      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "GLPKBinding",
+      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "Surgery", "GLPKBinding",
                      .product(name: "RealModule", package: "swift-numerics")]
     ),
     .testTarget(name: "HarnessTests", dependencies: ["Harness"]),

@@ -4,6 +4,8 @@ import Foundation
 public enum ProblemKind: String, Codable, Sendable, CaseIterable, Comparable {
   /// P1: delay-aware admission with partitioning and thread parallelism.
   case admission
+  /// P2: DNN surgery (DADS), one DAG model split between device and server.
+  case surgery
 
   public static func < (a: Self, b: Self) -> Bool {
     allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -13,11 +15,13 @@ public enum ProblemKind: String, Codable, Sendable, CaseIterable, Comparable {
 /// A loaded instance of any problem family.
 public enum ProblemInstance: Sendable, Hashable {
   case admission(AdmissionInstance)
+  case surgery(SurgeryInstance)
 
   /// Which problem family this is.
   public var kind: ProblemKind {
     switch self {
     case .admission: .admission
+    case .surgery: .surgery
     }
   }
 
@@ -25,6 +29,7 @@ public enum ProblemInstance: Sendable, Hashable {
   public var name: String {
     switch self {
     case .admission(let instance): instance.name
+    case .surgery(let instance): instance.name
     }
   }
 
@@ -99,6 +104,10 @@ public enum InstanceIO {
         var instance = try decoder.decode(AdmissionInstance.self, from: data)
         if instance.name.isEmpty { instance = try instance.renamed(defaultName) }
         return .admission(instance)
+      case .surgery:
+        var instance = try decoder.decode(SurgeryInstance.self, from: data)
+        if instance.name.isEmpty { instance = try instance.renamed(defaultName) }
+        return .surgery(instance)
       }
     } catch let error as InstanceLoadError {
       throw error
@@ -117,6 +126,8 @@ public enum InstanceIO {
     switch instance {
     case .admission(let body):
       return try encoder.encode(Envelope(problem: .admission, body: body))
+    case .surgery(let body):
+      return try encoder.encode(Envelope(problem: .surgery, body: body))
     }
   }
 

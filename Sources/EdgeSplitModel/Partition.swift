@@ -14,6 +14,11 @@ public struct Partition: Sendable, Hashable, Codable {
   public static func allOnServer(_ model: DNNModel) -> Partition {
     Partition(onDevice: Array(repeating: false, count: model.layers.count))
   }
+
+  /// Everything on the device (nothing is sent).
+  public static func allOnDevice(_ model: DNNModel) -> Partition {
+    Partition(onDevice: Array(repeating: true, count: model.layers.count))
+  }
 }
 
 extension DNNModel {

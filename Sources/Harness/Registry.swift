@@ -1,11 +1,12 @@
 import Admission
 import EdgeSplitModel
 import GLPKBinding
+import Surgery
 
 /// Every solver the harness knows, in the order tables list them. Each problem family adds
 /// its solvers here; the runner needs nothing else.
 public enum SolverRegistry {
-  public static let all: [SolverDescriptor] = admissionSolvers
+  public static let all: [SolverDescriptor] = admissionSolvers + surgerySolvers
 
   /// The solvers whose names match any of `patterns` (`*` and `?` globs); all when empty.
   public static func matching(_ patterns: [String]) -> [SolverDescriptor] {
@@ -120,4 +121,53 @@ let admissionSolvers: [SolverDescriptor] = [
     name: "p1-greedy-first-fit", problem: .admission, role: .heuristic,
     summary: "Requests in arrival order, each on the first cloudlet where it fits",
     run: admissionAlgorithm(AdmissionGreedy.firstFit)),
+]
+
+// MARK: - P2 DNN surgery
+
+private func surgeryInstance(_ instance: ProblemInstance) -> SurgeryInstance? {
+  if case .surgery(let body) = instance { body } else { nil }
+}
+
+/// Largest model (layers) the P2 ILP is run on: every shipped model fits; it exists to
+/// cross-check DSL and measure DSH, not to scale.
+public let surgeryILPLayerLimit = 120
+
+/// A P2 solver that returns one partition.
+private func surgerySolver(
+  _ name: String, _ role: SolverRole, _ summary: String, only objective: SurgeryObjective? = nil,
+  _ solve: @escaping @Sendable (SurgeryInstance) -> SurgeryResult
+) -> SolverDescriptor {
+  SolverDescriptor(
+    name: name, problem: .surgery, role: role, summary: summary,
+    applies: { instance in surgeryInstance(instance).map { objective == nil || $0.objective == objective } ?? false },
+    run: { instance, _ in
+      let body = surgeryInstance(instance)!
+      let result = solve(body)
+      return SolverRun(solution: .surgery(result.partition), claimedObjective: result.stages.value(for: body.objective),
+                       provenOptimal: role == .exact, status: "done")
+    })
+}
+
+let surgerySolvers: [SolverDescriptor] = [
+  surgerySolver("p2-dsl", .exact, "DADS DSL: minimum-latency partition as a minimum s-t cut (Dinic)",
+                only: .latency, DSL.solve),
+  surgerySolver("p2-dsh", .approximation(ratio: 3),
+                "DADS DSH: DSL over a refined log grid of (device, server) weights, least largest stage",
+                only: .throughput) { DSH.solve($0).result },
+  SolverDescriptor(
+    name: "p2-ilp", problem: .surgery, role: .exact,
+    summary: "GLPK ILP over layer placements and transfer indicators (latency or largest stage)",
+    applies: { (surgeryInstance($0)?.model.layers.count ?? .max) <= surgeryILPLayerLimit },
+    run: { instance, settings in
+      let body = surgeryInstance(instance)!
+      let outcome = try SurgeryILP.solve(body, options: SolveOptions(timeLimit: settings.timeLimit))
+      return SolverRun(solution: outcome.partition.map(ProblemSolution.surgery),
+                       claimedObjective: outcome.bounds.primal, bound: outcome.bounds.dual,
+                       provenOptimal: outcome.termination == .optimal, status: outcome.termination.label)
+    }),
+  surgerySolver("p2-all-device", .heuristic, "Edge-Only: every layer on the device", SurgeryBaselines.allOnDevice),
+  surgerySolver("p2-all-server", .heuristic, "Cloud-Only: every layer on the server", SurgeryBaselines.allOnServer),
+  surgerySolver("p2-chain-cut", .heuristic, "Neurosurgeon-style: best prefix of the topological order",
+                SurgeryBaselines.bestChainCut),
 ]

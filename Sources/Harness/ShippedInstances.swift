@@ -17,6 +17,40 @@ public enum ShippedInstances {
   /// (requests, cloudlets) of the large P1 instances: beyond exact solving, for speed and bounds.
   public static let largeAdmission: [(requests: Int, cloudlets: Int)] = [(2_000, 50), (2_500, 60)]
 
+  /// Models P2 instances split: DAGs (GoogLeNet, ResNets, MobileNetV2) and chains.
+  public static let surgeryModels = ["googlenet", "resnet18", "resnet50", "mobilenetv2", "vgg16", "alexnet"]
+
+  /// Uplink rates (Mbit/s) of the P2 instances: DADS' 3G-like and 4G/WiFi rates (Table I), a fast
+  /// link and 1 Gbit/s.
+  public static let surgeryBandwidths: [(label: String, mbps: Double)] = [
+    ("1", 1), ("5.85", 5.85), ("18.88", 18.88), ("100", 100), ("1000", 1000),
+  ]
+
+  /// Device and server speeds (GFLOP/s) of the P2 instances: a phone-class device next to a
+  /// GPU server, and a Raspberry-Pi-class device next to a CPU server (DADS' prototype).
+  public static let surgeryProcessors: [(label: String, deviceGflops: Double, serverGflops: Double)] = [
+    ("phone", 10, 1000), ("pi", 2, 100),
+  ]
+
+  /// Every P2 instance: each model × processor pair × bandwidth × objective.
+  public static func surgery() throws -> [(path: String, content: Content)] {
+    var files: [(String, Content)] = []
+    for name in surgeryModels {
+      let model = ModelZoo.model(named: name)!
+      for processors in surgeryProcessors {
+        for bandwidth in surgeryBandwidths {
+          for objective in SurgeryObjective.allCases {
+            let stem = "\(name)-\(processors.label)-\(bandwidth.label)mbps-\(objective.rawValue)"
+            files.append(("surgery/\(stem).json", .instance(.surgery(try SurgeryInstance(
+              name: stem, model: model, deviceGflops: processors.deviceGflops, serverGflops: processors.serverGflops,
+              uplinkMbps: bandwidth.mbps, objective: objective)))))
+          }
+        }
+      }
+    }
+    return files
+  }
+
   /// Every shipped file as (relative path, instance or model).
   public static func all() throws -> [(path: String, content: Content)] {
     var files: [(String, Content)] = ModelZoo.names.map { ("models/\($0).json", .model(ModelZoo.model(named: $0)!)) }
@@ -32,7 +66,7 @@ public enum ShippedInstances {
       files.append(("admission/\(name).json", .instance(.admission(
         try generator.generate(name: name, models: models, requests: size.requests, cloudlets: size.cloudlets, seed: UInt64(900 + i))))))
     }
-    return files
+    return files + (try surgery())
   }
 
   /// A shipped file's content.

@@ -10,6 +10,7 @@ extension ProblemKind {
   public var sense: ObjectiveSense {
     switch self {
     case .admission: .maximize
+    case .surgery: .minimize
     }
   }
 }
@@ -30,6 +31,8 @@ public enum SolverRole: Sendable, Hashable {
 /// A solution of any problem family, as returned to the harness for checking.
 public enum ProblemSolution: Sendable {
   case admission(AdmissionSolution)
+  /// P2: where each layer runs.
+  case surgery(Partition)
 }
 
 /// What one solver run returns. The harness recomputes the objective with the evaluator and
@@ -105,5 +108,7 @@ public struct SolverDescriptor: Sendable {
 func evaluate(_ solution: ProblemSolution, on instance: ProblemInstance) -> Verdict {
   switch (solution, instance) {
   case (.admission(let s), .admission(let i)): AdmissionEvaluator.evaluate(s, on: i)
+  case (.surgery(let s), .surgery(let i)): SurgeryEvaluator.evaluate(s, on: i)
+  case (_, let i): Verdict(objective: .nan, violations: ["the solution is not of problem family '\(i.kind.rawValue)'"])
   }
 }

@@ -1,0 +1,147 @@
+// P2: DNN surgery (DADS) — split one DAG model between a device and a server.
+
+/// What a surgery instance asks to minimize.
+public enum SurgeryObjective: String, Codable, Sendable, CaseIterable {
+  /// Light load: one frame's latency `Te + Tt + Tc` (DADS' ECDI-L).
+  case latency
+  /// Heavy load: the largest pipeline stage `max(Te, Tt, Tc)`, i.e. the inverse of the
+  /// throughput of a device → network → server pipeline (DADS' ECDI-H).
+  case throughput
+}
+
+/// A P2 instance: one model, the two processors, the uplink and the objective.
+///
+/// Times (seconds) of a partition, recomputed by ``SurgeryEvaluator``:
+///
+///     Te = deviceFLOPs / (deviceGflops · 10^9)
+///     Tt = 8 · transferBytes / (uplinkMbps · 10^6)
+///     Tc = serverFLOPs / (serverGflops · 10^9)
+///
+/// where `transferBytes` is ``DNNModel/transferBytes(_:)``: each device output read on the
+/// server is sent once, and the model input is sent when a server layer reads it. Any
+/// predecessor-closed partition is allowed, including all-device and all-server.
+public struct SurgeryInstance: Sendable, Hashable {
+  /// Instance name (file stem by default).
+  public let name: String
+  /// The DNN to split.
+  public let model: DNNModel
+  /// Device compute speed in GFLOP/s.
+  public let deviceGflops: Double
+  /// Server compute speed in GFLOP/s.
+  public let serverGflops: Double
+  /// Device-to-server uplink rate in Mbit/s (10^6 bits per second).
+  public let uplinkMbps: Double
+  /// What to minimize.
+  public let objective: SurgeryObjective
+
+  public init(
+    name: String, model: DNNModel, deviceGflops: Double, serverGflops: Double, uplinkMbps: Double,
+    objective: SurgeryObjective
+  ) throws(FieldError) {
+    try Check.positive(deviceGflops, "deviceGflops")
+    try Check.positive(serverGflops, "serverGflops")
+    try Check.positive(uplinkMbps, "uplinkMbps")
+    self.name = name
+    self.model = model
+    self.deviceGflops = deviceGflops
+    self.serverGflops = serverGflops
+    self.uplinkMbps = uplinkMbps
+    self.objective = objective
+  }
+
+  /// Seconds to run `flops` on the device.
+  public func deviceSeconds(flops: Double) -> Double { flops / (deviceGflops * 1e9) }
+  /// Seconds to run `flops` on the server.
+  public func serverSeconds(flops: Double) -> Double { flops / (serverGflops * 1e9) }
+  /// Seconds to send `bytes` over the uplink.
+  public func transferSeconds(bytes: Double) -> Double { 8 * bytes / (uplinkMbps * 1e6) }
+
+  /// The same instance under another name.
+  public func renamed(_ name: String) throws(FieldError) -> SurgeryInstance {
+    try SurgeryInstance(name: name, model: model, deviceGflops: deviceGflops, serverGflops: serverGflops,
+                        uplinkMbps: uplinkMbps, objective: objective)
+  }
+}
+
+extension SurgeryInstance: Codable {
+  private enum CodingKeys: String, CodingKey {
+    case name, model, deviceGflops, serverGflops, uplinkMbps, objective
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    do {
+      try self.init(
+        name: c.decodeIfPresent(String.self, forKey: .name) ?? "",
+        model: c.decode(DNNModel.self, forKey: .model),
+        deviceGflops: c.decode(Double.self, forKey: .deviceGflops),
+        serverGflops: c.decode(Double.self, forKey: .serverGflops),
+        uplinkMbps: c.decode(Double.self, forKey: .uplinkMbps),
+        objective: c.decode(SurgeryObjective.self, forKey: .objective))
+    } catch let error as FieldError {
+      throw DecodingError.invalid(error, in: decoder)
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(model, forKey: .model)
+    try c.encode(deviceGflops, forKey: .deviceGflops)
+    try c.encode(serverGflops, forKey: .serverGflops)
+    try c.encode(uplinkMbps, forKey: .uplinkMbps)
+    try c.encode(objective, forKey: .objective)
+  }
+}
+
+/// The three pipeline stage times of one partition, in seconds.
+public struct StageTimes: Sendable, Hashable, Codable {
+  /// `Te`: compute on the device.
+  public var device: Double
+  /// `Tt`: sending the cut tensors over the uplink.
+  public var transfer: Double
+  /// `Tc`: compute on the server.
+  public var server: Double
+
+  public init(device: Double, transfer: Double, server: Double) {
+    self.device = device
+    self.transfer = transfer
+    self.server = server
+  }
+
+  /// One frame's latency, `Te + Tt + Tc`.
+  public var latency: Double { device + transfer + server }
+  /// The slowest pipeline stage, `max(Te, Tt, Tc)`; throughput is its inverse.
+  public var largestStage: Double { max(device, transfer, server) }
+
+  /// The value `objective` minimizes.
+  public func value(for objective: SurgeryObjective) -> Double {
+    switch objective {
+    case .latency: latency
+    case .throughput: largestStage
+    }
+  }
+}
+
+/// The independent checker for P2 solutions (a ``Partition`` of the instance's model).
+///
+/// It checks the partition covers the model and is predecessor-closed, then recomputes the
+/// stage times from the layers and the instance's speeds, never from solver data.
+public enum SurgeryEvaluator {
+  /// `Te`, `Tt` and `Tc` of `partition` (which must cover the model).
+  public static func stageTimes(_ partition: Partition, on instance: SurgeryInstance) -> StageTimes {
+    let model = instance.model
+    return StageTimes(
+      device: instance.deviceSeconds(flops: model.deviceFlops(partition)),
+      transfer: instance.transferSeconds(bytes: model.transferBytes(partition)),
+      server: instance.serverSeconds(flops: model.serverFlops(partition)))
+  }
+
+  /// Checks `partition` and recomputes the instance's objective (latency or largest stage).
+  public static func evaluate(_ partition: Partition, on instance: SurgeryInstance) -> Verdict {
+    if let problem = instance.model.partitionProblem(partition) {
+      return Verdict(objective: .infinity, violations: [problem])
+    }
+    return Verdict(objective: stageTimes(partition, on: instance).value(for: instance.objective), violations: [])
+  }
+}

@@ -1,0 +1,167 @@
+import EdgeSplitModel
+import Foundation
+import GLPKBinding
+import Graphs
+import ModelZoo
+import Surgery
+import Testing
+
+/// input → a → {b, c} → d: a's output has two readers.
+/// At 8 Mbit/s a byte takes 1 µs; the device runs 1 GFLOP/s, the server 10.
+private func diamond(_ objective: SurgeryObjective = .latency) throws -> SurgeryInstance {
+  let model = try DNNModel(name: "diamond", inputBytes: 5e5, layers: [
+    Layer(name: "a", type: .conv, flops: 1e9, outputBytes: 1e6, paramBytes: 0, inputs: []),
+    Layer(name: "b", type: .conv, flops: 2e9, outputBytes: 2e5, paramBytes: 0, inputs: ["a"]),
+    Layer(name: "c", type: .conv, flops: 3e9, outputBytes: 3e5, paramBytes: 0, inputs: ["a"]),
+    Layer(name: "d", type: .add, flops: 4e9, outputBytes: 10, paramBytes: 0, inputs: ["b", "c"]),
+  ])
+  return try SurgeryInstance(name: "diamond", model: model, deviceGflops: 1, serverGflops: 10, uplinkMbps: 8,
+                             objective: objective)
+}
+
+@Suite struct SurgeryEvaluatorTests {
+  @Test func stageTimesOfHandComputedPartitions() throws {
+    let instance = try diamond()
+    let stages = { (onDevice: [Bool]) in SurgeryEvaluator.stageTimes(Partition(onDevice: onDevice), on: instance) }
+    // Only a on the device: its output goes once to b and c (1 s), nothing else crosses.
+    #expect(stages([true, false, false, false]) == StageTimes(device: 1, transfer: 1, server: 0.9))
+    // Everything on the server: the input is sent (0.5 s).
+    #expect(stages([false, false, false, false]) == StageTimes(device: 0, transfer: 0.5, server: 1))
+    #expect(stages([true, true, true, true]) == StageTimes(device: 10, transfer: 0, server: 0))
+    // a, b on the device: a's output to c and b's output to d.
+    #expect(stages([true, true, false, false]) == StageTimes(device: 3, transfer: 1.2, server: 0.7))
+    #expect(SurgeryEvaluator.evaluate(Partition(onDevice: [true, false, false, false]), on: instance)
+            == Verdict(objective: 2.9, violations: []))
+    #expect(SurgeryEvaluator.evaluate(Partition(onDevice: [true, false, false, false]), on: try diamond(.throughput))
+            == Verdict(objective: 1, violations: []))
+  }
+
+  @Test func invalidPartitionsAreRejected() throws {
+    let instance = try diamond()
+    #expect(SurgeryEvaluator.evaluate(Partition(onDevice: [false, true, false, false]), on: instance).violations
+            == ["layer 'b' runs on the device but its input 'a' runs on the server"])
+    #expect(!SurgeryEvaluator.evaluate(Partition(onDevice: [true]), on: instance).isFeasible)
+  }
+
+  @Test func filesRoundTripAndNameTheFaultyField() throws {
+    let instance = try diamond()
+    let data = try InstanceIO.encode(.surgery(instance))
+    #expect(try InstanceIO.decode(data, file: "s.json") == .surgery(instance))
+    let text = String(decoding: data, as: UTF8.self)
+    #expect(text.contains("\"problem\" : \"surgery\""))
+    func loadError(_ json: String) -> String {
+      do { _ = try InstanceIO.decode(Data(json.utf8), file: "x.json"); return "loaded" } catch { return error.description }
+    }
+    #expect(loadError(text.replacingOccurrences(of: "\"uplinkMbps\" : 8", with: "\"uplinkMbps\" : 0"))
+            == "x.json: uplinkMbps: must be > 0, got 0.0")
+    #expect(loadError(text.replacingOccurrences(of: "\"objective\" : \"latency\"", with: "\"objective\" : \"speed\""))
+            .hasPrefix("x.json: objective:"))
+    #expect(loadError(text.replacingOccurrences(of: "\"flops\" : 2000000000", with: "\"flops\" : -1"))
+            == "x.json: model.layers[1].flops: must be >= 0, got -1.0")
+  }
+}
+
+@Suite struct SurgeryCrossChecks {
+  /// The paper's claim, made exact: under G′ every predecessor-closed partition's cut capacity
+  /// is its latency, and any other partition's is infinite. Checked on every partition.
+  @Test func cutCapacityIsTheLatencyOfEveryPartition() throws {
+    for instance in try crossCheckInstances(objective: .latency) {
+      let graph = DSL.network(for: instance)
+      let model = instance.model
+      _ = BruteForce(instance) { partition, stages in
+        let capacity = graph.network.capacity(ofCut: graph.sourceSide(for: partition))
+        #expect(close(capacity, stages.latency), "\(instance.name): cut \(capacity) vs latency \(stages.latency)")
+      }
+      for (v, inputs) in model.predecessors.enumerated() {
+        guard let u = inputs.first else { continue }
+        var backwards = Partition.allOnDevice(model)
+        backwards.onDevice[u] = false  // u on the server feeds v on the device
+        #expect(graph.network.capacity(ofCut: graph.sourceSide(for: backwards)) == .infinity, "\(instance.name) layer \(v)")
+      }
+    }
+  }
+
+  @Test func dslIsTheMinimumLatencyByBruteForceAndByILP() throws {
+    for instance in try crossCheckInstances(objective: .latency) {
+      let optimum = BruteForce(instance)
+      let (partition, cutValue) = DSL.cut(instance)
+      let verdict = SurgeryEvaluator.evaluate(partition, on: instance)
+      #expect(verdict.isFeasible, "\(instance.name): \(verdict.violations)")
+      #expect(close(verdict.objective, optimum.leastLatency), "\(instance.name): DSL \(verdict.objective), brute force \(optimum.leastLatency) over \(optimum.partitions)")
+      #expect(close(cutValue, verdict.objective), "\(instance.name): cut \(cutValue), latency \(verdict.objective)")
+      let ilp = try SurgeryILP.solve(instance)
+      #expect(ilp.termination == .optimal)
+      let ilpPartition = try #require(ilp.partition)
+      #expect(close(SurgeryEvaluator.evaluate(ilpPartition, on: instance).objective, optimum.leastLatency), "\(instance.name): ILP")
+      #expect(abs(try #require(ilp.bounds.primal) - optimum.leastLatency) <= 1e-6 * optimum.leastLatency)
+    }
+  }
+
+  @Test func dslNeverLosesToABaseline() throws {
+    var instances = try crossCheckInstances(objective: .latency)
+    for name in ["googlenet", "resnet50", "mobilenetv2"] {
+      for mbps in [1, 5.85, 18.88, 100, 1000] {
+        instances.append(try SurgeryInstance(name: "\(name)-\(mbps)", model: ModelZoo.model(named: name)!,
+                                             deviceGflops: 10, serverGflops: 1000, uplinkMbps: mbps, objective: .latency))
+      }
+    }
+    for instance in instances {
+      let dsl = DSL.solve(instance)
+      #expect(instance.model.partitionProblem(dsl.partition) == nil)
+      for baseline in [SurgeryBaselines.bestChainCut, SurgeryBaselines.allOnDevice, SurgeryBaselines.allOnServer] {
+        let other = baseline(instance)
+        #expect(fitsWithin(dsl.stages.latency, other.stages.latency), "\(instance.name): DSL \(dsl.stages.latency) > \(other.stages.latency)")
+      }
+    }
+  }
+
+  @Test func dshIsWithinThreeOfTheThroughputOptimum() throws {
+    for instance in try crossCheckInstances(objective: .throughput) {
+      let optimum = BruteForce(instance).leastLargestStage
+      let dsh = DSH.solve(instance).result
+      let verdict = SurgeryEvaluator.evaluate(dsh.partition, on: instance)
+      #expect(verdict.isFeasible, "\(instance.name): \(verdict.violations)")
+      #expect(verdict.objective == dsh.stages.largestStage)
+      #expect(fitsWithin(optimum, verdict.objective), "\(instance.name): DSH beats the optimum")
+      #expect(fitsWithin(verdict.objective, 3 * optimum), "\(instance.name): DSH \(verdict.objective), optimum \(optimum)")
+      // (1, 1) is on the grid, so DSH is never worse than the minimum-latency partition.
+      #expect(verdict.objective <= DSL.solve(instance).stages.largestStage, "\(instance.name)")
+      let ilp = try SurgeryILP.solve(instance)
+      #expect(ilp.termination == .optimal)
+      let ilpPartition = try #require(ilp.partition)
+      #expect(close(SurgeryEvaluator.evaluate(ilpPartition, on: instance).objective, optimum), "\(instance.name): ILP")
+    }
+  }
+
+  @Test(arguments: SurgeryObjective.allCases)
+  func chainCutIsTheBestPrefix(objective: SurgeryObjective) throws {
+    for instance in try crossCheckInstances(objective: objective) {
+      let model = instance.model
+      let best = (0...model.layers.count).map {
+        SurgeryEvaluator.stageTimes(model.partition(devicePrefix: $0), on: instance).value(for: objective)
+      }.min()!
+      let chain = SurgeryBaselines.bestChainCut(instance)
+      #expect(close(chain.stages.value(for: objective), best), "\(instance.name)")
+    }
+  }
+
+  /// Not a timing assertion: checks DSL on a deep DAG and prints how long it took (run with
+  /// `-c release` for the number quoted in the README).
+  @Test func tenThousandLayerDAG() throws {
+    // One input reader and close device/server speeds, so the best cut is deep inside the DAG.
+    let model = try randomDAG(layers: 10_000, width: 8, seed: 42, inputShare: 0)
+    let instance = try SurgeryInstance(name: "deep", model: model, deviceGflops: 100, serverGflops: 200,
+                                       uplinkMbps: 100, objective: .latency)
+    let clock = ContinuousClock()
+    var outcome: (partition: Partition, cutValue: Double)?
+    let elapsed = clock.measure { outcome = DSL.cut(instance) }
+    let (partition, cutValue) = try #require(outcome)
+    let verdict = SurgeryEvaluator.evaluate(partition, on: instance)
+    #expect(verdict.isFeasible)
+    #expect(close(cutValue, verdict.objective))
+    #expect(fitsWithin(verdict.objective, SurgeryBaselines.bestChainCut(instance).stages.latency))
+    let onDevice = partition.onDevice.filter { $0 }.count
+    #expect(onDevice > 0 && onDevice < model.layers.count, "the instance should have an inner cut")
+    print("DSL on \(model.layers.count) layers, \(model.successors.map(\.count).reduce(0, +)) arcs, \(onDevice) on the device: \(elapsed)")
+  }
+}
