@@ -38,6 +38,7 @@ public enum ProblemInstance: Sendable, Hashable {
   public var size: Int {
     switch self {
     case .admission(let instance): instance.requests.count
+    case .surgery(let instance): instance.model.layers.count
     }
   }
 }
