@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "EdgeSplitModel", targets: ["EdgeSplitModel"]),
     .library(name: "ModelZoo", targets: ["ModelZoo"]),
     .library(name: "Admission", targets: ["Admission"]),
+    .library(name: "FusedLayer", targets: ["FusedLayer"]),
     .library(name: "Harness", targets: ["Harness"]),
     .executable(name: "solverbench", targets: ["solverbench"]),
   ],
@@ -65,10 +66,14 @@ let package = Package(
       dependencies: ["Admission", "ModelZoo", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
 
+    // P3: fused-layer model parallelism with partial offloading (PSOMW, NFL, BF).
+    .target(name: "FusedLayer", dependencies: ["EdgeSplitModel"]),
+    .testTarget(name: "FusedLayerTests", dependencies: ["FusedLayer", "ModelZoo"]),
+
     // MARK: - Benchmark harness and the thin CLI over it
     .target(
       name: "Harness",
-      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "GLPKBinding",
+      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "FusedLayer", "GLPKBinding",
                      .product(name: "RealModule", package: "swift-numerics")]
     ),
     .testTarget(name: "HarnessTests", dependencies: ["Harness"]),

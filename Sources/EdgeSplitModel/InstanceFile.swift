@@ -4,6 +4,8 @@ import Foundation
 public enum ProblemKind: String, Codable, Sendable, CaseIterable, Comparable {
   /// P1: delay-aware admission with partitioning and thread parallelism.
   case admission
+  /// P3: fused-layer model parallelism with partial offloading.
+  case fused
 
   public static func < (a: Self, b: Self) -> Bool {
     allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -13,11 +15,13 @@ public enum ProblemKind: String, Codable, Sendable, CaseIterable, Comparable {
 /// A loaded instance of any problem family.
 public enum ProblemInstance: Sendable, Hashable {
   case admission(AdmissionInstance)
+  case fused(FusedInstance)
 
   /// Which problem family this is.
   public var kind: ProblemKind {
     switch self {
     case .admission: .admission
+    case .fused: .fused
     }
   }
 
@@ -25,6 +29,7 @@ public enum ProblemInstance: Sendable, Hashable {
   public var name: String {
     switch self {
     case .admission(let instance): instance.name
+    case .fused(let instance): instance.name
     }
   }
 }
@@ -91,6 +96,10 @@ public enum InstanceIO {
         var instance = try decoder.decode(AdmissionInstance.self, from: data)
         if instance.name.isEmpty { instance = try instance.renamed(defaultName) }
         return .admission(instance)
+      case .fused:
+        var instance = try decoder.decode(FusedInstance.self, from: data)
+        if instance.name.isEmpty { instance = try instance.renamed(defaultName) }
+        return .fused(instance)
       }
     } catch let error as InstanceLoadError {
       throw error
@@ -109,6 +118,8 @@ public enum InstanceIO {
     switch instance {
     case .admission(let body):
       return try encoder.encode(Envelope(problem: .admission, body: body))
+    case .fused(let body):
+      return try encoder.encode(Envelope(problem: .fused, body: body))
     }
   }
 

@@ -10,6 +10,7 @@ extension ProblemKind {
   public var sense: ObjectiveSense {
     switch self {
     case .admission: .maximize
+    case .fused: .minimize
     }
   }
 }
@@ -30,6 +31,7 @@ public enum SolverRole: Sendable, Hashable {
 /// A solution of any problem family, as returned to the harness for checking.
 public enum ProblemSolution: Sendable {
   case admission(AdmissionSolution)
+  case fused(FusedDecision)
 }
 
 /// What one solver run returns. The harness recomputes the objective with the evaluator and
@@ -105,5 +107,7 @@ public struct SolverDescriptor: Sendable {
 func evaluate(_ solution: ProblemSolution, on instance: ProblemInstance) -> Verdict {
   switch (solution, instance) {
   case (.admission(let s), .admission(let i)): AdmissionEvaluator.evaluate(s, on: i)
+  case (.fused(let s), .fused(let i)): FusedEvaluator.evaluate(s, on: i)
+  default: Verdict(objective: 0, violations: ["the solution is for another problem family than the instance"])
   }
 }
