@@ -220,7 +220,9 @@ extension FusedInstance: Codable {
 /// The first ``blockLength`` layers are fused and split by ``tiling`` into paths (row-major
 /// tile order); `blockLength == 0` means no fusion (then `tiling` is `nil` and `order` and
 /// `offloaded` are empty). The rest of the network is split by one cut: layers
-/// `blockLength..<tailCut` run on the device, `tailCut..<layerCount` on the server.
+/// `blockLength..<tailCut` run on the device, `tailCut..<layerCount` on the server; with
+/// `tailCut == blockLength > 0` the block output is merged on the server, otherwise on the
+/// device (see ``FusedEvaluator``).
 public struct FusedDecision: Codable, Sendable, Hashable {
   /// Number of fused layers, `0...maxBlockLength`.
   public var blockLength: Int

@@ -19,14 +19,24 @@ public enum FusedBruteForce {
   /// NFL: the unfused network with its best single layer-level cut (device prefix, server rest).
   /// - Complexity: O(layerCount²) (in ``FusedTables``).
   public static func noFusion(_ tables: FusedTables) -> FusedResult {
-    FusedResult(decision: tables.decision(blockLength: 0, tiling: 0, order: [], offloaded: []),
-                makespan: tables.bestTail[0].seconds)
+    FusedResult(decision: tables.decision(blockLength: 0, tiling: 0, order: [], offloaded: [],
+                                          tailCut: tables.deviceMergeTail[0].cut),
+                makespan: tables.deviceMergeTail[0].seconds)
   }
 
-  /// BF: the optimum over every block length (including none), tiling, placement and order of
-  /// offloaded paths, each with its best tail cut. Local paths' order never matters (the
-  /// device runs them back to back), so only offloaded orders are searched; ties keep the
-  /// first decision found (shorter blocks, earlier tilings, smaller placement masks).
+  /// BF: the optimum over every block length (including none), tiling, placement, path order
+  /// and tail cut. For each placement:
+  /// - **server merge**: offloaded paths first, by Johnson on (upload, server), then local
+  ///   paths by Johnson on (device, output upload). Exact: swapping a local output with the
+  ///   offloaded input right after it on the uplink never delays either (the input is ready at
+  ///   time 0), so some optimum sends every input first; then the server's flow shop and the
+  ///   local flow shop (with the uplink free from `Σ uploads`) are independent and Johnson
+  ///   solves each (see ``FusedTables/johnson(_:first:second:)``).
+  /// - **device merge**: local order never matters (the device runs them back to back); the
+  ///   offloaded order is Johnson's (exact with free downloads) or, with a paid downlink,
+  ///   every permutation.
+  /// Ties keep the first decision found (no fusion, shorter blocks, earlier tilings, smaller
+  /// placement masks).
   /// - Complexity: O(maxBlockLength × Σ_tilings 2ⁿ·n log n) with free downloads, else
   ///   O(maxBlockLength × Σ_tilings Σₖ C(n,k)·k!·n).
   public static func solve(_ tables: FusedTables) -> FusedResult {
@@ -39,17 +49,24 @@ public enum FusedBruteForce {
           let offloaded = (0..<n).map { mask & (1 << $0) != 0 }
           let remote = (0..<n).filter { offloaded[$0] }
           let local = (0..<n).filter { !offloaded[$0] }
-          let consider = { (order: [Int]) in
-            let value = tables.makespan(blockLength: e, tiling: t, order: order, offloaded: offloaded)
+          let consider = { (order: [Int], value: Double, cut: Int) in
             if value < best.makespan {
-              best = FusedResult(decision: tables.decision(blockLength: e, tiling: t, order: order, offloaded: offloaded),
+              best = FusedResult(decision: tables.decision(blockLength: e, tiling: t, order: order, offloaded: offloaded, tailCut: cut),
                                  makespan: value)
             }
           }
+          let serverOrder = FusedTables.remoteOrder(remote, times, withDownload: false) + FusedTables.localOrder(local, times)
+          if let value = tables.serverMergeMakespan(blockLength: e, tiling: t, order: serverOrder, offloaded: offloaded) {
+            consider(serverOrder, value, e)
+          }
+          let deviceCut = tables.deviceMergeTail[e].cut
+          let deviceMerge = { (order: [Int]) in
+            consider(order, tables.deviceMergeMakespan(blockLength: e, tiling: t, order: order, offloaded: offloaded), deviceCut)
+          }
           if tables.downloadsAreFree {
-            consider(FusedTables.johnsonOrder(remote, times) + local)
+            deviceMerge(FusedTables.remoteOrder(remote, times, withDownload: false) + local)
           } else {
-            forEachPermutation(of: remote) { consider($0 + local) }
+            forEachPermutation(of: remote) { deviceMerge($0 + local) }
           }
         }
       }

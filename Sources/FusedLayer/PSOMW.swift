@@ -10,13 +10,14 @@ import EdgeSplitModel
 ///
 /// Every particle is decoded and then repaired by the *minimizing waiting* step, so it always
 /// stands for a valid decision whose offloaded paths keep the uplink and server busy:
-/// 1. order: the offloaded paths in key order, or in Johnson's order (uploads short relative
-///    to server work first, which minimizes the server's waiting for uploads), whichever
-///    finishes earlier;
+/// 1. order: the paths in key order, or offloaded paths first in Johnson's order (uploads
+///    short relative to server work first, which minimizes the server's waiting for uploads;
+///    with and without the download in the second stage) then local paths in Johnson's order
+///    on (device, output upload), whichever finishes earliest;
 /// 2. placement: move single paths between device and server (best improving move first)
 ///    while that lowers the makespan, which balances the device against the offloaded flow
 ///    shop and removes idle time at the merge;
-/// 3. tail: the best cut for the block length.
+/// 3. tail: the better merge place (device or server) with its best cut.
 /// The repaired decision is written back into the particle (Lamarckian), and the swarm moves
 /// with the standard update `v ← w·v + c1·r1·(pbest − x) + c2·r2·(gbest − x)`, `x ← x + v`,
 /// with velocities clamped to half of each coordinate's range.
@@ -102,17 +103,24 @@ public struct PSOMW: Sendable {
     let keyOrder = (0..<n).sorted { (x[2 + $0], $0) < (x[2 + $1], $1) }
     var offloaded = (0..<n).map { x[2 + m + $0] > 0 }
 
-    /// The better of key order and Johnson order for a placement.
-    func schedule(_ offloaded: [Bool]) -> (order: [Int], makespan: Double) {
+    /// The best of the key order and the Johnson orders for a placement.
+    func schedule(_ offloaded: [Bool]) -> (order: [Int], makespan: Double, tailCut: Int) {
       let remote = keyOrder.filter { offloaded[$0] }, local = keyOrder.filter { !offloaded[$0] }
-      let candidates = [remote + local, FusedTables.johnsonOrder(remote, times) + local]
-      return candidates.map { ($0, tables.makespan(blockLength: e, tiling: t, order: $0, offloaded: offloaded)) }
-        .min { $0.1 < $1.1 }!
+      let localJohnson = FusedTables.localOrder(local, times)
+      let candidates = [
+        keyOrder,
+        FusedTables.remoteOrder(remote, times, withDownload: true) + localJohnson,
+        FusedTables.remoteOrder(remote, times, withDownload: false) + localJohnson,
+      ]
+      return candidates.map { order in
+        let outcome = tables.best(blockLength: e, tiling: t, order: order, offloaded: offloaded)
+        return (order, outcome.makespan, outcome.tailCut)
+      }.min { $0.1 < $1.1 }!
     }
 
     var current = schedule(offloaded)
     while true {
-      var bestMove: (path: Int, schedule: (order: [Int], makespan: Double))?
+      var bestMove: (path: Int, schedule: (order: [Int], makespan: Double, tailCut: Int))?
       for p in 0..<n {
         offloaded[p].toggle()
         let candidate = schedule(offloaded)
@@ -126,7 +134,8 @@ public struct PSOMW: Sendable {
 
     for (rank, p) in current.order.enumerated() { x[2 + p] = (Double(rank) + 0.5) / Double(n) }
     for p in 0..<n { x[2 + m + p] = offloaded[p] ? 0.5 : -0.5 }
-    return FusedResult(decision: tables.decision(blockLength: e, tiling: t, order: current.order, offloaded: offloaded),
+    return FusedResult(decision: tables.decision(blockLength: e, tiling: t, order: current.order, offloaded: offloaded,
+                                                 tailCut: current.tailCut),
                        makespan: current.makespan)
   }
 }

@@ -24,8 +24,9 @@ public enum ShippedInstances {
   public static let fusedUplinksMbps: [Double] = [5, 20, 100]
   /// Downlink rate over uplink rate in the P3 instances (asymmetric access links).
   public static let fusedDownlinkFactor = 4.0
-  /// P3 (device, server) speeds in GFLOP/s: a server 10× and 40× faster than the device.
-  public static let fusedSpeeds: [(device: Double, server: Double)] = [(5, 50), (5, 200)]
+  /// P3 (device, server) speeds in GFLOP/s: an embedded-GPU-class device with a server 5×
+  /// faster, and a phone-CPU-class device with a server 40× faster.
+  public static let fusedSpeeds: [(device: Double, server: Double)] = [(20, 100), (5, 200)]
   /// P3 candidate tilings: none, two strips, 2×2 and 3×3 grids (BF enumerates up to 9 paths).
   public static let fusedTilings = [Tiling(rows: 1, columns: 1), Tiling(rows: 1, columns: 2),
                                     Tiling(rows: 2, columns: 2), Tiling(rows: 3, columns: 3)]

@@ -135,6 +135,18 @@ private func tinyCases() throws -> [FusedInstance] {
     #expect(FusedEvaluator.gatherTime(times, order: [2, 1, 0], offloaded: [false, false, false]) == 12)
   }
 
+  /// Server merge, order [2, 0, 1] with p2 local (output upload 2): device 0–3, then the
+  /// uplink sends p2's output 3–5, p0's input 5–6 (server 6–8), p1's input 6–8 (server 8–9).
+  /// Order [0, 1, 2]: inputs 0–1, 1–3 (server 1–3, 3–4), p2's output 3–5: merge at 5.
+  @Test func serverMergeInterleavesOutputsOnTheUplink() {
+    let times = [PathTimes(device: 4, upload: 1, server: 2, download: 1, outputUpload: 9),
+                 PathTimes(device: 5, upload: 2, server: 1, download: 0.5, outputUpload: 9),
+                 PathTimes(device: 3, upload: 1, server: 1, download: 1, outputUpload: 2)]
+    let offloaded = [true, true, false]
+    #expect(FusedEvaluator.serverMergeTime(times, order: [2, 0, 1], offloaded: offloaded) == 9)
+    #expect(FusedEvaluator.serverMergeTime(times, order: [0, 1, 2], offloaded: offloaded) == 5)
+  }
+
   /// One 3×3 pad-1 conv (1 channel, 4×4) then an fc, device speed set so that the conv takes
   /// 16 s there and the server 4× faster; split 1×2, path 0 offloaded. Each path reads 4×3
   /// pixels (48 bytes = 48 µs at 8 Mbit/s) and is half the conv: 8 s on the device, 2 s on
@@ -152,9 +164,11 @@ private func tinyCases() throws -> [FusedInstance] {
     let verdict = FusedEvaluator.evaluate(local, on: fused)
     #expect(verdict.isFeasible)
     #expect(abs(verdict.objective - (8 + fcSeconds)) < 1e-9)
-    var remoteTail = local
-    remoteTail.tailCut = 1  // the 64-byte block output goes up, the server runs the fc
-    #expect(abs(FusedEvaluator.evaluate(remoteTail, on: fused).objective - (8 + 64e-6 + fcSeconds / 4)) < 1e-9)
+    // Merge on the server: path 1's 32-byte output tile goes up once the device has it
+    // (8 s + 32 µs), path 0 is already there (2.000048 s); the server then runs the fc.
+    var serverMerge = local
+    serverMerge.tailCut = 1
+    #expect(abs(FusedEvaluator.evaluate(serverMerge, on: fused).objective - (8 + 32e-6 + fcSeconds / 4)) < 1e-9)
   }
 
   @Test func invalidDecisionsAreReported() throws {
@@ -205,6 +219,20 @@ private func tinyCases() throws -> [FusedInstance] {
     #expect(FusedEvaluator.evaluate(nfl.decision, on: fused).objective == nfl.makespan)
   }
 
+  /// The tiny cases are not trivial: in some, the optimum fuses and mixes device and server
+  /// paths and beats the best unfused cut; both merge places occur among the optima.
+  @Test func tinyCasesExerciseFusion() throws {
+    let outcomes = try tinyCases().map { fused in
+      let tables = FusedTables(fused)
+      return (FusedBruteForce.solve(tables), FusedBruteForce.noFusion(tables))
+    }
+    #expect(outcomes.contains { bf, nfl in
+      bf.decision.blockLength > 0 && Set(bf.decision.offloaded).count == 2 && bf.makespan < nfl.makespan
+    })
+    let fused = outcomes.map(\.0.decision).filter { $0.blockLength > 0 }
+    #expect(fused.contains { $0.tailCut == $0.blockLength } && fused.contains { $0.tailCut > $0.blockLength })
+  }
+
   @Test func psomwIsReproducible() throws {
     let tables = FusedTables(try tinyCases()[3])
     #expect(PSOMW().solve(tables, seed: 5) == PSOMW().solve(tables, seed: 5))
@@ -215,6 +243,6 @@ private func tinyCases() throws -> [FusedInstance] {
     let times = [(3.0, 1.0), (1.0, 2.0), (2.0, 2.5), (4.0, 4.0)].map {
       PathTimes(device: 0, upload: $0.0, server: $0.1, download: 0)
     }
-    #expect(FusedTables.johnsonOrder([0, 1, 2, 3], times) == [1, 2, 3, 0])
+    #expect(FusedTables.remoteOrder([0, 1, 2, 3], times, withDownload: false) == [1, 2, 3, 0])
   }
 }
