@@ -119,6 +119,17 @@ private func tinyCases() throws -> [FusedInstance] {
     let data = try InstanceIO.encode(.fused(fused))
     #expect(try InstanceIO.decode(data, file: "t.json") == .fused(fused))
   }
+
+  @Test func badFieldInAFileNamesItsPath() throws {
+    var object = try JSONSerialization.jsonObject(with: InstanceIO.encode(.fused(tinyCases()[0]))) as! [String: Any]
+    object["maxBlockLength"] = 99
+    let data = try JSONSerialization.data(withJSONObject: object)
+    #expect(throws: InstanceLoadError.self) { try InstanceIO.decode(data, file: "t.json") }
+    do { _ = try InstanceIO.decode(data, file: "t.json") } catch {
+      #expect(error.path == "maxBlockLength")
+      #expect(error.message == "must be in 1...4, got 99")
+    }
+  }
 }
 
 @Suite struct FusedEvaluatorTests {
