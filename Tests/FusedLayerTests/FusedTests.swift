@@ -100,6 +100,27 @@ private func tinyCases() throws -> [FusedInstance] {
     #expect(paths.reduce(0) { $0 + $1.inputBytes } == 4 * 64)
   }
 
+  /// On the real networks: one tile is the unfused block (same FLOPs, the whole input), tiles
+  /// partition the block output, and tiling only ever adds work.
+  @Test(arguments: ["vgg16", "tinyyolov2"])
+  func tilesOfRealNetworks(_ name: String) throws {
+    let model = ModelZoo.model(named: name)!
+    let tilings = [Tiling(rows: 1, columns: 1), Tiling(rows: 2, columns: 2), Tiling(rows: 3, columns: 3), Tiling(rows: 4, columns: 4)]
+    let fused = try instance(model, tilings: tilings, maxBlockLength: 6)
+    for e in 1...6 {
+      let blockFlops = (0..<e).reduce(0.0) { $0 + fused.layer(at: $1).flops }
+      let whole = fused.paths(blockLength: e, tiling: tilings[0])
+      #expect(abs(whole[0].flops - blockFlops) <= 1e-9 * blockFlops)
+      #expect(whole[0].inputBytes == model.inputBytes)
+      for tiling in tilings.dropFirst() {
+        let paths = fused.paths(blockLength: e, tiling: tiling)
+        #expect(paths.reduce(0) { $0 + $1.outputBytes } == fused.layer(at: e - 1).outputBytes)
+        #expect(paths.reduce(0) { $0 + $1.flops } >= blockFlops * (1 - 1e-12))
+        #expect(paths.reduce(0) { $0 + $1.inputBytes } >= model.inputBytes)
+      }
+    }
+  }
+
   @Test func uneven3x3SplitOf8() {
     #expect(FusedInstance.split(8, into: 3) == [Span(0, 2), Span(2, 5), Span(5, 8)])
   }
