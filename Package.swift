@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "Graphs", targets: ["Graphs"]),
     .library(name: "Admission", targets: ["Admission"]),
     .library(name: "Surgery", targets: ["Surgery"]),
+    .library(name: "FusedLayer", targets: ["FusedLayer"]),
     .library(name: "Harness", targets: ["Harness"]),
     .executable(name: "solverbench", targets: ["solverbench"]),
   ],
@@ -74,10 +75,14 @@ let package = Package(
     .target(name: "Surgery", dependencies: ["EdgeSplitModel", "Graphs", "GLPKBinding"]),
     .testTarget(name: "SurgeryTests", dependencies: ["Surgery", "ModelZoo", "EdgeSplitModel", "GLPKBinding"]),
 
+    // P3: fused-layer model parallelism with partial offloading (PSOMW, NFL, BF).
+    .target(name: "FusedLayer", dependencies: ["EdgeSplitModel"]),
+    .testTarget(name: "FusedLayerTests", dependencies: ["FusedLayer", "ModelZoo"]),
+
     // MARK: - Benchmark harness and the thin CLI over it
     .target(
       name: "Harness",
-      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "Surgery", "GLPKBinding",
+      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "Surgery", "FusedLayer", "GLPKBinding",
                      .product(name: "RealModule", package: "swift-numerics")]
     ),
     .testTarget(name: "HarnessTests", dependencies: ["Harness"]),

@@ -6,6 +6,8 @@ public enum ProblemKind: String, Codable, Sendable, CaseIterable, Comparable {
   case admission
   /// P2: DNN surgery (DADS), one DAG model split between device and server.
   case surgery
+  /// P3: fused-layer model parallelism with partial offloading.
+  case fused
 
   public static func < (a: Self, b: Self) -> Bool {
     allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -16,12 +18,14 @@ public enum ProblemKind: String, Codable, Sendable, CaseIterable, Comparable {
 public enum ProblemInstance: Sendable, Hashable {
   case admission(AdmissionInstance)
   case surgery(SurgeryInstance)
+  case fused(FusedInstance)
 
   /// Which problem family this is.
   public var kind: ProblemKind {
     switch self {
     case .admission: .admission
     case .surgery: .surgery
+    case .fused: .fused
     }
   }
 
@@ -30,6 +34,7 @@ public enum ProblemInstance: Sendable, Hashable {
     switch self {
     case .admission(let instance): instance.name
     case .surgery(let instance): instance.name
+    case .fused(let instance): instance.name
     }
   }
 
@@ -39,6 +44,7 @@ public enum ProblemInstance: Sendable, Hashable {
     switch self {
     case .admission(let instance): instance.requests.count
     case .surgery(let instance): instance.model.layers.count
+    case .fused(let instance): instance.model.layers.count
     }
   }
 }
@@ -109,6 +115,10 @@ public enum InstanceIO {
         var instance = try decoder.decode(SurgeryInstance.self, from: data)
         if instance.name.isEmpty { instance = try instance.renamed(defaultName) }
         return .surgery(instance)
+      case .fused:
+        var instance = try decoder.decode(FusedInstance.self, from: data)
+        if instance.name.isEmpty { instance = try instance.renamed(defaultName) }
+        return .fused(instance)
       }
     } catch let error as InstanceLoadError {
       throw error
@@ -129,6 +139,8 @@ public enum InstanceIO {
       return try encoder.encode(Envelope(problem: .admission, body: body))
     case .surgery(let body):
       return try encoder.encode(Envelope(problem: .surgery, body: body))
+    case .fused(let body):
+      return try encoder.encode(Envelope(problem: .fused, body: body))
     }
   }
 

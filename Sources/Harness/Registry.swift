@@ -1,12 +1,13 @@
 import Admission
 import EdgeSplitModel
+import FusedLayer
 import GLPKBinding
 import Surgery
 
 /// Every solver the harness knows, in the order tables list them. Each problem family adds
 /// its solvers here; the runner needs nothing else.
 public enum SolverRegistry {
-  public static let all: [SolverDescriptor] = admissionSolvers + surgerySolvers
+  public static let all: [SolverDescriptor] = admissionSolvers + surgerySolvers + fusedSolvers
 
   /// The solvers whose names match any of `patterns` (`*` and `?` globs); all when empty.
   public static func matching(_ patterns: [String]) -> [SolverDescriptor] {
@@ -170,4 +171,37 @@ let surgerySolvers: [SolverDescriptor] = [
   surgerySolver("p2-all-server", .heuristic, "Cloud-Only: every layer on the server", SurgeryBaselines.allOnServer),
   surgerySolver("p2-chain-cut", .heuristic, "Neurosurgeon-style: best prefix of the topological order",
                 SurgeryBaselines.bestChainCut),
+]
+
+// MARK: - P3 fused-layer parallelism
+
+private func fusedInstance(_ instance: ProblemInstance) -> FusedInstance? {
+  if case .fused(let body) = instance { body } else { nil }
+}
+
+/// Wraps a P3 solver: builds the shared tables and reports the decision with its makespan.
+private func fusedRun(
+  exact: Bool, _ solve: @escaping @Sendable (FusedTables, RunSettings) -> FusedResult
+) -> @Sendable (ProblemInstance, RunSettings) throws -> SolverRun {
+  { instance, settings in
+    let result = solve(FusedTables(fusedInstance(instance)!), settings)
+    return SolverRun(solution: .fused(result.decision), claimedObjective: result.makespan,
+                     provenOptimal: exact, status: exact ? "optimal" : "done")
+  }
+}
+
+let fusedSolvers: [SolverDescriptor] = [
+  SolverDescriptor(
+    name: "p3-bf", problem: .fused, role: .exact,
+    summary: "brute force over block length, tiling, placement and offloaded order (Johnson when downloads are free)",
+    applies: { fusedInstance($0).map(FusedBruteForce.applies(to:)) ?? false },
+    run: fusedRun(exact: true) { tables, _ in FusedBruteForce.solve(tables) }),
+  SolverDescriptor(
+    name: "p3-psomw", problem: .fused, role: .heuristic,
+    summary: "particle swarm with the minimizing-waiting repair (30 particles, 60 rounds)",
+    run: fusedRun(exact: false) { tables, settings in PSOMW().solve(tables, seed: settings.seed) }),
+  SolverDescriptor(
+    name: "p3-nfl", problem: .fused, role: .heuristic,
+    summary: "no fused layers: the best single layer-level cut between device and server",
+    run: fusedRun(exact: false) { tables, _ in FusedBruteForce.noFusion(tables) }),
 ]

@@ -51,6 +51,39 @@ public enum ShippedInstances {
     return files
   }
 
+  /// P3 networks and how many of their first (conv/pool) layers may be fused: VGG-16 up to
+  /// pool2 and Tiny YOLOv2 up to pool3.
+  public static let fusedModels: [(name: String, maxBlockLength: Int)] = [("vgg16", 6), ("tinyyolov2", 6)]
+  /// P3 uplink rates in Mbit/s; the downlink is ``fusedDownlinkFactor`` times faster.
+  public static let fusedUplinksMbps: [Double] = [5, 20, 100]
+  /// Downlink rate over uplink rate in the P3 instances (asymmetric access links).
+  public static let fusedDownlinkFactor = 4.0
+  /// P3 (device, server) speeds in GFLOP/s: an embedded-GPU-class device with a server 5×
+  /// faster, and a phone-CPU-class device with a server 40× faster.
+  public static let fusedSpeeds: [(device: Double, server: Double)] = [(20, 100), (5, 200)]
+  /// P3 candidate tilings: none, two strips, 2×2 and 3×3 grids (BF enumerates up to 9 paths).
+  public static let fusedTilings = [Tiling(rows: 1, columns: 1), Tiling(rows: 1, columns: 2),
+                                    Tiling(rows: 2, columns: 2), Tiling(rows: 3, columns: 3)]
+
+  /// The P3 instances: every model × speed pair × uplink rate, named
+  /// `<model>-r<server/device>-up<Mbps>`.
+  public static func fused() throws -> [FusedInstance] {
+    var instances: [FusedInstance] = []
+    for (modelName, maxBlockLength) in fusedModels {
+      let model = ModelZoo.model(named: modelName)!
+      for speeds in fusedSpeeds {
+        for uplink in fusedUplinksMbps {
+          let name = "\(modelName)-r\(Int(speeds.server / speeds.device))-up\(Int(uplink))"
+          instances.append(try FusedInstance(
+            name: name, model: model, deviceGflops: speeds.device, serverGflops: speeds.server,
+            uplinkMbps: uplink, downlinkMbps: uplink * fusedDownlinkFactor, tilings: fusedTilings,
+            maxBlockLength: maxBlockLength))
+        }
+      }
+    }
+    return instances
+  }
+
   /// Every shipped file as (relative path, instance or model).
   public static func all() throws -> [(path: String, content: Content)] {
     var files: [(String, Content)] = ModelZoo.names.map { ("models/\($0).json", .model(ModelZoo.model(named: $0)!)) }
@@ -65,6 +98,9 @@ public enum ShippedInstances {
       let name = String(format: "large-%02d", i + 1)
       files.append(("admission/\(name).json", .instance(.admission(
         try generator.generate(name: name, models: models, requests: size.requests, cloudlets: size.cloudlets, seed: UInt64(900 + i))))))
+    }
+    for instance in try fused() {
+      files.append(("fused/\(instance.name).json", .instance(.fused(instance))))
     }
     return files + (try surgery())
   }

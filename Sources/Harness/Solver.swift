@@ -11,6 +11,7 @@ extension ProblemKind {
     switch self {
     case .admission: .maximize
     case .surgery: .minimize
+    case .fused: .minimize
     }
   }
 }
@@ -33,6 +34,7 @@ public enum ProblemSolution: Sendable {
   case admission(AdmissionSolution)
   /// P2: where each layer runs.
   case surgery(Partition)
+  case fused(FusedDecision)
 }
 
 /// What one solver run returns. The harness recomputes the objective with the evaluator and
@@ -109,6 +111,7 @@ func evaluate(_ solution: ProblemSolution, on instance: ProblemInstance) -> Verd
   switch (solution, instance) {
   case (.admission(let s), .admission(let i)): AdmissionEvaluator.evaluate(s, on: i)
   case (.surgery(let s), .surgery(let i)): SurgeryEvaluator.evaluate(s, on: i)
-  case (_, let i): Verdict(objective: .nan, violations: ["the solution is not of problem family '\(i.kind.rawValue)'"])
+  case (.fused(let s), .fused(let i)): FusedEvaluator.evaluate(s, on: i)
+  default: Verdict(objective: 0, violations: ["the solution is for another problem family than the instance"])
   }
 }
