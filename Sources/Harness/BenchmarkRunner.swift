@@ -166,7 +166,8 @@ public struct BenchmarkRunner: Sendable {
       rows[i].referenceKind = kind
       guard let objective = rows[i].objective else { continue }
       let scale = max(abs(value), abs(objective))
-      let shortfall = sense == .maximize ? value - objective : objective - value
+      var shortfall = sense == .maximize ? value - objective : objective - value
+      if abs(shortfall) <= 1e-9 * scale { shortfall = 0 }  // the same value summed in another order
       rows[i].gapPercent = scale == 0 ? 0 : 100 * shortfall / scale
       rows[i].ratio = value == 0 ? (objective == 0 ? 1 : nil) : objective / value
       if shortfall < -1e-6 * max(1, scale) {

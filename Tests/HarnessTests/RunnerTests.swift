@@ -137,3 +137,26 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     }
   }
 }
+
+@Suite struct ParallelRunTests {
+  /// Parallel runs (GLPK on several threads at once) give the same rows as a sequential run.
+  @Test func jobsDoNotChangeResults() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../instances/admission").standardized
+    let instances = try BenchmarkRunner.instanceFiles(under: root).filter { $0.lastPathComponent.hasPrefix("small-") }
+      .map { try InstanceIO.load(contentsOf: $0) }
+    let runner = BenchmarkRunner(solvers: SolverRegistry.matching(["p1-*"]), settings: RunSettings(timeLimit: 30))
+    func stripped(_ rows: [BenchmarkRow]) -> [BenchmarkRow] { rows.map { var row = $0; row.seconds = 0; return row } }
+    let sequential = stripped(runner.run(instances, jobs: 1))
+    let parallel = stripped(runner.run(instances, jobs: 4))
+    #expect(sequential.count == instances.count * 7)
+    #expect(parallel == sequential)
+    #expect(sequential.allSatisfy { $0.failures.isEmpty })
+  }
+
+  @Test func shardsCoverEveryItemOnce() {
+    let items = Array(0..<10)
+    let shards = (1...3).map { BenchmarkRunner.shard(items, index: $0, of: 3) }
+    #expect(shards == [[0, 3, 6, 9], [1, 4, 7], [2, 5, 8]])
+    #expect(shards.flatMap { $0 }.sorted() == items)
+  }
+}

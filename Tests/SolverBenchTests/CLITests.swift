@@ -95,6 +95,27 @@ import Testing
     #expect(result.stderr.contains("\(dangling): models[0].layers[0].inputs[0]: layer 'a' reads 'ghost', which is not a layer of this model"))
   }
 
+  /// Shards merged back give the whole run; a failing row in any shard makes `merge` exit 1.
+  @Test func shardsMergeAndFailuresExitOne() throws {
+    let folder = Self.shipped.deletingLastPathComponent().path
+    var shards: [String] = []
+    for i in 1...2 {
+      let result = try run([folder, "--solvers", "p1-ilp-pruned", "--format", "json", "--shard", "\(i)/2"])
+      #expect(result.status == 0)
+      shards.append(try file(result.stdout))
+    }
+    let merged = try run(["merge"] + shards + ["--format", "csv"])
+    #expect(merged.status == 0)
+    #expect(merged.stdout.split(separator: "\n").count == 1 + 12)  // header + every small P1 instance once
+
+    let failing = try String(contentsOfFile: shards[0], encoding: .utf8)
+      .replacingOccurrences(of: "\"failures\" : [\n\n      ]", with: "\"failures\" : [\"over capacity\"]")
+    #expect(failing.contains("over capacity"))
+    let result = try run(["merge", try file(failing)])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("over capacity"))
+  }
+
   @Test func usageErrorsExitTwo() throws {
     #expect(try run([Self.shipped.path, "--solvers", "no-such-solver"]).status == 2)
     #expect(try run([Self.shipped.path, "--time-limit", "-1"]).status == 2)
