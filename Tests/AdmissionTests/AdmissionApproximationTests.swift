@@ -75,15 +75,9 @@ private func randomInstance(seed: Int) throws -> AdmissionInstance {
 
 @Suite struct AdmissionApproximationTests {
   @Test func ratioHoldsOnEveryShippedSmallInstance() throws {
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("../../instances/admission").standardized
-    let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-      .filter { $0.lastPathComponent.hasPrefix("small-") }.sorted { $0.path < $1.path }
-    #expect(files.count >= 10)
-    for file in files {
-      guard case .admission(let instance) = try InstanceIO.load(contentsOf: file) else { Issue.record("not P1"); continue }
-      try checkAgainstOptimum(instance, file.lastPathComponent)
-    }
+    let shipped = try shippedSmallInstances()
+    #expect(shipped.count >= 10)
+    for (name, instance) in shipped { try checkAgainstOptimum(instance, name) }
   }
 
   @Test func ratioHoldsOnSeededRandomInstances() throws {

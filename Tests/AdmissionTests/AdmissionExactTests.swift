@@ -70,22 +70,18 @@ import Testing
   }
 
   @Test func prunedAndFullAgreeOnEveryShippedSmallInstance() throws {
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("../../instances/admission").standardized
-    let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-      .filter { $0.lastPathComponent.hasPrefix("small-") }.sorted { $0.path < $1.path }
-    #expect(files.count >= 10)
-    for file in files {
-      guard case .admission(let instance) = try InstanceIO.load(contentsOf: file) else { Issue.record("not P1"); continue }
+    let shipped = try shippedSmallInstances()
+    #expect(shipped.count >= 10)
+    for (name, instance) in shipped {
       let table = AdmissionTable(instance)
       let pruned = try AdmissionILP.solve(table, formulation: .pruned)
       let full = try AdmissionILP.solve(table, formulation: .full)
-      #expect(pruned.termination == .optimal && full.termination == .optimal, "\(file.lastPathComponent)")
+      #expect(pruned.termination == .optimal && full.termination == .optimal, "\(name)")
       #expect(full.columns > pruned.columns)
       for outcome in [pruned, full] {
         let verdict = AdmissionEvaluator.evaluate(try #require(outcome.solution), on: instance)
         #expect(verdict.violations == [])
-        #expect(verdict.objective == pruned.bounds.primal, "\(file.lastPathComponent)")
+        #expect(verdict.objective == pruned.bounds.primal, "\(name)")
       }
     }
   }

@@ -1,6 +1,7 @@
 import Admission
 import EdgeSplitModel
 import ModelZoo
+import Foundation
 
 /// Fewest threads for `(r, c)` found by trying every prefix and thread count with the
 /// evaluator's own latency: the oracle the table and the brute force are checked against.
@@ -41,3 +42,17 @@ func bruteForceOptimum(_ instance: AdmissionInstance) -> Double {
 
 /// Small zoo models, so tiny instances stay quick to enumerate.
 let tinyModels = ["alexnet", "resnet18", "googlenet"].map { ModelZoo.model(named: $0)! }
+
+/// The shipped small P1 instances (`instances/admission/small-*.json`), by file name.
+func shippedSmallInstances() throws -> [(name: String, instance: AdmissionInstance)] {
+  let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../instances/admission").standardized
+  let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+    .filter { $0.lastPathComponent.hasPrefix("small-") }.sorted { $0.path < $1.path }
+  return try files.map { file in
+    guard case .admission(let instance) = try InstanceIO.load(contentsOf: file) else {
+      throw FieldError("problem", "\(file.lastPathComponent) is not a P1 instance")
+    }
+    return (file.lastPathComponent, instance)
+  }
+}
