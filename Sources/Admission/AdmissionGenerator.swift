@@ -50,8 +50,8 @@ public struct AdmissionGenerator: Sendable {
       let uplink = Self.logUniform(uplinkMbps, &rng).roundedTo(2)
       let profile = profiles[m]
       let reference = (0..<profile.count).map { p in
-        profile.deviceFlops[p] / (device * 1e9) + 8 * profile.transferBytes[p] / (uplink * 1e6)
-          + profile.serverFlops[p] / (averageGflops * 1e9)
+        Seconds.compute(profile.deviceFlops[p], gflops: device) + Seconds.transfer(profile.transferBytes[p], mbps: uplink)
+          + Seconds.compute(profile.serverFlops[p], gflops: averageGflops)
       }.min()! + delays.min()! / 1000
       let deadline = (reference * 1000 * Double.random(in: tightness, using: &rng)).roundedTo(3)
       requests.append(InferenceRequest(name: "r\(r)", model: models[m].name, deviceGflops: device,

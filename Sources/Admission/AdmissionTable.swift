@@ -150,8 +150,8 @@ private struct PrefixTimes {
 
   init(_ request: InferenceRequest, _ profile: PrefixProfile, prefix p: Int) {
     prefix = p
-    device = profile.deviceFlops[p] / (request.deviceGflops * 1e9)
-    upload = 8 * profile.transferBytes[p] / (request.uplinkMbps * 1e6)
+    device = Seconds.compute(profile.deviceFlops[p], gflops: request.deviceGflops)
+    upload = Seconds.transfer(profile.transferBytes[p], mbps: request.uplinkMbps)
     serverFlops = profile.serverFlops[p]
   }
 }

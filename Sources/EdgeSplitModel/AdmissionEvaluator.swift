@@ -14,8 +14,8 @@ public enum AdmissionEvaluator {
     let model = instance.model(of: r)
     let cloudlet = instance.cloudlets[c]
     let partition = model.partition(devicePrefix: devicePrefix)
-    let device = model.deviceFlops(partition) / (request.deviceGflops * 1e9)
-    let transfer = 8 * model.transferBytes(partition) / (request.uplinkMbps * 1e6)
+    let device = Seconds.compute(model.deviceFlops(partition), gflops: request.deviceGflops)
+    let transfer = Seconds.transfer(model.transferBytes(partition), mbps: request.uplinkMbps)
       + request.delaysMs[c] / 1000
     let server = model.serverFlops(partition)
       / (cloudlet.threadGflops * 1e9 * model.speedup(threads: threads))

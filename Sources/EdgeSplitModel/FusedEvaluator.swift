@@ -43,11 +43,11 @@ public enum FusedEvaluator {
   /// Per-resource seconds of each path.
   public static func times(_ instance: FusedInstance, _ paths: [FusedPath]) -> [PathTimes] {
     paths.map { path in
-      PathTimes(device: path.flops / (instance.deviceGflops * 1e9),
-                upload: 8 * path.inputBytes / (instance.uplinkMbps * 1e6),
-                server: path.flops / (instance.serverGflops * 1e9),
-                download: instance.downlinkMbps.map { 8 * path.outputBytes / ($0 * 1e6) } ?? 0,
-                outputUpload: 8 * path.outputBytes / (instance.uplinkMbps * 1e6))
+      PathTimes(device: Seconds.compute(path.flops, gflops: instance.deviceGflops),
+                upload: Seconds.transfer(path.inputBytes, mbps: instance.uplinkMbps),
+                server: Seconds.compute(path.flops, gflops: instance.serverGflops),
+                download: instance.downlinkMbps.map { Seconds.transfer(path.outputBytes, mbps: $0) } ?? 0,
+                outputUpload: Seconds.transfer(path.outputBytes, mbps: instance.uplinkMbps))
     }
   }
 
@@ -94,16 +94,16 @@ public enum FusedEvaluator {
   public static func tailTime(_ instance: FusedInstance, blockLength: Int, tailCut: Int) -> Double {
     let count = instance.layerCount
     let deviceFlops = (blockLength..<tailCut).reduce(0.0) { $0 + instance.layer(at: $1).flops }
-    var seconds = deviceFlops / (instance.deviceGflops * 1e9)
+    var seconds = Seconds.compute(deviceFlops, gflops: instance.deviceGflops)
     guard tailCut < count else { return seconds }
     if !mergesOnServer(instance, blockLength: blockLength, tailCut: tailCut) {
       let cutBytes = tailCut == 0 ? instance.model.inputBytes : instance.layer(at: tailCut - 1).outputBytes
-      seconds += 8 * cutBytes / (instance.uplinkMbps * 1e6)
+      seconds += Seconds.transfer(cutBytes, mbps: instance.uplinkMbps)
     }
     let serverFlops = (tailCut..<count).reduce(0.0) { $0 + instance.layer(at: $1).flops }
-    seconds += serverFlops / (instance.serverGflops * 1e9)
+    seconds += Seconds.compute(serverFlops, gflops: instance.serverGflops)
     if let downlink = instance.downlinkMbps {
-      seconds += 8 * instance.layer(at: count - 1).outputBytes / (downlink * 1e6)
+      seconds += Seconds.transfer(instance.layer(at: count - 1).outputBytes, mbps: downlink)
     }
     return seconds
   }

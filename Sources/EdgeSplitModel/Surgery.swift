@@ -50,11 +50,11 @@ public struct SurgeryInstance: Sendable, Hashable {
   }
 
   /// Seconds to run `flops` on the device.
-  public func deviceSeconds(flops: Double) -> Double { flops / (deviceGflops * 1e9) }
+  public func deviceSeconds(flops: Double) -> Double { Seconds.compute(flops, gflops: deviceGflops) }
   /// Seconds to run `flops` on the server.
-  public func serverSeconds(flops: Double) -> Double { flops / (serverGflops * 1e9) }
+  public func serverSeconds(flops: Double) -> Double { Seconds.compute(flops, gflops: serverGflops) }
   /// Seconds to send `bytes` over the uplink.
-  public func transferSeconds(bytes: Double) -> Double { 8 * bytes / (uplinkMbps * 1e6) }
+  public func transferSeconds(bytes: Double) -> Double { Seconds.transfer(bytes, mbps: uplinkMbps) }
 
   /// The same instance under another name.
   public func renamed(_ name: String) throws(FieldError) -> SurgeryInstance {

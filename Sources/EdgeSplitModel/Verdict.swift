@@ -23,3 +23,12 @@ public let timeTolerance = 1e-9
 @inlinable public func fitsWithin(_ value: Double, _ limit: Double) -> Bool {
   value <= limit + timeTolerance * max(1, abs(limit))
 }
+
+/// The unit conversions every timing model shares: files give speeds in GFLOP/s and link rates
+/// in Mbit/s (10^6 bit/s); times are seconds.
+public enum Seconds {
+  /// Time to compute `flops` at `gflops` GFLOP/s.
+  @inlinable public static func compute(_ flops: Double, gflops: Double) -> Double { flops / (gflops * 1e9) }
+  /// Time to send `bytes` at `mbps` Mbit/s.
+  @inlinable public static func transfer(_ bytes: Double, mbps: Double) -> Double { 8 * bytes / (mbps * 1e6) }
+}
