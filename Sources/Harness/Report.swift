@@ -166,7 +166,7 @@ extension Report {
       let timeFile = folder.appendingPathComponent("time-\(problem.rawValue).svg")
       try SVGPlot.strip(title: "\(problem.rawValue): gap to the reference per solver", axis: "gap %",
                         categories: gaps.map { (name: $0.0, values: $0.1) }).write(to: gapFile, atomically: true, encoding: .utf8)
-      try SVGPlot.logLog(title: "\(problem.rawValue): time against instance size", xAxis: "instance size",
+      try SVGPlot.logLog(title: "\(problem.rawValue): time against instance size", xAxis: "instance size (\(problem.sizeUnit))",
                          yAxis: "seconds", series: times.map { (name: $0.0, points: $0.1) })
         .write(to: timeFile, atomically: true, encoding: .utf8)
       written += [gapFile, timeFile]

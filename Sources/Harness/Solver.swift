@@ -16,6 +16,16 @@ extension ProblemKind {
   }
 }
 
+extension ProblemKind {
+  /// What ``ProblemInstance/size`` counts for this family, for axis labels.
+  public var sizeUnit: String {
+    switch self {
+    case .admission: "requests"
+    case .surgery, .fused: "layers"
+    }
+  }
+}
+
 /// What a solver is, which decides how the harness reads its result.
 public enum SolverRole: Sendable, Hashable {
   /// Proves optimality when it finishes; its value (or bound) is the reference for the others.
