@@ -15,14 +15,22 @@ import RealModule
 ///   reference is the request's best latency with one thread of an average cloudlet at its
 ///   nearest site: below 1 the request needs parallelism, above it it has room to spare.
 public struct AdmissionGenerator: Sendable {
+  /// Threads per cloudlet `K_c` (uniform).
   public var threads: ClosedRange<Int> = 4...16
+  /// Speed of one cloudlet thread in GFLOP/s (uniform).
   public var threadGflops: ClosedRange<Double> = 20...50
+  /// Device speed in GFLOP/s (log-uniform).
   public var deviceGflops: ClosedRange<Double> = 5...50
+  /// Device uplink in Mbit/s (log-uniform).
   public var uplinkMbps: ClosedRange<Double> = 1...100
+  /// Delay to a cloudlet at distance 0, in ms.
   public var delayBaseMs = 1.0
+  /// Extra delay per unit of distance in the unit square, in ms.
   public var delayPerDistanceMs = 20.0
+  /// Deadline over the reference latency (uniform).
   public var tightness: ClosedRange<Double> = 0.5...1.5
 
+  /// The documented defaults.
   public init() {}
 
   /// Generates an instance with `requests` requests spread uniformly over `models`.

@@ -174,6 +174,7 @@ public struct Admission: Codable, Sendable, Hashable {
 
 /// A P1 solution: the admitted requests. Requests not listed are rejected.
 public struct AdmissionSolution: Codable, Sendable, Hashable {
+  /// The admitted requests, each at most once.
   public var admissions: [Admission]
   public init(admissions: [Admission]) { self.admissions = admissions }
 }

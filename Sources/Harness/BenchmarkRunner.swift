@@ -15,19 +15,25 @@ public enum ReferenceKind: String, Codable, Sendable {
 
 /// One solver on one instance.
 public struct BenchmarkRow: Codable, Sendable, Hashable {
+  /// Instance name.
   public var instance: String
+  /// Problem family.
   public var problem: ProblemKind
   /// ``ProblemInstance/size`` of the instance (requests or layers).
   public var size: Int
+  /// Solver name, as in ``SolverRegistry``.
   public var solver: String
   /// `exact`, `approximation`, `heuristic` or `bound`.
   public var role: String
+  /// The solver's own status (or `error: ...`).
   public var status: String
   /// Objective recomputed by the evaluator; `nil` when the solver returned no solution.
   public var objective: Double?
   /// The bound a bound-only or time-limited exact solver proved.
   public var bound: Double?
+  /// The optimum or bound the gap is measured against.
   public var reference: Double?
+  /// Whether ``reference`` is a proven optimum or a bound.
   public var referenceKind: ReferenceKind
   /// `(ref − obj) / max(|ref|, |obj|)` for maximization (`obj − ref` for minimization), in %;
   /// 0 when both are 0. Against a bound it is an upper bound on the true gap.
@@ -48,7 +54,9 @@ public struct BenchmarkRow: Codable, Sendable, Hashable {
 
 /// Runs solvers on instances, checks every solution, and derives gaps and ratio checks.
 public struct BenchmarkRunner: Sendable {
+  /// The solvers to run, where they apply.
   public var solvers: [SolverDescriptor]
+  /// Time limit and seed.
   public var settings: RunSettings
   /// Called before each solver run with (done, total, instance, solver); for progress output.
   public var progress: (@Sendable (Int, Int, String, String) -> Void)?

@@ -7,6 +7,7 @@ import Surgery
 /// Every solver the harness knows, in the order tables list them. Each problem family adds
 /// its solvers here; the runner needs nothing else.
 public enum SolverRegistry {
+  /// Every solver of every family.
   public static let all: [SolverDescriptor] = admissionSolvers + surgerySolvers + fusedSolvers
 
   /// The solvers whose names match any of `patterns` (`*` and `?` globs); all when empty.

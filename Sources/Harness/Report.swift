@@ -4,7 +4,9 @@ import RealModule
 
 /// Per (problem, solver) summary of a run.
 public struct Aggregate: Codable, Sendable, Hashable {
+  /// Problem family.
   public var problem: ProblemKind
+  /// Solver name.
   public var solver: String
   /// Instances the solver ran on.
   public var runs: Int
@@ -12,8 +14,9 @@ public struct Aggregate: Codable, Sendable, Hashable {
   public var solved: Int
   /// Runs whose objective equals a proven optimum.
   public var optimal: Int
-  /// Mean and worst gap in % over runs with a reference (optimum or bound).
+  /// Mean gap in % over runs with a reference (optimum or bound).
   public var meanGapPercent: Double?
+  /// Largest gap in % over the same runs.
   public var worstGapPercent: Double?
   /// Shifted geometric mean of wall time: `exp(mean(ln(t + s))) − s`, `s` = ``timeShift``.
   public var shiftedGeometricMeanSeconds: Double
@@ -64,12 +67,17 @@ public enum Report {
     public var gapDefinition = "maximize: (reference - objective) / max(|reference|, |objective|); minimize: (objective - reference) / max(...); in percent, 0 when both are 0"
     /// Shift used for the shifted geometric mean of times, seconds.
     public var timeShiftSeconds = Report.timeShift
-    public var timeLimitSeconds: Double
-    public var seed: UInt64
-    public var rows: [BenchmarkRow]
-    public var aggregates: [Aggregate]
+    /// Time limit of each exact solve, seconds.
+  public var timeLimitSeconds: Double
+    /// Seed of randomized solvers.
+  public var seed: UInt64
+    /// One row per (instance, solver).
+  public var rows: [BenchmarkRow]
+    /// One summary per (problem, solver).
+  public var aggregates: [Aggregate]
   }
 
+  /// The `--format json` document for `rows`.
   public static func json(_ rows: [BenchmarkRow], settings: RunSettings) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
