@@ -9,11 +9,12 @@ import Surgery
 // load and on GoogLeNet, and DSL next to the exact GLPK integer program on ResNet-18 latency.
 //
 // On these deep DAGs the minimum cut is all-device or all-server whatever the speeds (all-server
-// with these): a cut inside sends a tensor of at least 7×7×512 floats (100 kB) after running most of the FLOPs on the
-// device, while all-server sends only the 600 kB input and all-device sends nothing; and a
-// weighted cut (what DSH solves) trades FLOPs at a fixed rate, so it too ends at all-device or
-// all-server. The series thus times the max flow and DSH's search at scale on instances whose
-// cuts are trivial; the "layers on device" metric records where each cut fell.
+// with these): a cut inside sends at least a 7×7×512 feature map (100 kB) after running most of
+// the FLOPs on the device, or, after the global pooling, leaves only the 1-MFLOP classifier to
+// the server; all-server sends just the 600 kB input and all-device sends nothing. A weighted
+// cut (what DSH solves) prices FLOPs at one rate too, so it also ends at one of the two. The
+// series thus times the max flow and DSH's search at scale on instances whose cuts are trivial;
+// the "layers on device" metric records where each cut fell.
 
 /// `SyntheticNetworks.deepDAG` of `layers` layers (seed 1) with the device and server speeds
 /// and uplink of the 10,000-layer case in SurgeryTests (100 and 200 GFLOP/s, 100 Mbit/s), once
