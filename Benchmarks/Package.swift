@@ -10,10 +10,22 @@ let package = Package(
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
   ],
   targets: [
-    // MARK: - P1 admission: exact ILP, ½-approximation and greedies on small, large and 100k instances
+    // MARK: - Shared: run budgets and shipped-instance look-ups
+    .target(
+      name: "BenchmarkSupport",
+      dependencies: [
+        .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "EdgeSplitModel", package: "EdgeSplit"),
+        .product(name: "Harness", package: "EdgeSplit"),
+      ]
+    ),
+
+    // MARK: - P1 admission: exact ILP, ½-approximation and greedies on small, large and 100k instances,
+    // and the scaling series 1k → 100k requests
     .executableTarget(
       name: "AdmissionBenchmarks",
       dependencies: [
+        "BenchmarkSupport",
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "Admission", package: "EdgeSplit"),
         .product(name: "Harness", package: "EdgeSplit"),
@@ -21,6 +33,33 @@ let package = Package(
         .product(name: "ModelZoo", package: "EdgeSplit"),
       ],
       path: "Benchmarks/AdmissionBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
+
+    // MARK: - P2 surgery: DSL on deep DAGs of 100 → 10k layers, DSH on GoogLeNet, DSL vs ILP on ResNet-18
+    .executableTarget(
+      name: "SurgeryBenchmarks",
+      dependencies: [
+        "BenchmarkSupport",
+        .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "Surgery", package: "EdgeSplit"),
+        .product(name: "EdgeSplitModel", package: "EdgeSplit"),
+        .product(name: "ModelZoo", package: "EdgeSplit"),
+      ],
+      path: "Benchmarks/SurgeryBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
+
+    // MARK: - P3 fused layers: PSOMW, BF and NFL on a VGG-16 instance
+    .executableTarget(
+      name: "FusedBenchmarks",
+      dependencies: [
+        "BenchmarkSupport",
+        .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "FusedLayer", package: "EdgeSplit"),
+        .product(name: "EdgeSplitModel", package: "EdgeSplit"),
+      ],
+      path: "Benchmarks/FusedBenchmarks",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
   ]

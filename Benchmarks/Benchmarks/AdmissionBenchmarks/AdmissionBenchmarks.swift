@@ -1,11 +1,13 @@
 import Admission
 import Benchmark
+import BenchmarkSupport
 import EdgeSplitModel
 import Harness
 import ModelZoo
 
 // P1 timings: the exact pruned ILP on a shipped small instance, and the ½-approximation and the
-// greedy baselines on the shipped large-01 instance and on a seeded 100,000 × 100 instance.
+// greedy baselines on the shipped large-01 instance and on a seeded 100,000 × 100 instance, and
+// the scaling series from 1,000 to 100,000 requests.
 // Instances come from the same generator and seeds as `instances/` (ShippedInstances), so the
 // numbers do not depend on the working directory.
 
@@ -24,6 +26,12 @@ private let largeInstance = shippedInstance("large-01", ShippedInstances.largeAd
 /// The speed goal's instance: 100,000 requests over 100 cloudlets.
 private let hugeInstance = shippedInstance("huge-100k", (100_000, 100), seed: 2026)
 
+/// The scaling series: 1,000, 10,000 and 100,000 requests over one cloudlet per 1,000 requests,
+/// at least 10 and at most 100 (seed 2026; the last point is `hugeInstance` itself).
+private let scalingSeries = [1_000, 10_000].map { requests in
+  shippedInstance("scale-\(requests / 1000)k", (requests, min(max(requests / 1000, 10), 100)), seed: 2026)
+} + [hugeInstance]
+
 private let algorithms: [(String, @Sendable (AdmissionTable) -> AdmissionSolution)] = [
   ("approx", AdmissionApproximation.solve),
   ("greedy-fewest-threads", AdmissionGreedy.fewestThreadsFirst),
@@ -32,18 +40,13 @@ private let algorithms: [(String, @Sendable (AdmissionTable) -> AdmissionSolutio
 ]
 
 let benchmarks: @Sendable () -> Void = {
-  let quick = Benchmark.Configuration(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(5),
-                                      maxIterations: 20)
-  let slow = Benchmark.Configuration(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 1,
-                                     maxDuration: .seconds(30), maxIterations: 5)
-
-  Benchmark("P1 ILP pruned small-12", configuration: quick) { benchmark in
+  Benchmark("P1 ILP pruned small-12", configuration: .quick) { benchmark in
     let table = AdmissionTable(smallInstance)
     benchmark.startMeasurement()
     blackHole(try! AdmissionILP.solve(table, formulation: .pruned))
   }
 
-  for (instance, configuration) in [(largeInstance, quick), (hugeInstance, slow)] {
+  for (instance, configuration) in [(largeInstance, Benchmark.Configuration.quick), (hugeInstance, .slow)] {
     Benchmark("P1 table \(instance.name)", configuration: configuration) { benchmark in
       for _ in benchmark.scaledIterations { blackHole(AdmissionTable(instance)) }
     }
@@ -57,6 +60,18 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { blackHole(algorithm(table)) }
       }
+    }
+  }
+
+  // End to end (table included) as the request count grows.
+  for instance in scalingSeries {
+    let size = "\(instance.requests.count) requests × \(instance.cloudlets.count) cloudlets"
+    let configuration: Benchmark.Configuration = instance.requests.count >= 100_000 ? .slow : .quick
+    Benchmark("P1 scaling table+approx \(size)", configuration: configuration) { benchmark in
+      for _ in benchmark.scaledIterations { blackHole(AdmissionApproximation.solve(AdmissionTable(instance))) }
+    }
+    Benchmark("P1 scaling table+greedy-fewest-threads \(size)", configuration: configuration) { benchmark in
+      for _ in benchmark.scaledIterations { blackHole(AdmissionGreedy.fewestThreadsFirst(AdmissionTable(instance))) }
     }
   }
 }

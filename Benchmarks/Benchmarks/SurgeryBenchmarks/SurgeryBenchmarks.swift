@@ -1,0 +1,78 @@
+import Benchmark
+import BenchmarkSupport
+import EdgeSplitModel
+import ModelZoo
+import Surgery
+
+// P2 timings: DSL (one minimum cut) on seeded synthetic deep DAGs of 100, 1,000 and 10,000
+// layers (the speed goal: 10,000 layers well under a second), DSH on the same DAGs under heavy
+// load and on GoogLeNet, and DSL next to the exact GLPK integer program on ResNet-18 latency.
+//
+// On these deep DAGs the minimum cut is all-device or all-server whatever the speeds (all-server
+// with these): a cut inside sends at least a 7×7×512 feature map (100 kB) after running most of
+// the FLOPs on the device, or, after the global pooling, leaves only the 1-MFLOP classifier to
+// the server; all-server sends just the 600 kB input and all-device sends nothing. A weighted
+// cut (what DSH solves) prices FLOPs at one rate too, so it also ends at one of the two. The
+// series thus times the max flow and DSH's search at scale on instances whose cuts are trivial;
+// the "layers on device" metric records where each cut fell.
+
+/// `SyntheticNetworks.deepDAG` of `layers` layers (seed 1) with the device and server speeds
+/// and uplink of the 10,000-layer case in SurgeryTests (100 and 200 GFLOP/s, 100 Mbit/s), once
+/// per objective.
+private func deepDAGInstances(layers: Int) -> (latency: SurgeryInstance, throughput: SurgeryInstance) {
+  let model = SyntheticNetworks.deepDAG(layers: layers, seed: 1)
+  let instance = { (objective: SurgeryObjective) in
+    try! SurgeryInstance(name: "deep-dag-\(layers)-\(objective.rawValue)", model: model, deviceGflops: 100,
+                         serverGflops: 200, uplinkMbps: 100, objective: objective)
+  }
+  return (instance(.latency), instance(.throughput))
+}
+
+private let deepDAGs = [100, 1_000, 10_000].map(deepDAGInstances(layers:))
+private let googlenetThroughput = Shipped.surgery("googlenet-phone-18.88mbps-throughput")
+private let resnet18Latency = Shipped.surgery("resnet18-phone-18.88mbps-latency")
+
+/// How many layers the measured partition leaves on the device: 0 is all-server, the layer
+/// count all-device; anything between is an inner cut.
+private let layersOnDevice = BenchmarkMetric.custom("layers on device", polarity: .prefersLarger,
+                                                    useScalingFactor: false)
+
+private func recordCut(_ partition: Partition, of benchmark: Benchmark) {
+  benchmark.measurement(layersOnDevice, partition.onDevice.filter { $0 }.count)
+}
+
+let benchmarks: @Sendable () -> Void = {
+  func dsh(_ instance: SurgeryInstance, configuration: Benchmark.Configuration) {
+    Benchmark("P2 DSH \(instance.name)", configuration: configuration.recording([layersOnDevice])) { benchmark in
+      var outcome: DSH.Outcome?
+      for _ in benchmark.scaledIterations { outcome = DSH.solve(instance) }
+      benchmark.stopMeasurement()
+      recordCut(outcome!.result.partition, of: benchmark)
+    }
+  }
+
+  for (latency, throughput) in deepDAGs {
+    Benchmark("P2 DSL \(latency.name)", configuration: .quick.recording([layersOnDevice])) { benchmark in
+      var result: SurgeryResult?
+      for _ in benchmark.scaledIterations { result = DSL.solve(latency) }
+      benchmark.stopMeasurement()
+      recordCut(result!.partition, of: benchmark)
+    }
+    dsh(throughput, configuration: throughput.model.layers.count >= 10_000 ? .slow : .quick)
+  }
+  dsh(googlenetThroughput, configuration: .quick)
+
+  // The same instance both ways: the minimum cut against GLPK's branch and bound.
+  Benchmark("P2 DSL \(resnet18Latency.name)", configuration: .quick.recording([layersOnDevice])) { benchmark in
+    var result: SurgeryResult?
+    for _ in benchmark.scaledIterations { result = DSL.solve(resnet18Latency) }
+    benchmark.stopMeasurement()
+    recordCut(result!.partition, of: benchmark)
+  }
+  Benchmark("P2 ILP \(resnet18Latency.name)", configuration: .quick.recording([layersOnDevice])) { benchmark in
+    var outcome: SurgeryILP.Outcome?
+    for _ in benchmark.scaledIterations { outcome = try! SurgeryILP.solve(resnet18Latency) }
+    benchmark.stopMeasurement()
+    recordCut(outcome!.partition!, of: benchmark)
+  }
+}
