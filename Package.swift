@@ -50,7 +50,10 @@ let package = Package(
     .testTarget(name: "EdgeSplitModelTests", dependencies: ["EdgeSplitModel"]),
 
     // MARK: - Model zoo: real architectures and seeded synthetic DAGs, numbers computed from the definitions
-    .target(name: "ModelZoo", dependencies: ["EdgeSplitModel"]),
+    .target(
+      name: "ModelZoo",
+      dependencies: ["EdgeSplitModel", .product(name: "RealModule", package: "swift-numerics")]
+    ),
     .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "EdgeSplitModel"]),
 
     // MARK: - Graph algorithms: maximum flow / minimum s–t cut, written once for every family

@@ -1,4 +1,5 @@
 import EdgeSplitModel
+import RealModule
 
 /// Seeded synthetic models for cross-checks and scaling tests. Every layer is built by
 /// ``NetworkBuilder``, so shapes, FLOPs and bytes are as consistent as in the zoo; the same
@@ -153,6 +154,42 @@ public enum SyntheticNetworks {
   }
 }
 
+extension SyntheticNetworks {
+  /// A random cost profile for partitioning: no tensor geometry, but layer `i` reads one to three
+  /// of the `width` layers before it (or, with probability `inputShare`, the model input), its
+  /// FLOPs are log-uniform in 10⁶–10^9.5 (zero for one layer in ten) and its output bytes
+  /// log-uniform in 10³–10^6.5, as is the input. Unlike ``randomDAG(layers:maxFanIn:seed:)``,
+  /// whose activations grow like a real CNN's, outputs here span three orders of magnitude, so
+  /// minimum cuts fall deep inside even very long graphs: the shape min-cut cross-checks and
+  /// scaling runs need.
+  public static func costDAG(layers count: Int, width: Int, seed: UInt64, inputShare: Double = 0.1) -> DNNModel {
+    precondition(count >= 1 && width >= 1 && (0...1).contains(inputShare), "invalid costDAG arguments")
+    var draw = Draw(seed)
+    func logUniform(_ low: Double, _ high: Double) -> Double {
+      Double.exp10(low + (high - low) * draw.unit()).rounded()
+    }
+    var layers: [Layer] = []
+    layers.reserveCapacity(count)
+    for i in 0..<count {
+      var inputs: [String] = []
+      if i > 0 && !draw.chance(inputShare) {
+        let first = max(0, i - width)
+        for _ in 0..<(1 + draw.below(3)) {
+          let name = "l\(first + draw.below(i - first))"
+          if !inputs.contains(name) { inputs.append(name) }
+        }
+      }
+      let flops = draw.chance(0.1) ? 0 : logUniform(6, 9.5)
+      layers.append(Layer(name: "l\(i)", type: .conv, flops: flops, outputBytes: logUniform(3, 6.5), paramBytes: 0, inputs: inputs))
+    }
+    do {
+      return try DNNModel(name: "cost-dag-\(count)-\(seed)", inputBytes: logUniform(4, 6.5), layers: layers)
+    } catch {
+      preconditionFailure("costDAG built an invalid model: \(error)")
+    }
+  }
+}
+
 /// Integer-only draws from a ``SeededGenerator``, identical on every platform and Swift version.
 struct Draw {
   private var generator: SeededGenerator
@@ -162,8 +199,9 @@ struct Draw {
   /// Uniform in `0..<n` (modulo bias below 2⁻⁵⁰ for the small `n` used here).
   mutating func below(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
 
+  /// Uniform in `[0, 1)`, from the top 53 bits.
+  mutating func unit() -> Double { Double(generator.next() >> 11) * 0x1p-53 }
+
   /// True with probability `p`.
-  mutating func chance(_ p: Double) -> Bool {
-    Double(generator.next() >> 11) * 0x1p-53 < p
-  }
+  mutating func chance(_ p: Double) -> Bool { unit() < p }
 }

@@ -40,6 +40,20 @@ struct SyntheticTests {
     }
   }
 
+  @Test(arguments: sizes, [1, 3, 8])
+  func costDAGReadsWithinItsWidth(layers: Int, width: Int) {
+    let model = SyntheticNetworks.costDAG(layers: layers, width: width, seed: 11, inputShare: 0)
+    #expect(model.layers.count == layers)
+    #expect(model.topologicalOrder == Array(0..<layers))
+    for (i, preds) in model.predecessors.enumerated() {
+      #expect(preds.allSatisfy { $0 < i && $0 >= i - width })
+      #expect(preds.isEmpty == (i == 0), "with inputShare 0 only the first layer reads the input")
+    }
+    #expect(model.layers.allSatisfy { (1_000...3_162_278).contains($0.outputBytes) })  // 10³ … 10^6.5
+    #expect(SyntheticNetworks.costDAG(layers: layers, width: width, seed: 11, inputShare: 0) == model)
+    if layers >= 40 { #expect(SyntheticNetworks.costDAG(layers: layers, width: width, seed: 12, inputShare: 0) != model) }
+  }
+
   @Test func generatorsAreDeterministicPerSeed() {
     #expect(SyntheticNetworks.randomChain(layers: 300, seed: 5) == SyntheticNetworks.randomChain(layers: 300, seed: 5))
     #expect(SyntheticNetworks.randomChain(layers: 300, seed: 5) != SyntheticNetworks.randomChain(layers: 300, seed: 6))

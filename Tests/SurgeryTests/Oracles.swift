@@ -2,31 +2,6 @@ import EdgeSplitModel
 import Foundation
 import ModelZoo
 
-/// A seeded random DAG for cross-checks: layer `i` reads one to three of the `width` layers
-/// before it, or, with probability `inputShare`, the model input (so some models have several
-/// input readers, some layers several readers). Output sizes span three orders of magnitude
-/// so that cuts are non-trivial.
-func randomDAG(layers n: Int, width: Int, seed: UInt64, inputShare: Double = 0.1) throws -> DNNModel {
-  var rng = SeededGenerator(seed: seed)
-  var layers: [Layer] = []
-  for i in 0..<n {
-    var inputs: [String] = []
-    if i > 0 && Double.random(in: 0..<1, using: &rng) >= inputShare {
-      let window = max(0, i - width)..<i
-      for _ in 0..<Int.random(in: 1...3, using: &rng) {
-        let name = "l\(Int.random(in: window, using: &rng))"
-        if !inputs.contains(name) { inputs.append(name) }
-      }
-    }
-    layers.append(Layer(
-      name: "l\(i)", type: .conv,
-      flops: (Double.random(in: 0..<1, using: &rng) < 0.1 ? 0 : power10(Double.random(in: 6...9.5, using: &rng))).rounded(),
-      outputBytes: power10(Double.random(in: 3...6.5, using: &rng)).rounded(),
-      paramBytes: 0, inputs: inputs))
-  }
-  return try DNNModel(name: "dag-\(seed)", inputBytes: power10(Double.random(in: 4...6.5, using: &rng)).rounded(), layers: layers)
-}
-
 /// `10^x`.
 func power10(_ x: Double) -> Double { pow(10, x) }
 
@@ -69,7 +44,7 @@ func crossCheckInstances(objective: SurgeryObjective) throws -> [SurgeryInstance
   var instances: [SurgeryInstance] = []
   var rng = SeededGenerator(seed: 7)
   for seed in 0..<60 {
-    let model = try randomDAG(layers: 1 + seed % 20, width: 1 + seed % 4, seed: UInt64(seed))
+    let model = SyntheticNetworks.costDAG(layers: 1 + seed % 20, width: 1 + seed % 4, seed: UInt64(seed))
     instances.append(try SurgeryInstance(
       name: model.name, model: model, deviceGflops: power10(Double.random(in: 0...1.5, using: &rng)),
       serverGflops: power10(Double.random(in: 1.5...3, using: &rng)), uplinkMbps: power10(Double.random(in: 0...3, using: &rng)),

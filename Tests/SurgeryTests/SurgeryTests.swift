@@ -149,19 +149,16 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
   /// `-c release` for the number quoted in the README).
   @Test func tenThousandLayerDAG() throws {
     // One input reader and close device/server speeds, so the best cut is deep inside the DAG.
-    let model = try randomDAG(layers: 10_000, width: 8, seed: 42, inputShare: 0)
+    // (Its speed is measured in Benchmarks/, never asserted here.)
+    let model = SyntheticNetworks.costDAG(layers: 10_000, width: 8, seed: 42, inputShare: 0)
     let instance = try SurgeryInstance(name: "deep", model: model, deviceGflops: 100, serverGflops: 200,
                                        uplinkMbps: 100, objective: .latency)
-    let clock = ContinuousClock()
-    var outcome: (partition: Partition, cutValue: Double)?
-    let elapsed = clock.measure { outcome = DSL.cut(instance) }
-    let (partition, cutValue) = try #require(outcome)
+    let (partition, cutValue) = DSL.cut(instance)
     let verdict = SurgeryEvaluator.evaluate(partition, on: instance)
     #expect(verdict.isFeasible)
     #expect(close(cutValue, verdict.objective))
     #expect(fitsWithin(verdict.objective, SurgeryBaselines.bestChainCut(instance).stages.latency))
     let onDevice = partition.onDevice.filter { $0 }.count
     #expect(onDevice > 0 && onDevice < model.layers.count, "the instance should have an inner cut")
-    print("DSL on \(model.layers.count) layers, \(model.successors.map(\.count).reduce(0, +)) arcs, \(onDevice) on the device: \(elapsed)")
   }
 }

@@ -4,25 +4,22 @@ import EdgeSplitModel
 import ModelZoo
 import Surgery
 
-// P2 timings: DSL (one minimum cut) on seeded synthetic deep DAGs of 100, 1,000 and 10,000
-// layers (the speed goal: 10,000 layers well under a second), DSH on the same DAGs under heavy
-// load and on GoogLeNet, and DSL next to the exact GLPK integer program on ResNet-18 latency.
+// P2 timings: DSL (one minimum cut) on seeded synthetic DAGs of 100, 1,000 and 10,000 layers
+// (the speed goal: 10,000 layers well under a second), DSH on the same DAGs under heavy load and
+// on GoogLeNet, and DSL next to the exact GLPK integer program on ResNet-18 latency.
 //
-// On these deep DAGs the minimum cut is all-device or all-server whatever the speeds (all-server
-// with these): a cut inside sends at least a 7×7×512 feature map (100 kB) after running most of
-// the FLOPs on the device, or, after the global pooling, leaves only the 1-MFLOP classifier to
-// the server; all-server sends just the 600 kB input and all-device sends nothing. A weighted
-// cut (what DSH solves) prices FLOPs at one rate too, so it also ends at one of the two. The
-// series thus times the max flow and DSH's search at scale on instances whose cuts are trivial;
-// the "layers on device" metric records where each cut fell.
+// The DAGs are `SyntheticNetworks.costDAG` (each layer reads one to three of the 8 layers before
+// it; output sizes span three orders of magnitude), whose minimum cuts fall deep inside the
+// graph; the "layers on device" metric records where each cut fell. (`deepDAG`, whose
+// activations grow like a real CNN's, only ever cuts at all-device or all-server.)
 
-/// `SyntheticNetworks.deepDAG` of `layers` layers (seed 1) with the device and server speeds
-/// and uplink of the 10,000-layer case in SurgeryTests (100 and 200 GFLOP/s, 100 Mbit/s), once
-/// per objective.
+/// `SyntheticNetworks.costDAG` of `layers` layers (width 8, seed 42, one input reader) with the
+/// speeds of the 10,000-layer case in SurgeryTests (100 and 200 GFLOP/s, 100 Mbit/s), once per
+/// objective.
 private func deepDAGInstances(layers: Int) -> (latency: SurgeryInstance, throughput: SurgeryInstance) {
-  let model = SyntheticNetworks.deepDAG(layers: layers, seed: 1)
+  let model = SyntheticNetworks.costDAG(layers: layers, width: 8, seed: 42, inputShare: 0)
   let instance = { (objective: SurgeryObjective) in
-    try! SurgeryInstance(name: "deep-dag-\(layers)-\(objective.rawValue)", model: model, deviceGflops: 100,
+    try! SurgeryInstance(name: "dag-\(layers)-\(objective.rawValue)", model: model, deviceGflops: 100,
                          serverGflops: 200, uplinkMbps: 100, objective: objective)
   }
   return (instance(.latency), instance(.throughput))
