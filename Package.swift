@@ -6,6 +6,7 @@ import PackageDescription
 let package = Package(
   name: "EdgeSplit",
   products: [
+    .library(name: "EdgeSplit", targets: ["EdgeSplit"]),
     .library(name: "GLPKBinding", targets: ["GLPKBinding"]),
     .library(name: "EdgeSplitModel", targets: ["EdgeSplitModel"]),
     .library(name: "ModelZoo", targets: ["ModelZoo"]),
@@ -81,6 +82,14 @@ let package = Package(
     // P3: fused-layer model parallelism with partial offloading (PSOMW, NFL, BF).
     .target(name: "FusedLayer", dependencies: ["EdgeSplitModel"]),
     .testTarget(name: "FusedLayerTests", dependencies: ["FusedLayer", "ModelZoo"]),
+
+    // MARK: - Umbrella: `import EdgeSplit` for everything above
+    .target(
+      name: "EdgeSplit",
+      dependencies: ["EdgeSplitModel", "ModelZoo", "GLPKBinding", "Graphs", "Admission", "Surgery", "FusedLayer"]
+    ),
+    // Runs the README's code examples.
+    .testTarget(name: "EdgeSplitTests", dependencies: ["EdgeSplit"]),
 
     // MARK: - Benchmark harness and the thin CLI over it
     .target(
