@@ -90,7 +90,8 @@ public enum AdmissionILP {
     let result = try GLPKSolver.solve(model, options: SolveOptions(timeLimit: timeLimit, relaxIntegrality: true))
     guard result.termination == .optimal, let value = result.bounds.primal else { return nil }
     let integral = table.instance.requests.allSatisfy { $0.weight == $0.weight.rounded() }
-    return integral ? (value + 1e-6).rounded(.down) : value
+    // The simplex's error is relative to the value, so is the allowance before rounding down.
+    return integral ? (value + 1e-7 * max(1, abs(value))).rounded(.down) : value
   }
 
   /// Solves P1 exactly (up to `options`' time limit and gap).

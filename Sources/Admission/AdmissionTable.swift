@@ -172,27 +172,40 @@ private struct Timing {
     times.device + (times.upload + delay) + times.serverFlops / (threadSpeed * speedups.speedup(model: model, threads: k))
   }
 
-  /// Inverts Amdahl's law for a first guess, then confirms with the latency itself so that the
-  /// answer agrees with the evaluator to the last bit of tolerance.
+  /// The fewest threads in `1...limit` that meet the deadline (with ``planningTolerance``), or
+  /// `nil`. Latency never grows with the thread count, so this is the lowest point of a monotone
+  /// predicate: Amdahl's law inverted gives a first guess, a binary search settles it (also when
+  /// the server part has no work or the deadline sits at the tolerance edge).
   func leastThreads(atMost limit: Int) -> Int? {
     guard limit >= 1 else { return nil }
-    func fits(_ k: Int) -> Bool { fitsWithin(latency(threads: k), deadline) }
+    func fits(_ k: Int) -> Bool { fitsWithin(latency(threads: k), deadline, tolerance: planningTolerance) }
+    guard fits(limit) else { return nil }
+    var low = 1, high = limit  // invariant: fits(high); nothing below `low` fits
+    if let guess = firstGuess(), (1...limit).contains(guess) {
+      if fits(guess) {
+        if guess == 1 || !fits(guess - 1) { return guess }
+        high = guess - 1
+      } else {
+        low = guess + 1
+      }
+    }
+    while low < high {
+      let middle = (low + high) / 2
+      if fits(middle) { high = middle } else { low = middle + 1 }
+    }
+    return high
+  }
+
+  /// `k` with `speedup(k) >= single / slack`, i.e. `(1 - f) + f / k <= slack / single`, when
+  /// that has a positive solution.
+  private func firstGuess() -> Int? {
     let slack = deadline - (times.device + times.upload + delay)
     let single = times.serverFlops / threadSpeed
-    var k: Int
-    if single <= slack {
-      k = 1
-    } else {
-      let fraction = speedups.fractions[model]
-      // speedup(k) >= single / slack  <=>  (1 - f) + f / k <= slack / single
-      let room = slack / single - (1 - fraction)
-      guard room > 0 else { return fits(limit) ? limit : nil }
-      let guess = (fraction / room).rounded(.up)
-      guard guess <= Double(limit) else { return fits(limit) ? limit : nil }
-      k = max(1, Int(guess))
-    }
-    while k > 1 && fits(k - 1) { k -= 1 }
-    while k <= limit && !fits(k) { k += 1 }
-    return k <= limit ? k : nil
+    if single <= slack { return 1 }
+    let fraction = speedups.fractions[model]
+    let room = slack / single - (1 - fraction)
+    guard room > 0 else { return nil }
+    let guess = (fraction / room).rounded(.up)
+    return guess < Double(Int32.max) ? max(1, Int(guess)) : nil
   }
 }

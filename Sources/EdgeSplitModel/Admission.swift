@@ -87,6 +87,10 @@ public struct AdmissionInstance: Sendable, Hashable {
   /// For each request, the index of its model in ``models``.
   public let modelIndex: [Int]
 
+  /// Most threads a cloudlet may have: solvers keep per-thread tables and knapsacks over the
+  /// capacity, so absurd capacities are rejected at load rather than exhausting memory.
+  public static let maxThreads = 4_096
+
   public init(
     name: String, models: [DNNModel], cloudlets: [Cloudlet], requests: [InferenceRequest]
   ) throws(FieldError) {
@@ -96,8 +100,12 @@ public struct AdmissionInstance: Sendable, Hashable {
     try Check.unique(cloudlets.map(\.name), { "cloudlets[\($0)].name" }, "cloudlet name")
     try Check.unique(requests.map(\.name), { "requests[\($0)].name" }, "request name")
     for (i, cloudlet) in cloudlets.enumerated() {
-      try Check.that(cloudlet.threads >= 1, "cloudlets[\(i)].threads", "must be >= 1, got \(cloudlet.threads)")
+      try Check.that((1...Self.maxThreads).contains(cloudlet.threads), "cloudlets[\(i)].threads",
+                     "must be in 1...\(Self.maxThreads), got \(cloudlet.threads)")
       try Check.positive(cloudlet.threadGflops, "cloudlets[\(i)].threadGflops")
+      let heaviest = models.map(\.totalFlops).max()!
+      try Check.finiteTime(Seconds.compute(heaviest, gflops: cloudlet.threadGflops), "cloudlets[\(i)].threadGflops",
+                           "the heaviest model on one thread")
     }
     var byName: [String: Int] = [:]
     for (i, model) in models.enumerated() { byName[model.name] = i }
@@ -116,6 +124,11 @@ public struct AdmissionInstance: Sendable, Hashable {
       try Check.that(request.delaysMs.count == cloudlets.count, "\(path).delaysMs",
                      "needs one delay per cloudlet (\(cloudlets.count)), got \(request.delaysMs.count)")
       for (c, delay) in request.delaysMs.enumerated() { try Check.nonNegative(delay, "\(path).delaysMs[\(c)]") }
+      let model = models[m]
+      try Check.finiteTime(Seconds.compute(model.totalFlops, gflops: request.deviceGflops), "\(path).deviceGflops",
+                           "model '\(model.name)' on the device")
+      try Check.finiteTime(Seconds.transfer(model.inputBytes + model.layers.reduce(0) { $0 + $1.outputBytes },
+                                            mbps: request.uplinkMbps), "\(path).uplinkMbps", "the uplink transfer")
     }
     self.name = name
     self.models = models

@@ -36,6 +36,7 @@ public struct DNNModel: Sendable, Hashable {
     try Check.positive(inputBytes, "inputBytes")
     try Check.that(!layers.isEmpty, "layers", "a model needs at least one layer")
     if let fraction = parallelFraction { try Check.within(fraction, 0...1, "parallelFraction") }
+    if let inputShape { try Check.shape(inputShape, "inputShape") }
     try Check.unique(layers.map(\.name), { "layers[\($0)].name" }, "layer name")
 
     var index: [String: Int] = [:]
@@ -48,14 +49,13 @@ public struct DNNModel: Sendable, Hashable {
       try Check.nonNegative(layer.flops, "\(path).flops")
       try Check.nonNegative(layer.outputBytes, "\(path).outputBytes")
       try Check.nonNegative(layer.paramBytes, "\(path).paramBytes")
-      if let shape = layer.outputShape {
-        try Check.that(!shape.isEmpty && shape.allSatisfy { $0 > 0 }, "\(path).outputShape",
-                       "must be a non-empty list of positive sizes, got \(shape)")
-      }
+      if let shape = layer.outputShape { try Check.shape(shape, "\(path).outputShape") }
       if let window = layer.window {
-        try Check.that(window.kernel > 0, "\(path).window.kernel", "must be > 0")
-        try Check.that(window.stride > 0, "\(path).window.stride", "must be > 0")
-        try Check.that(window.padding >= 0, "\(path).window.padding", "must be >= 0")
+        let sides = 1...Check.maxTensorSide
+        try Check.that(sides.contains(window.kernel), "\(path).window.kernel", "must be in \(sides), got \(window.kernel)")
+        try Check.that(sides.contains(window.stride), "\(path).window.stride", "must be in \(sides), got \(window.stride)")
+        try Check.that((0...Check.maxTensorSide).contains(window.padding), "\(path).window.padding",
+                       "must be in 0...\(Check.maxTensorSide), got \(window.padding)")
       }
       if let accuracy = layer.accuracy { try Check.within(accuracy, 0...1, "\(path).accuracy") }
       for (j, input) in layer.inputs.enumerated() {

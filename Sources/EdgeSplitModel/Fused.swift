@@ -68,20 +68,35 @@ public struct FusedInstance: Sendable, Hashable {
   /// Longest fused block, in layers (a block always starts at the first layer).
   public let maxBlockLength: Int
 
+  /// Most paths a tiling may have: PSOMW's repair costs about `paths³` per particle, and the
+  /// fused-layer literature tiles into a few paths (up to 8×8 here).
+  public static let maxTiles = 64
+
   public init(
     name: String, model: DNNModel, deviceGflops: Double, serverGflops: Double, uplinkMbps: Double,
     downlinkMbps: Double? = nil, tilings: [Tiling], maxBlockLength: Int
   ) throws(FieldError) {
     try Check.that(model.isChain, "model", "must be a chain (every layer one input and one reader)")
     try Check.that(model.inputShape?.count == 3, "model.inputShape", "must be [C, H, W]")
+    if let shape = model.inputShape, shape.count == 3 {
+      try Check.that(model.inputBytes == Double(4 * shape[0] * shape[1] * shape[2]), "model.inputBytes",
+                     "must be 4 × C × H × W = \(4 * shape[0] * shape[1] * shape[2]) bytes (fp32 \(shape)), got \(model.inputBytes)")
+    }
     try Check.positive(deviceGflops, "deviceGflops")
     try Check.positive(serverGflops, "serverGflops")
     try Check.positive(uplinkMbps, "uplinkMbps")
     if let downlinkMbps { try Check.positive(downlinkMbps, "downlinkMbps") }
+    try Check.finiteTimes(of: model, deviceGflops: deviceGflops, serverGflops: serverGflops,
+                          linksMbps: [uplinkMbps] + (downlinkMbps.map { [$0] } ?? []))
     try Check.that((1...model.layers.count).contains(maxBlockLength), "maxBlockLength",
                    "must be in 1...\(model.layers.count), got \(maxBlockLength)")
     try Check.that(!tilings.isEmpty, "tilings", "needs at least one tiling")
     try Check.unique(tilings, { "tilings[\($0)]" }, "tiling")
+    for (t, tiling) in tilings.enumerated() {
+      try Check.that((1...Self.maxTiles).contains(tiling.rows) && (1...Self.maxTiles).contains(tiling.columns)
+                       && tiling.rows * tiling.columns <= Self.maxTiles, "tilings[\(t)]",
+                     "must have 1 to \(Self.maxTiles) tiles with rows, columns >= 1, got \(tiling)")
+    }
     var input = model.inputShape!
     for position in 0..<maxBlockLength {
       let i = model.topologicalOrder[position]
@@ -100,7 +115,6 @@ public struct FusedInstance: Sendable, Hashable {
       input = shape
     }
     for (t, tiling) in tilings.enumerated() {
-      try Check.that(tiling.rows >= 1 && tiling.columns >= 1, "tilings[\(t)]", "rows and columns must be >= 1")
       for position in 0..<maxBlockLength {
         let shape = model.layers[model.topologicalOrder[position]].outputShape!
         try Check.that(tiling.rows <= shape[1] && tiling.columns <= shape[2], "tilings[\(t)]",

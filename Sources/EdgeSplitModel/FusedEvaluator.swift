@@ -150,6 +150,6 @@ public enum FusedEvaluator {
   /// Checks `decision` and recomputes its makespan (seconds, to minimize).
   public static func evaluate(_ decision: FusedDecision, on instance: FusedInstance) -> Verdict {
     if let problem = problem(decision, on: instance) { return Verdict(objective: .infinity, violations: [problem]) }
-    return Verdict(objective: makespan(decision, on: instance), violations: [])
+    return .withoutViolations(objective: makespan(decision, on: instance))
   }
 }

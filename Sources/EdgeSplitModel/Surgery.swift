@@ -41,6 +41,7 @@ public struct SurgeryInstance: Sendable, Hashable {
     try Check.positive(deviceGflops, "deviceGflops")
     try Check.positive(serverGflops, "serverGflops")
     try Check.positive(uplinkMbps, "uplinkMbps")
+    try Check.finiteTimes(of: model, deviceGflops: deviceGflops, serverGflops: serverGflops, linksMbps: [uplinkMbps])
     self.name = name
     self.model = model
     self.deviceGflops = deviceGflops
@@ -142,6 +143,6 @@ public enum SurgeryEvaluator {
     if let problem = instance.model.partitionProblem(partition) {
       return Verdict(objective: .infinity, violations: [problem])
     }
-    return Verdict(objective: stageTimes(partition, on: instance).value(for: instance.objective), violations: [])
+    return .withoutViolations(objective: stageTimes(partition, on: instance).value(for: instance.objective))
   }
 }

@@ -50,6 +50,41 @@ public enum Check {
              "must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
   }
 
+  /// Largest tensor side accepted (pixels or features), so geometry arithmetic cannot overflow.
+  public static let maxTensorSide = 1 << 24
+  /// Largest number of elements in one tensor (2^40, 4 TiB of fp32).
+  public static let maxTensorElements = 1 << 40
+
+  /// Fails unless `shape` is a non-empty list of sides in `1...maxTensorSide` whose product is at
+  /// most ``maxTensorElements``.
+  public static func shape(_ shape: TensorShape, _ path: @autoclosure () -> String) throws(FieldError) {
+    try that(!shape.isEmpty && shape.allSatisfy { (1...maxTensorSide).contains($0) }, path(),
+             "must be a non-empty list of sizes in 1...\(maxTensorSide), got \(shape)")
+    var elements = 1
+    for side in shape {
+      let (product, overflow) = elements.multipliedReportingOverflow(by: side)
+      try that(!overflow && product <= maxTensorElements, path(), "has more than \(maxTensorElements) elements")
+      elements = product
+    }
+  }
+
+  /// Fails unless a time derived from valid inputs is still a finite number of seconds (huge
+  /// work over a tiny speed overflows to infinity).
+  public static func finiteTime(_ seconds: Double, _ path: @autoclosure () -> String, _ what: String) throws(FieldError) {
+    try that(seconds.isFinite, path(), "makes \(what) overflow to \(seconds) seconds")
+  }
+
+  /// Fails when running all of `model` on either processor, or sending all its tensors over any
+  /// of the links, takes a non-finite time: the bound every timing model of the model stays under.
+  public static func finiteTimes(
+    of model: DNNModel, deviceGflops: Double, serverGflops: Double, linksMbps: [Double]
+  ) throws(FieldError) {
+    let bytes = model.inputBytes + model.layers.reduce(0) { $0 + $1.outputBytes }
+    try finiteTime(Seconds.compute(model.totalFlops, gflops: deviceGflops), "deviceGflops", "the model's device time")
+    try finiteTime(Seconds.compute(model.totalFlops, gflops: serverGflops), "serverGflops", "the model's server time")
+    for rate in linksMbps { try finiteTime(Seconds.transfer(bytes, mbps: rate), "uplinkMbps", "the model's transfer time") }
+  }
+
   /// Fails when two elements share a key; names the second occurrence.
   public static func unique<S: Sequence>(
     _ keys: S, _ path: (Int) -> String, _ what: String

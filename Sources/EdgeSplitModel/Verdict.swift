@@ -11,6 +11,12 @@ public struct Verdict: Sendable, Hashable, Codable {
     self.violations = violations
   }
 
+  /// The verdict on a solution that breaks no constraint: feasible unless the objective
+  /// recomputed for it is not a finite number (an overflow is never a result).
+  public static func withoutViolations(objective: Double) -> Verdict {
+    Verdict(objective: objective, violations: objective.isFinite ? [] : ["the recomputed objective is \(objective)"])
+  }
+
   /// True when no constraint is broken.
   public var isFeasible: Bool { violations.isEmpty }
 }
@@ -19,9 +25,13 @@ public struct Verdict: Sendable, Hashable, Codable {
 /// the same terms in another order are not rejected for rounding (1 part in 10^9).
 public let timeTolerance = 1e-9
 
-/// `value <= limit` up to ``timeTolerance``.
-@inlinable public func fitsWithin(_ value: Double, _ limit: Double) -> Bool {
-  value <= limit + timeTolerance * max(1, abs(limit))
+/// The slack solvers plan with: half the evaluator's, so that a plan whose times were summed in
+/// another order can never land outside the evaluator's ``timeTolerance``.
+public let planningTolerance = timeTolerance / 2
+
+/// `value <= limit` up to a relative `tolerance` (the evaluator's ``timeTolerance`` by default).
+@inlinable public func fitsWithin(_ value: Double, _ limit: Double, tolerance: Double = timeTolerance) -> Bool {
+  value <= limit + tolerance * max(1, abs(limit))
 }
 
 /// The unit conversions every timing model shares: files give speeds in GFLOP/s and link rates

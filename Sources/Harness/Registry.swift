@@ -71,6 +71,8 @@ private func exactAdmission(_ formulation: AdmissionILP.Formulation) -> @Sendabl
 /// Largest instance (requests) the full formulation is run on: it has a column per
 /// `(r, c, p, k)` and exists to cross-check the pruned one, not to scale.
 public let fullILPRequestLimit = 60
+/// Largest column count (requests × Σ threads × layers, an upper bound) of the full formulation.
+public let fullILPColumnLimit = 2_000_000
 /// Largest instance (requests) the pruned ILP is tried on by default.
 public let prunedILPRequestLimit = 500
 
@@ -97,7 +99,13 @@ let admissionSolvers: [SolverDescriptor] = [
   SolverDescriptor(
     name: "p1-ilp-full", problem: .admission, role: .exact,
     summary: "GLPK ILP over every (request, cloudlet, partition, threads) meeting the deadline",
-    applies: { (admissionInstance($0)?.requests.count ?? .max) <= fullILPRequestLimit },
+    applies: { instance in
+      guard let body = admissionInstance(instance), body.requests.count <= fullILPRequestLimit else { return false }
+      // At most one column per (request, cloudlet, prefix, threads): keep GLPK's model bounded.
+      let columns = body.requests.count * body.cloudlets.reduce(0) { $0 + $1.threads }
+        * (body.models.map(\.layers.count).max() ?? 0)
+      return columns <= fullILPColumnLimit
+    },
     run: exactAdmission(.full)),
   SolverDescriptor(
     name: "p1-lp-bound", problem: .admission, role: .bound,

@@ -119,8 +119,10 @@ extension SolverBench {
       let rows = runner.run(instances, jobs: jobs)
       if showProgress { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
       try finish(rows, settings: runner.settings, format: format, report: report)
+      // Every failing row is listed even when a bad file decides the status (2 outranks 1).
+      let failed = reportFailures(rows)
       if loadFailed { throw ExitCode(2) }
-      try exitOnFailures(rows)
+      if failed { throw ExitCode(1) }
     }
 
     private func problemFilter() throws -> Set<ProblemKind>? {
@@ -162,7 +164,7 @@ extension SolverBench {
         }
       }
       try finish(rows, settings: settings!, format: format, report: report)
-      try exitOnFailures(rows)
+      if reportFailures(rows) { throw ExitCode(1) }
     }
   }
 
@@ -206,13 +208,13 @@ private func finish(_ rows: [BenchmarkRow], settings: RunSettings, format: Outpu
   if let report { try Report.writeReport(rows, settings: settings, to: URL(fileURLWithPath: report)) }
 }
 
-/// Lists every failing row on stderr and exits 1 if there is any.
-private func exitOnFailures(_ rows: [BenchmarkRow]) throws {
+/// Lists every failing row on stderr; true if there is any.
+private func reportFailures(_ rows: [BenchmarkRow]) -> Bool {
   let failures = rows.filter { !$0.failures.isEmpty }
   for row in failures {
     FileHandle.standardError.write(Data("FAIL \(row.instance) \(row.solver): \(row.failures.joined(separator: "; "))\n".utf8))
   }
-  if !failures.isEmpty { throw ExitCode(1) }
+  return !failures.isEmpty
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

@@ -135,6 +135,33 @@ private func tinyCases() throws -> [FusedInstance] {
     }
   }
 
+  @Test func absurdGeometryIsRejectedAtLoad() throws {
+    let model = try chain(size: 64, [("conv", 1, 3, 1, 1)])
+    #expect(throws: FieldError("tilings[0]", "must have 1 to 64 tiles with rows, columns >= 1, got 20x20")) {
+      try instance(model, tilings: [Tiling(rows: 20, columns: 20)], maxBlockLength: 1)
+    }
+    #expect(throws: FieldError("tilings[0]", "must have 1 to 64 tiles with rows, columns >= 1, got 2147483648x2147483648")) {
+      try instance(model, tilings: [Tiling(rows: 1 << 31, columns: 1 << 31)], maxBlockLength: 1)
+    }
+    let wrongInput = try DNNModel(name: "m", inputBytes: 5, inputShape: model.inputShape, layers: model.layers)
+    #expect(throws: FieldError("model.inputBytes", "must be 4 × C × H × W = 16384 bytes (fp32 [1, 64, 64]), got 5.0")) {
+      try instance(wrongInput, tilings: [Tiling(rows: 1, columns: 1)], maxBlockLength: 1)
+    }
+    var hugeStride = model.layers
+    hugeStride[0].window?.stride = 1 << 62
+    #expect(throws: FieldError("layers[0].window.stride", "must be in 1...16777216, got 4611686018427387904")) {
+      try DNNModel(name: "m", inputBytes: model.inputBytes, inputShape: model.inputShape, layers: hugeStride)
+    }
+    #expect(throws: FieldError("inputShape", "must be a non-empty list of sizes in 1...16777216, got [-3, 8, 8]")) {
+      try DNNModel(name: "m", inputBytes: model.inputBytes, inputShape: [-3, 8, 8], layers: model.layers)
+    }
+    var hugeShape = model.layers
+    hugeShape[0].outputShape = [1 << 20, 1 << 20, 1 << 20]
+    #expect(throws: FieldError("layers[0].outputShape", "has more than 1099511627776 elements")) {
+      try DNNModel(name: "m", inputBytes: model.inputBytes, inputShape: model.inputShape, layers: hugeShape)
+    }
+  }
+
   @Test func instanceFileRoundTrips() throws {
     let fused = try tinyCases()[1]
     let data = try InstanceIO.encode(.fused(fused))

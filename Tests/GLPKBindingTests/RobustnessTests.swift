@@ -16,8 +16,8 @@ import _GLPKShims
   @Test func timeLimitKeepsIncumbentAndValidBound() throws {
     let model = MarketSplit().deviationModel
     let result = try GLPKSolver.solve(model, options: SolveOptions(timeLimit: 1))
-    #expect([.noSolutionFound(limit: .time), .feasible(limit: .time)].contains(result.termination))
-    guard result.termination == .feasible(limit: .time) else { return }
+    // x = 0 is feasible, so GLPK's first incumbent comes at the root: the limit finds one.
+    #expect(result.termination == .feasible(limit: .time))
     let values = try #require(result.values)
     #expect(maxViolation(model, values) < 1e-6)
     let primal = try #require(result.bounds.primal)

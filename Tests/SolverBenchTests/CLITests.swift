@@ -63,7 +63,7 @@ import Testing
     ("\"uplinkMbps\"", "\"uplink\"", "requests[0].uplinkMbps: missing required field"),
     ("\"outputBytes\" :", "\"outputBytes\" : -1, \"y\" :", "models[0].layers[0].outputBytes: must be >= 0, got -1.0"),
     ("\"format\" : \"edgesplit/1\"", "\"format\" : \"edgesplit/0\"", "format: unsupported format 'edgesplit/0'"),
-    ("\"threads\" :", "\"threads\" : 0, \"z\" :", "cloudlets[0].threads: must be >= 1, got 0"),
+    ("\"threads\" :", "\"threads\" : 0, \"z\" :", "cloudlets[0].threads: must be in 1...4096, got 0"),
   ])
   func badFieldsExitTwoNamingFileAndField(from: String, to: String, message: String) throws {
     let path = try broken(from, to)
