@@ -139,7 +139,8 @@ private struct SpeedupTable {
 }
 
 /// The request-dependent parts of one prefix's latency, each computed with the same expression
-/// as ``AdmissionEvaluator/latency`` so that sums agree with the evaluator to the last bit.
+/// as ``AdmissionEvaluator/latency``: sums differ from the evaluator's only by the order FLOPs and
+/// bytes are added, which ``planningTolerance`` absorbs.
 private struct PrefixTimes {
   var prefix: Int
   /// Device seconds.
