@@ -7,12 +7,15 @@ let package = Package(
   name: "EdgeSplit",
   products: [
     .library(name: "EdgeSplit", targets: ["EdgeSplit"]),
+    .library(name: "Optimization", targets: ["Optimization"]),
     .library(name: "GLPKBinding", targets: ["GLPKBinding"]),
     .library(name: "EdgeSplitModel", targets: ["EdgeSplitModel"]),
     .library(name: "ModelZoo", targets: ["ModelZoo"]),
     .library(name: "Graphs", targets: ["Graphs"]),
     .library(name: "Admission", targets: ["Admission"]),
+    .library(name: "AdmissionMILP", targets: ["AdmissionMILP"]),
     .library(name: "Surgery", targets: ["Surgery"]),
+    .library(name: "SurgeryMILP", targets: ["SurgeryMILP"]),
     .library(name: "FusedLayer", targets: ["FusedLayer"]),
     .library(name: "Harness", targets: ["Harness"]),
     .executable(name: "solverbench", targets: ["solverbench"]),
@@ -25,7 +28,11 @@ let package = Package(
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
   ],
   targets: [
-    // MARK: - GLPK binding
+    // MARK: - Solver vocabulary: termination, bounds, outcomes, MILP models and the backend protocol
+    // (pure Swift: linking it links no solver library).
+    .target(name: "Optimization"),
+
+    // MARK: - GLPK binding: one MILPSolver backend
     // The system library (header + link flag). libglpk-dev ships no pkg-config file,
     // so the module map names the header and the library directly.
     .systemLibrary(
@@ -40,14 +47,14 @@ let package = Package(
       linkerSettings: [.linkedLibrary("glpk")]
     ),
     // The safe Swift layer: build a MILP from Swift values, validate, solve, read a closed status.
-    .target(name: "GLPKBinding", dependencies: ["_GLPKShims"]),
+    .target(name: "GLPKBinding", dependencies: ["Optimization", "_GLPKShims"]),
     // Tests also reach the shim directly, for its guard self-test.
     .testTarget(name: "GLPKBindingTests", dependencies: ["GLPKBinding", "_GLPKShims"]),
 
     // MARK: - Model, instance files and the one evaluator every solution goes through
     .target(
       name: "EdgeSplitModel",
-      dependencies: [.product(name: "HeapModule", package: "swift-collections")]
+      dependencies: ["Optimization", .product(name: "HeapModule", package: "swift-collections")]
     ),
     .testTarget(name: "EdgeSplitModelTests", dependencies: ["EdgeSplitModel"]),
 
@@ -62,24 +69,27 @@ let package = Package(
     .target(name: "Graphs"),
     .testTarget(name: "GraphsTests", dependencies: ["Graphs", "EdgeSplitModel"]),
 
-    // MARK: - Problem families (one module each)
+    // MARK: - Problem families (one module each; exact ILP formulations in their own targets, so
+    // the heuristics and min-cut solvers link no GPL code)
     // P1: delay-aware admission with partitioning and thread parallelism.
     .target(
       name: "Admission",
       dependencies: [
-        "EdgeSplitModel", "GLPKBinding",
+        "EdgeSplitModel",
         .product(name: "Algorithms", package: "swift-algorithms"),
         .product(name: "RealModule", package: "swift-numerics"),
       ]
     ),
+    .target(name: "AdmissionMILP", dependencies: ["Admission", "EdgeSplitModel", "GLPKBinding"]),
     .testTarget(
       name: "AdmissionTests",
-      dependencies: ["Admission", "ModelZoo", .product(name: "PropertyBased", package: "swift-property-based")]
+      dependencies: ["Admission", "AdmissionMILP", "ModelZoo", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
 
     // P2: DNN surgery (DADS): min-cut partitioning (DSL) and heavy-load throughput (DSH).
-    .target(name: "Surgery", dependencies: ["EdgeSplitModel", "Graphs", "GLPKBinding"]),
-    .testTarget(name: "SurgeryTests", dependencies: ["Surgery", "ModelZoo", "EdgeSplitModel", "GLPKBinding"]),
+    .target(name: "Surgery", dependencies: ["EdgeSplitModel", "Graphs"]),
+    .target(name: "SurgeryMILP", dependencies: ["EdgeSplitModel", "GLPKBinding"]),
+    .testTarget(name: "SurgeryTests", dependencies: ["Surgery", "SurgeryMILP", "ModelZoo", "EdgeSplitModel", "GLPKBinding"]),
 
     // P3: fused-layer model parallelism with partial offloading (PSOMW, NFL, BF).
     .target(name: "FusedLayer", dependencies: ["EdgeSplitModel"]),
@@ -88,7 +98,8 @@ let package = Package(
     // MARK: - Umbrella: `import EdgeSplit` for everything above
     .target(
       name: "EdgeSplit",
-      dependencies: ["EdgeSplitModel", "ModelZoo", "GLPKBinding", "Graphs", "Admission", "Surgery", "FusedLayer"]
+      dependencies: ["Optimization", "EdgeSplitModel", "ModelZoo", "GLPKBinding", "Graphs", "Admission", "AdmissionMILP",
+                     "Surgery", "SurgeryMILP", "FusedLayer"]
     ),
     // Runs the README's code examples.
     .testTarget(name: "EdgeSplitTests", dependencies: ["EdgeSplit"]),
@@ -96,7 +107,7 @@ let package = Package(
     // MARK: - Benchmark harness and the thin CLI over it
     .target(
       name: "Harness",
-      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "Surgery", "FusedLayer", "GLPKBinding",
+      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer",
                      .product(name: "RealModule", package: "swift-numerics")]
     ),
     .testTarget(name: "HarnessTests", dependencies: ["Harness"]),

@@ -1,54 +1,5 @@
 import Foundation
 
-/// The problem families an instance file can hold, named by its `"problem"` field.
-public enum ProblemKind: String, Codable, Sendable, CaseIterable, Comparable {
-  /// P1: delay-aware admission with partitioning and thread parallelism.
-  case admission
-  /// P2: DNN surgery (DADS), one DAG model split between device and server.
-  case surgery
-  /// P3: fused-layer model parallelism with partial offloading.
-  case fused
-
-  public static func < (a: Self, b: Self) -> Bool {
-    allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-  }
-}
-
-/// A loaded instance of any problem family.
-public enum ProblemInstance: Sendable, Hashable {
-  case admission(AdmissionInstance)
-  case surgery(SurgeryInstance)
-  case fused(FusedInstance)
-
-  /// Which problem family this is.
-  public var kind: ProblemKind {
-    switch self {
-    case .admission: .admission
-    case .surgery: .surgery
-    case .fused: .fused
-    }
-  }
-
-  /// The instance's name.
-  public var name: String {
-    switch self {
-    case .admission(let instance): instance.name
-    case .surgery(let instance): instance.name
-    case .fused(let instance): instance.name
-    }
-  }
-
-  /// The number that drives solver effort, for plots of time against size: requests for P1,
-  /// layers for single-model problems.
-  public var size: Int {
-    switch self {
-    case .admission(let instance): instance.requests.count
-    case .surgery(let instance): instance.model.layers.count
-    case .fused(let instance): instance.model.layers.count
-    }
-  }
-}
-
 /// A file that could not be loaded, with the field at fault: `file: path.to.field: what is wrong`.
 public struct InstanceLoadError: Error, Sendable, CustomStringConvertible {
   /// The file, as given by the caller.
@@ -83,45 +34,44 @@ public enum InstanceIO {
     var problem: String
   }
 
-  /// Loads and validates the instance in `url`.
-  public static func load(contentsOf url: URL) throws(InstanceLoadError) -> ProblemInstance {
-    let data: Data
-    do { data = try Data(contentsOf: url) } catch {
-      throw InstanceLoadError(file: url.path, path: "", message: "cannot read file: \(error.localizedDescription)")
-    }
-    return try decode(data, file: url.path, defaultName: url.deletingPathExtension().lastPathComponent)
+  /// Loads and validates the instance in `url`, of whichever of `families` its `"problem"` names.
+  public static func load(contentsOf url: URL, families: [AnyFamily]) throws(InstanceLoadError) -> AnyInstance {
+    try decode(read(url), file: url.path, defaultName: url.deletingPathExtension().lastPathComponent, families: families)
   }
 
-  /// Decodes and validates an instance from JSON bytes; `file` only labels errors.
+  /// Loads and validates an instance of `family` from `url`.
+  public static func load<F: ProblemFamily>(_ family: F.Type, contentsOf url: URL) throws(InstanceLoadError) -> F.Instance {
+    try decode(family, read(url), file: url.path, defaultName: url.deletingPathExtension().lastPathComponent)
+  }
+
+  /// Decodes and validates an instance of `family` from JSON bytes; `file` only labels errors.
+  public static func decode<F: ProblemFamily>(
+    _ family: F.Type, _ data: Data, file: String, defaultName: String = ""
+  ) throws(InstanceLoadError) -> F.Instance {
+    let instance = try decode(data, file: file, defaultName: defaultName, families: [AnyFamily(family)])
+    return instance.typed(as: family)!  // the only family it could decode as
+  }
+
+  /// Decodes and validates an instance of any of `families` from JSON bytes; `file` only labels errors.
   public static func decode(
-    _ data: Data, file: String, defaultName: String = ""
-  ) throws(InstanceLoadError) -> ProblemInstance {
+    _ data: Data, file: String, defaultName: String = "", families: [AnyFamily]
+  ) throws(InstanceLoadError) -> AnyInstance {
     let decoder = JSONDecoder()
     do {
       let header = try decoder.decode(Header.self, from: data)
       guard header.format == format else {
         throw InstanceLoadError(file: file, path: "format", message: "unsupported format '\(header.format)', expected '\(format)'")
       }
-      guard let kind = ProblemKind(rawValue: header.problem) else {
-        let known = ProblemKind.allCases.map(\.rawValue).joined(separator: ", ")
+      guard let family = families.first(where: { $0.name == header.problem }) else {
+        let known = families.map(\.name).joined(separator: ", ")
         throw InstanceLoadError(file: file, path: "problem", message: "unknown problem '\(header.problem)' (known: \(known))")
       }
-      switch kind {
-      case .admission:
-        var instance = try decoder.decode(AdmissionInstance.self, from: data)
-        if instance.name.isEmpty { instance = try instance.renamed(defaultName) }
-        return .admission(instance)
-      case .surgery:
-        var instance = try decoder.decode(SurgeryInstance.self, from: data)
-        if instance.name.isEmpty { instance = try instance.renamed(defaultName) }
-        return .surgery(instance)
-      case .fused:
-        var instance = try decoder.decode(FusedInstance.self, from: data)
-        if instance.name.isEmpty { instance = try instance.renamed(defaultName) }
-        return .fused(instance)
-      }
+      let instance = try family.decodeInstance(data, decoder)
+      return instance.name.isEmpty ? try instance.renamed(defaultName) : instance
     } catch let error as InstanceLoadError {
       throw error
+    } catch let error as FieldError {
+      throw InstanceLoadError(file: file, path: error.path, message: error.message)
     } catch let error as DecodingError {
       let (path, message) = describe(error)
       throw InstanceLoadError(file: file, path: path, message: message)
@@ -131,23 +81,32 @@ public enum InstanceIO {
   }
 
   /// Pretty-printed JSON with sorted keys, so files diff well under version control.
-  public static func encode(_ instance: ProblemInstance) throws -> Data {
+  public static func encode<F: ProblemFamily>(_ family: F.Type, _ instance: F.Instance) throws -> Data {
+    try encode(AnyInstance(family, instance))
+  }
+
+  /// Pretty-printed JSON with sorted keys, for an instance of any family.
+  public static func encode(_ instance: AnyInstance) throws -> Data {
+    try encoder.encode(Envelope(problem: instance.family.name, body: instance.encodable))
+  }
+
+  /// The encoder every EdgeSplit file is written with: sorted keys, so files diff well.
+  public static var encoder: JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    switch instance {
-    case .admission(let body):
-      return try encoder.encode(Envelope(problem: .admission, body: body))
-    case .surgery(let body):
-      return try encoder.encode(Envelope(problem: .surgery, body: body))
-    case .fused(let body):
-      return try encoder.encode(Envelope(problem: .fused, body: body))
+    return encoder
+  }
+
+  private static func read(_ url: URL) throws(InstanceLoadError) -> Data {
+    do { return try Data(contentsOf: url) } catch {
+      throw InstanceLoadError(file: url.path, path: "", message: "cannot read file: \(error.localizedDescription)")
     }
   }
 
   /// Writes the header fields beside the body's own fields.
-  private struct Envelope<Body: Encodable>: Encodable {
-    var problem: ProblemKind
-    var body: Body
+  private struct Envelope: Encodable {
+    var problem: String
+    var body: any Encodable
     private enum CodingKeys: String, CodingKey { case format, problem }
     func encode(to encoder: any Encoder) throws {
       var c = encoder.container(keyedBy: CodingKeys.self)
@@ -196,12 +155,5 @@ public enum InstanceIO {
     case is Bool.Type: "true or false"
     default: "\(type)".hasPrefix("Array") ? "a list" : "an object"
     }
-  }
-}
-
-extension AdmissionInstance {
-  /// The same instance under another name.
-  public func renamed(_ name: String) throws(FieldError) -> AdmissionInstance {
-    try AdmissionInstance(name: name, models: models, cloudlets: cloudlets, requests: requests)
   }
 }

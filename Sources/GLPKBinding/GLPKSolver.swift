@@ -1,3 +1,4 @@
+@_exported import Optimization
 import _GLPKShims
 
 /// Solves ``MILP`` models with GLPK (`glp_intopt`, or `glp_simplex` for the LP
@@ -29,7 +30,18 @@ import _GLPKShims
 ///   the time limit (10 s without one) and reports `.noSolutionFound` if it
 ///   runs out. `GLP_EFAIL`, `GLP_EBOUND` and the like: error. Presolve is
 ///   always on.
-public enum GLPKSolver {
+public struct GLPKSolver: MILPSolver {
+  /// A backend value, for ``SolverOptions/backend`` and formulations that take any ``MILPSolver``.
+  public init() {}
+
+  /// `glpk`.
+  public var name: String { "glpk" }
+
+  /// The same as ``solve(_:options:)-swift.type.method``: the ``MILPSolver`` entry point.
+  public func solve(_ model: MILP, options: SolveOptions) throws(MILPValidationError) -> MILPResult {
+    try Self.solve(model, options: options)
+  }
+
   /// The version string of the linked GLPK library, e.g. `"5.0"`.
   public static var version: String { String(cString: _glpkshims_version()) }
 

@@ -1,3 +1,4 @@
+import Optimization
 /// A validated model in the shape the C shim wants: names packed into one
 /// NUL-separated buffer, the matrix as merged, zero-free 0-based triplets.
 struct PreparedModel {

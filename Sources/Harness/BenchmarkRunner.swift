@@ -17,9 +17,9 @@ public enum ReferenceKind: String, Codable, Sendable {
 public struct BenchmarkRow: Codable, Sendable, Hashable {
   /// Instance name.
   public var instance: String
-  /// Problem family.
-  public var problem: ProblemKind
-  /// ``ProblemInstance/size`` of the instance (requests or layers).
+  /// Problem family (``ProblemFamily/name``).
+  public var problem: String
+  /// ``FamilyInstance/size`` of the instance (requests, layers, ...).
   public var size: Int
   /// Solver name, as in ``SolverRegistry``.
   public var solver: String
@@ -55,17 +55,22 @@ public struct BenchmarkRow: Codable, Sendable, Hashable {
 /// Runs solvers on instances, checks every solution, and derives gaps and ratio checks.
 public struct BenchmarkRunner: Sendable {
   /// The solvers to run, where they apply.
-  public var solvers: [SolverDescriptor]
+  public var solvers: [AnySolver]
   /// Time limit and seed.
-  public var settings: RunSettings
+  public var settings: SolverOptions
   /// Called before each solver run with (done, total, instance, solver); for progress output.
   public var progress: (@Sendable (Int, Int, String, String) -> Void)?
+  /// Called once per instance with its scored rows and each row's outcome (`nil`: the solver failed), for
+  /// writing solutions out; may be called from several threads at once with `jobs > 1`.
+  public var onSolutions: (@Sendable (AnyInstance, [(BenchmarkRow, SolverOutcome<AnySolution>?)]) -> Void)?
 
-  public init(solvers: [SolverDescriptor], settings: RunSettings,
-              progress: (@Sendable (Int, Int, String, String) -> Void)? = nil) {
+  public init(solvers: [AnySolver], settings: SolverOptions,
+              progress: (@Sendable (Int, Int, String, String) -> Void)? = nil,
+              onSolutions: (@Sendable (AnyInstance, [(BenchmarkRow, SolverOutcome<AnySolution>?)]) -> Void)? = nil) {
     self.solvers = solvers
     self.settings = settings
     self.progress = progress
+    self.onSolutions = onSolutions
   }
 
   /// Every `.json` file under `directory`, recursively, sorted by path; model-only files
@@ -84,8 +89,8 @@ public struct BenchmarkRunner: Sendable {
   /// sequential, because the exact ones give the others their reference). Every GLPK solve is
   /// self-contained in one synchronous call on its thread, so this is safe; wall times then
   /// include contention for cores, so measure with `jobs == 1`.
-  public func run(_ instances: [ProblemInstance], jobs: Int = 1) -> [BenchmarkRow] {
-    let plan = instances.map { instance in (instance, ordered(solvers.filter { $0.problem == instance.kind && $0.applies(instance) })) }
+  public func run(_ instances: [AnyInstance], jobs: Int = 1) -> [BenchmarkRow] {
+    let plan = instances.map { instance in (instance, ordered(solvers.filter { $0.skipReason(for: instance) == nil })) }
     let total = plan.reduce(0) { $0 + $1.1.count }
     let state = Mutex((next: 0, done: 0, rows: [[BenchmarkRow]](repeating: [], count: plan.count)))
     DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, plan.count))) { _ in
@@ -97,21 +102,23 @@ public struct BenchmarkRunner: Sendable {
         }
         guard let index else { return }
         let (instance, applicable) = plan[index]
-        var runs: [(SolverDescriptor, SolverRun?, String?, Double)] = []
+        var runs: [Run] = []
         for solver in applicable {
           if let progress {
             let done = state.withLock { state in defer { state.done += 1 }; return state.done }
             progress(done, total, instance.name, solver.name)
           }
           let start = ContinuousClock.now
-          var run: SolverRun?
+          var outcome: SolverOutcome<AnySolution>?
           var error: String?
-          do { run = try solver.run(instance, settings) } catch let failure { error = "\(failure)" }
+          do { outcome = try solver.solve(instance, options: settings) } catch let failure { error = "\(failure)" }
           let elapsed = ContinuousClock.now - start
-          runs.append((solver, run, error, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+          runs.append(Run(solver: solver, outcome: outcome, error: error,
+                          seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
         }
         let rows = score(instance, runs)
         state.withLock { $0.rows[index] = rows }
+        if let onSolutions { onSolutions(instance, zip(rows, runs).map { ($0, $1.outcome) }) }
       }
     }
     return state.withLock { $0.rows.flatMap { $0 } }
@@ -125,7 +132,7 @@ public struct BenchmarkRunner: Sendable {
   }
 
   /// Exact and bound solvers first, so their references exist when the others are scored.
-  private func ordered(_ list: [SolverDescriptor]) -> [SolverDescriptor] {
+  private func ordered(_ list: [AnySolver]) -> [AnySolver] {
     func rank(_ role: SolverRole) -> Int {
       switch role {
       case .exact: 0
@@ -137,34 +144,44 @@ public struct BenchmarkRunner: Sendable {
     return list.enumerated().sorted { (rank($0.element.role), $0.offset) < (rank($1.element.role), $1.offset) }.map(\.element)
   }
 
-  private func score(_ instance: ProblemInstance, _ runs: [(SolverDescriptor, SolverRun?, String?, Double)]) -> [BenchmarkRow] {
-    let sense = instance.kind.sense
+  /// One solver's run on one instance, before scoring.
+  struct Run {
+    var solver: AnySolver
+    var outcome: SolverOutcome<AnySolution>?
+    var error: String?
+    var seconds: Double
+  }
+
+  private func score(_ instance: AnyInstance, _ runs: [Run]) -> [BenchmarkRow] {
+    let sense = instance.family.sense
     var rows: [BenchmarkRow] = []
-    for (solver, run, error, seconds) in runs {
-      var row = BenchmarkRow(instance: instance.name, problem: instance.kind, size: instance.size, solver: solver.name, role: solver.role.name,
-                             status: error.map { "error: \($0)" } ?? run!.status, objective: nil, bound: run?.bound,
+    for run in runs {
+      let solver = run.solver, error = run.error
+      var row = BenchmarkRow(instance: instance.name, problem: instance.family.name, size: instance.size, solver: solver.name, role: solver.role.name,
+                             status: error.map { "error: \($0)" } ?? "\(run.outcome!.termination)", objective: nil, bound: run.outcome?.bound,
                              reference: nil, referenceKind: .none, gapPercent: nil, ratio: nil,
                              provenRatio: solver.role.provenRatio, ratioHolds: nil, feasible: nil,
-                             failures: error.map { ["solver failed: \($0)"] } ?? [], seconds: seconds)
-      if let run, let solution = run.solution {
-        let verdict = evaluate(solution, on: instance)
+                             failures: error.map { ["solver failed: \($0)"] } ?? [], seconds: run.seconds)
+      if let outcome = run.outcome, let solution = outcome.solution {
+        let verdict = solution.evaluate()
         row.feasible = verdict.isFeasible
         row.failures += verdict.violations
         if verdict.isFeasible { row.objective = verdict.objective }
-        if let claimed = run.claimedObjective, abs(claimed - verdict.objective) > 1e-6 * max(1, abs(claimed)) {
+        if let claimed = outcome.objective, abs(claimed - verdict.objective) > 1e-6 * max(1, abs(claimed)) {
           row.failures.append("claimed objective \(claimed) but the evaluator computes \(verdict.objective)")
         }
       }
       rows.append(row)
     }
     // The reference: a proven optimum if an exact solver finished, else the tightest bound.
-    let proven = zip(runs, rows).filter { $0.0.1?.provenOptimal == true && $0.1.objective != nil }.map { $0.1.objective! }
-    let bounds = runs.compactMap { $0.1?.bound }
+    let proven = zip(runs, rows).filter { $0.0.solver.role == .exact && $0.0.outcome?.isProvenOptimal == true && $0.1.objective != nil }
+      .map { $0.1.objective! }
+    let bounds = runs.compactMap { $0.outcome?.bound }
     let reference: (Double, ReferenceKind)? =
       proven.first.map { ($0, .optimum) }
       ?? (bounds.isEmpty ? nil : (sense == .maximize ? bounds.min()! : bounds.max()!, .bound))
     if proven.count > 1, let low = proven.min(), let high = proven.max(), high - low > 1e-6 * max(1, abs(high)) {
-      for i in rows.indices where runs[i].0.role == .exact {
+      for i in rows.indices where runs[i].solver.role == .exact {
         rows[i].failures.append("exact solvers disagree on the optimum: \(proven)")
       }
     }
@@ -189,20 +206,5 @@ public struct BenchmarkRunner: Sendable {
       }
     }
     return rows
-  }
-}
-
-extension SolverRole {
-  var name: String {
-    switch self {
-    case .exact: "exact"
-    case .approximation: "approximation"
-    case .heuristic: "heuristic"
-    case .bound: "bound"
-    }
-  }
-
-  var provenRatio: Double? {
-    if case .approximation(let ratio) = self { ratio } else { nil }
   }
 }

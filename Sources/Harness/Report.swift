@@ -4,8 +4,8 @@ import RealModule
 
 /// Per (problem, solver) summary of a run.
 public struct Aggregate: Codable, Sendable, Hashable {
-  /// Problem family.
-  public var problem: ProblemKind
+  /// Problem family (``ProblemFamily/name``).
+  public var problem: String
   /// Solver name.
   public var solver: String
   /// Instances the solver ran on.
@@ -41,7 +41,7 @@ public enum Report {
     var order: [String] = []
     var groups: [String: [BenchmarkRow]] = [:]
     for row in rows {
-      let key = "\(row.problem.rawValue)\u{0}\(row.solver)"
+      let key = "\(row.problem)\u{0}\(row.solver)"
       if groups[key] == nil { order.append(key) }
       groups[key, default: []].append(row)
     }
@@ -67,8 +67,8 @@ public enum Report {
     public var gapDefinition = "maximize: (reference - objective) / max(|reference|, |objective|); minimize: (objective - reference) / max(...); in percent, 0 when both are 0"
     /// Shift used for the shifted geometric mean of times, seconds.
     public var timeShiftSeconds = Report.timeShift
-    /// Time limit of each exact solve, seconds.
-  public var timeLimitSeconds: Double
+    /// Time limit of each exact solve, seconds (`nil`: none).
+  public var timeLimitSeconds: Double?
     /// Seed of randomized solvers.
   public var seed: UInt64
     /// One row per (instance, solver).
@@ -78,7 +78,7 @@ public enum Report {
   }
 
   /// The `--format json` document for `rows`.
-  public static func json(_ rows: [BenchmarkRow], settings: RunSettings) throws -> String {
+  public static func json(_ rows: [BenchmarkRow], settings: SolverOptions) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let document = Document(timeLimitSeconds: settings.timeLimit, seed: settings.seed, rows: rows, aggregates: aggregates(rows))
@@ -91,7 +91,7 @@ public enum Report {
     let reference = row.reference.map { "\(number($0)) (\(row.referenceKind == .optimum ? "opt" : "bound"))" } ?? "-"
     let proven = row.provenRatio.map { "\(number($0))\(row.ratioHolds == false ? " BROKEN" : row.ratioHolds == true ? " ok" : "")" } ?? "-"
     let status = row.failures.isEmpty ? row.status : "FAIL: \(row.failures[0])"
-    return [row.instance, row.problem.rawValue, row.solver,
+    return [row.instance, row.problem, row.solver,
             row.objective.map(number) ?? (row.bound.map { "≤ \(number($0))" } ?? "-"),
             reference, row.gapPercent.map { String(format: "%.2f", $0) } ?? "-",
             row.ratio.map { String(format: "%.4f", $0) } ?? "-", proven, status, String(format: "%.3f", row.seconds)]
@@ -101,7 +101,7 @@ public enum Report {
   public static func table(_ rows: [BenchmarkRow]) -> String {
     var text = align([columns] + rows.map(cells))
     let summary = aggregates(rows).map { a in
-      [a.problem.rawValue, a.solver, "\(a.runs)", "\(a.solved)", "\(a.optimal)",
+      [a.problem, a.solver, "\(a.runs)", "\(a.solved)", "\(a.optimal)",
        a.meanGapPercent.map { String(format: "%.2f", $0) } ?? "-",
        a.worstGapPercent.map { String(format: "%.2f", $0) } ?? "-",
        String(format: "%.4f", a.shiftedGeometricMeanSeconds), "\(a.failures)"]
@@ -115,7 +115,7 @@ public enum Report {
     let header = ["instance", "problem", "solver", "role", "status", "objective", "bound", "reference", "reference_kind",
                   "gap_percent", "ratio", "proven_ratio", "ratio_holds", "feasible", "seconds", "failures"]
     let lines = rows.map { r in
-      [r.instance, r.problem.rawValue, r.solver, r.role, r.status, opt(r.objective), opt(r.bound), opt(r.reference),
+      [r.instance, r.problem, r.solver, r.role, r.status, opt(r.objective), opt(r.bound), opt(r.reference),
        r.referenceKind.rawValue, opt(r.gapPercent), opt(r.ratio), opt(r.provenRatio),
        r.ratioHolds.map { "\($0)" } ?? "", r.feasible.map { "\($0)" } ?? "", "\(r.seconds)",
        r.failures.joined(separator: "; ")].map(quote).joined(separator: ",")
@@ -149,19 +149,20 @@ extension Report {
   /// every solver (a strip per solver, mean marked) and time against instance size (log-log).
   /// Returns the files written.
   @discardableResult
-  public static func writeReport(_ rows: [BenchmarkRow], settings: RunSettings, to folder: URL) throws -> [URL] {
+  public static func writeReport(_ rows: [BenchmarkRow], settings: SolverOptions, to folder: URL) throws -> [URL] {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     var written: [URL] = []
     var markdown = """
       # solverbench report
 
-      Time limit \(settings.timeLimit) s per exact solve, seed \(settings.seed). Gap = (reference − objective) / \
+      Time limit \(settings.timeLimit.map { "\($0) s" } ?? "none") per exact solve, seed \(settings.seed). Gap = (reference − objective) / \
       max(|reference|, |objective|) in % (objective − reference for minimization); the reference is a proven \
       optimum (`opt`) or a proven bound (`bound`). Times: wall clock; aggregates use the shifted geometric mean \
       with shift \(timeShift) s.
 
       """
-    for problem in Set(rows.map(\.problem)).sorted() {
+    let familyOrder = Catalog.families.map(\.name)
+    for problem in Set(rows.map(\.problem)).sorted(by: { (familyOrder.firstIndex(of: $0) ?? .max, $0) < (familyOrder.firstIndex(of: $1) ?? .max, $1) }) {
       let ofProblem = rows.filter { $0.problem == problem }
       let solvers = ofProblem.reduce(into: [String]()) { if !$0.contains($1.solver) { $0.append($1.solver) } }
       let gaps = solvers.map { solver in (solver, ofProblem.filter { $0.solver == solver }.compactMap(\.gapPercent)) }
@@ -170,17 +171,17 @@ extension Report {
         (solver, ofProblem.filter { $0.solver == solver && $0.objective != nil || $0.solver == solver && $0.bound != nil }
           .map { (Double($0.size), max($0.seconds, 1e-6)) })
       }
-      let gapFile = folder.appendingPathComponent("gap-\(problem.rawValue).svg")
-      let timeFile = folder.appendingPathComponent("time-\(problem.rawValue).svg")
-      try SVGPlot.strip(title: "\(problem.rawValue): gap to the reference per solver", axis: "gap %",
+      let gapFile = folder.appendingPathComponent("gap-\(problem).svg")
+      let timeFile = folder.appendingPathComponent("time-\(problem).svg")
+      try SVGPlot.strip(title: "\(problem): gap to the reference per solver", axis: "gap %",
                         categories: gaps.map { (name: $0.0, values: $0.1) }).write(to: gapFile, atomically: true, encoding: .utf8)
-      try SVGPlot.logLog(title: "\(problem.rawValue): time against instance size", xAxis: "instance size (\(problem.sizeUnit))",
+      try SVGPlot.logLog(title: "\(problem): time against instance size", xAxis: "instance size (\(Catalog.family(named: problem)?.sizeUnit ?? "size"))",
                          yAxis: "seconds", series: times.map { (name: $0.0, points: $0.1) })
         .write(to: timeFile, atomically: true, encoding: .utf8)
       written += [gapFile, timeFile]
       markdown += """
 
-        ## \(problem.rawValue)
+        ## \(problem)
 
         ![gap](\(gapFile.lastPathComponent))
 

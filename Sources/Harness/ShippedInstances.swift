@@ -41,7 +41,7 @@ public enum ShippedInstances {
         for bandwidth in surgeryBandwidths {
           for objective in SurgeryObjective.allCases {
             let stem = "\(name)-\(processors.label)-\(bandwidth.label)mbps-\(objective.rawValue)"
-            files.append(("surgery/\(stem).json", .instance(.surgery(try SurgeryInstance(
+            files.append(("surgery/\(stem).json", .instance(AnyInstance(SurgeryFamily.self, try SurgeryInstance(
               name: stem, model: model, deviceGflops: processors.deviceGflops, serverGflops: processors.serverGflops,
               uplinkMbps: bandwidth.mbps, objective: objective)))))
           }
@@ -91,16 +91,16 @@ public enum ShippedInstances {
     let generator = AdmissionGenerator()
     for (i, size) in smallAdmission.enumerated() {
       let name = String(format: "small-%02d", i + 1)
-      files.append(("admission/\(name).json", .instance(.admission(
+      files.append(("admission/\(name).json", .instance(AnyInstance(AdmissionFamily.self,
         try generator.generate(name: name, models: models, requests: size.requests, cloudlets: size.cloudlets, seed: UInt64(100 + i))))))
     }
     for (i, size) in largeAdmission.enumerated() {
       let name = String(format: "large-%02d", i + 1)
-      files.append(("admission/\(name).json", .instance(.admission(
+      files.append(("admission/\(name).json", .instance(AnyInstance(AdmissionFamily.self,
         try generator.generate(name: name, models: models, requests: size.requests, cloudlets: size.cloudlets, seed: UInt64(900 + i))))))
     }
     for instance in try fused() {
-      files.append(("fused/\(instance.name).json", .instance(.fused(instance))))
+      files.append(("fused/\(instance.name).json", .instance(AnyInstance(FusedFamily.self, instance))))
     }
     return files + (try surgery())
   }
@@ -108,14 +108,13 @@ public enum ShippedInstances {
   /// A shipped file's content.
   public enum Content {
     case model(DNNModel)
-    case instance(ProblemInstance)
+    case instance(AnyInstance)
   }
 
   /// Writes every shipped file under `folder`; returns the paths written.
   @discardableResult
   public static func write(to folder: URL) throws -> [URL] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let encoder = InstanceIO.encoder
     return try all().map { path, content in
       let url = folder.appendingPathComponent(path)
       try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -60,9 +60,17 @@ public enum DSH {
     public var bestLogWeights: (alpha: Double, gamma: Double)
   }
 
-  /// Runs the grid search.
+  /// The grid search as a solver outcome (ratio 3, no proof), with the number of cuts solved.
+  public static func solve(
+    _ instance: SurgeryInstance, parameters: Parameters = .init(), options: SolverOptions = .init()
+  ) -> SolverOutcome<Partition> {
+    let outcome = search(instance, parameters: parameters)
+    return outcome.result.outcome(for: instance, statistics: ["cutsSolved": Double(outcome.cutsSolved)])
+  }
+
+  /// Runs the grid search and reports where it ended.
   /// - Complexity: `((2·span + 1)² + 25 · rounds)` min cuts of G′.
-  public static func solve(_ instance: SurgeryInstance, parameters: Parameters = .init()) -> Outcome {
+  public static func search(_ instance: SurgeryInstance, parameters: Parameters = .init()) -> Outcome {
     var best = SurgeryResult(DSL.cut(instance).partition, on: instance)
     var bestPoint = (alpha: 0.0, gamma: 0.0)
     var cuts = 1

@@ -12,6 +12,12 @@ public struct SurgeryResult: Sendable, Hashable {
     self.partition = partition
     self.stages = SurgeryEvaluator.stageTimes(partition, on: instance)
   }
+
+  /// The partition as an outcome for `instance`'s objective: `optimal` when `proven`, else `finished`.
+  public func outcome(for instance: SurgeryInstance, proven: Bool = false, statistics: [String: Double] = [:]) -> SolverOutcome<Partition> {
+    SolverOutcome(solution: partition, objective: stages.value(for: instance.objective),
+                  termination: proven ? .optimal : .finished, statistics: statistics)
+  }
 }
 
 /// DSL (DNN Surgery Light): the minimum-latency partition of a DAG model, exactly, as a
@@ -116,8 +122,14 @@ public enum DSL {
     return (graph.partition(sourceSide: cut.sourceSide), cut.value)
   }
 
-  /// The minimum-latency partition (exact).
-  public static func solve(_ instance: SurgeryInstance) -> SurgeryResult {
+  /// The minimum-latency partition (exact) with its stage times.
+  public static func bestPartition(_ instance: SurgeryInstance) -> SurgeryResult {
     SurgeryResult(cut(instance).partition, on: instance)
+  }
+
+  /// The minimum-latency partition as a solver outcome: proven optimal for the latency objective;
+  /// for the throughput objective it is DSH's starting point and carries no proof.
+  public static func solve(_ instance: SurgeryInstance, options: SolverOptions = .init()) -> SolverOutcome<Partition> {
+    bestPartition(instance).outcome(for: instance, proven: instance.objective == .latency)
   }
 }

@@ -2,6 +2,21 @@ import EdgeSplitModel
 
 /// The baselines DADS compares with: Edge-Only, Cloud-Only and a Neurosurgeon-style chain cut.
 public enum SurgeryBaselines {
+  /// One of the baselines.
+  public enum Baseline: String, Sendable, CaseIterable {
+    case allOnDevice, allOnServer, bestChainCut
+  }
+
+  /// The `baseline`'s partition as a solver outcome.
+  public static func solve(_ instance: SurgeryInstance, baseline: Baseline, options: SolverOptions = .init()) -> SolverOutcome<Partition> {
+    let result = switch baseline {
+    case .allOnDevice: allOnDevice(instance)
+    case .allOnServer: allOnServer(instance)
+    case .bestChainCut: bestChainCut(instance)
+    }
+    return result.outcome(for: instance)
+  }
+
   /// Every layer on the device: no transfer (DADS' Edge-Only).
   public static func allOnDevice(_ instance: SurgeryInstance) -> SurgeryResult {
     SurgeryResult(.allOnDevice(instance.model), on: instance)

@@ -18,7 +18,7 @@ struct SolverBench: ParsableCommand {
       Exit status: 0 all good; 1 an infeasible solution, a wrong claimed objective, a broken \
       proven ratio or a solver error; 2 bad input or usage.
       """,
-    subcommands: [Run.self, Merge.self, Generate.self, ListSolvers.self],
+    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ListSolvers.self],
     defaultSubcommand: Run.self)
 
   /// Like the default entry point, but usage errors exit 2 (the documented status), not 64.
@@ -68,6 +68,9 @@ extension SolverBench {
     @Option(help: "Also write report.md with SVG plots into this folder.")
     var report: String?
 
+    @Option(help: "Also write every row's solution as an edgesplit-solution/1 JSON file into this folder.")
+    var solutions: String?
+
     @Flag(help: "No progress output on stderr.")
     var quiet = false
 
@@ -95,18 +98,18 @@ extension SolverBench {
       var files = isFolder.boolValue ? BenchmarkRunner.instanceFiles(under: url) : [url]
       if let (index, count) = try shardSpec() { files = BenchmarkRunner.shard(files, index: index, of: count) }
       let wanted = try problemFilter()
-      var instances: [ProblemInstance] = []
+      var instances: [AnyInstance] = []
       var loadFailed = false
       for file in files {
         do {
-          let instance = try InstanceIO.load(contentsOf: file)
-          if wanted.map({ $0.contains(instance.kind) }) ?? true { instances.append(instance) }
+          let instance = try InstanceIO.load(contentsOf: file, families: Catalog.families)
+          if wanted.map({ $0.contains(instance.family.name) }) ?? true { instances.append(instance) }
         } catch {
           FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
           loadFailed = true
         }
       }
-      let selected = SolverRegistry.matching(list(solvers))
+      let selected = Catalog.solvers(matching: list(solvers))
       guard !selected.isEmpty else { throw ValidationError("--solvers matches no solver; see `solverbench list`") }
       let showProgress = !quiet && isatty(STDERR_FILENO) == 1
       var progress: (@Sendable (Int, Int, String, String) -> Void)?
@@ -115,7 +118,13 @@ extension SolverBench {
           FileHandle.standardError.write(Data("\u{1B}[2K\r[\(done + 1)/\(total)] \(instance): \(solver)".utf8))
         }
       }
-      let runner = BenchmarkRunner(solvers: selected, settings: RunSettings(timeLimit: timeLimit, seed: seed), progress: progress)
+      var onSolutions: (@Sendable (AnyInstance, [(BenchmarkRow, SolverOutcome<AnySolution>?)]) -> Void)?
+      if let solutions {
+        let folder = URL(fileURLWithPath: solutions)
+        onSolutions = { instance, rows in writeSolutions(rows, of: instance, into: folder) }
+      }
+      let runner = BenchmarkRunner(solvers: selected, settings: SolverOptions(timeLimit: timeLimit, seed: seed),
+                                   progress: progress, onSolutions: onSolutions)
       let rows = runner.run(instances, jobs: jobs)
       if showProgress { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
       try finish(rows, settings: runner.settings, format: format, report: report)
@@ -125,13 +134,13 @@ extension SolverBench {
       if failed { throw ExitCode(1) }
     }
 
-    private func problemFilter() throws -> Set<ProblemKind>? {
+    private func problemFilter() throws -> Set<String>? {
       guard let problems else { return nil }
       return Set(try list(problems).map { name in
-        guard let kind = ProblemKind(rawValue: name) else {
-          throw ValidationError("unknown problem '\(name)' (known: \(ProblemKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        guard Catalog.family(named: name) != nil else {
+          throw ValidationError("unknown problem '\(name)' (known: \(Catalog.families.map(\.name).joined(separator: ", ")))")
         }
-        return kind
+        return name
       })
     }
   }
@@ -152,12 +161,12 @@ extension SolverBench {
     func run() throws {
       guard !files.isEmpty else { throw ValidationError("give at least one JSON file") }
       var rows: [BenchmarkRow] = []
-      var settings: RunSettings?
+      var settings: SolverOptions?
       for file in files {
         do {
           let document = try JSONDecoder().decode(Report.Document.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
           rows += document.rows
-          settings = settings ?? RunSettings(timeLimit: document.timeLimitSeconds, seed: document.seed)
+          settings = settings ?? SolverOptions(timeLimit: document.timeLimitSeconds, seed: document.seed)
         } catch {
           FileHandle.standardError.write(Data("error: \(file): not a solverbench JSON document: \(error)\n".utf8))
           throw ExitCode(2)
@@ -172,14 +181,14 @@ extension SolverBench {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the solvers and their guarantees.")
 
     func run() {
-      for solver in SolverRegistry.all {
+      for solver in Catalog.solvers {
         let role = switch solver.role {
         case .exact: "exact"
         case .approximation(let ratio): "approximation, ratio \(ratio)"
         case .heuristic: "heuristic"
         case .bound: "bound only"
         }
-        print("\(solver.name)  [\(solver.problem.rawValue); \(role)]  \(solver.summary)")
+        print("\(solver.name)  [\(solver.family.name); \(role)]  \(solver.summary)")
       }
     }
   }
@@ -199,7 +208,7 @@ extension SolverBench {
 }
 
 /// Prints rows in `format` and writes the report folder when asked.
-private func finish(_ rows: [BenchmarkRow], settings: RunSettings, format: OutputFormat, report: String?) throws {
+private func finish(_ rows: [BenchmarkRow], settings: SolverOptions, format: OutputFormat, report: String?) throws {
   switch format {
   case .table: print(Report.table(rows), terminator: "")
   case .json: print(try Report.json(rows, settings: settings), terminator: "")

@@ -13,6 +13,9 @@ public enum TerminationReason: Sendable, Hashable {
     case other(String)
   }
 
+  /// An algorithm without an optimality proof (a heuristic, an approximation, a baseline) ran
+  /// to its end and returned its solution. Never returned by a ``MILPSolver``.
+  case finished
   /// A solution was proven optimal, within ``SolveOptions/relativeGap`` when
   /// that is positive (``MILPResult/bounds`` then shows the remaining gap).
   case optimal
@@ -25,7 +28,7 @@ public enum TerminationReason: Sendable, Hashable {
   /// The model has feasible solutions with arbitrarily good objective values
   /// (proven: a feasible point exists and the relaxation is unbounded).
   case unbounded
-  /// GLPK failed; the text carries GLPK's own message.
+  /// The solver failed; the text carries its own message.
   case error(String)
 }
 
@@ -45,45 +48,43 @@ public struct ObjectiveBounds: Sendable, Hashable {
   }
 }
 
-/// The outcome of ``GLPKSolver/solve(_:options:)``.
-public struct MILPResult: Sendable, Hashable {
-  /// Why the solver stopped.
-  public var termination: TerminationReason
-  /// Best solution value and best proven bound, objective constant included.
-  public var bounds: ObjectiveBounds
-  /// One value per variable, present exactly when a feasible solution was found
-  /// (``TerminationReason/optimal`` or ``TerminationReason/feasible(limit:)``).
-  public var values: [Double]?
-  /// Wall-clock seconds spent solving (after validation), GLPK's share dominating.
-  public var solveSeconds: Double
-  /// GLPK's captured log (warnings and errors by default; the full log when
-  /// ``SolveOptions/printSolverOutput`` is set). Keeps the tail if very long.
-  public var message: String
 
-  /// Creates a result.
-  public init(
-    termination: TerminationReason, bounds: ObjectiveBounds, values: [Double]?, solveSeconds: Double,
-    message: String
-  ) {
-    self.termination = termination
-    self.bounds = bounds
-    self.values = values
-    self.solveSeconds = solveSeconds
-    self.message = message
+extension TerminationReason: CustomStringConvertible {
+  /// Short words for tables and plans: `optimal`, `time limit, feasible`, `finished (no proof)`...
+  public var description: String {
+    switch self {
+    case .finished: "finished (no optimality proof)"
+    case .optimal: "optimal"
+    case .feasible(let limit): "\(limit) limit, feasible"
+    case .noSolutionFound(let limit): "\(limit) limit, no solution"
+    case .infeasible: "infeasible"
+    case .unbounded: "unbounded"
+    case .error(let message): "error: \(message)"
+    }
   }
 
-  /// Whether ``values`` holds a feasible solution.
-  public var hasSolution: Bool { values != nil }
-
-  /// The objective value of the returned solution, or `nil` if there is none.
-  public var objectiveValue: Double? { hasSolution ? bounds.primal : nil }
-
-  /// GLPK's relative gap `|primal - dual| / (|primal| + ε)` (ε = `Double.ulpOfOne`),
-  /// or `nil` unless both bounds are known and finite. 0 at a proven optimum.
-  public var relativeGap: Double? {
-    guard let primal = bounds.primal, let dual = bounds.dual, primal.isFinite, dual.isFinite else {
-      return nil
+  /// Whether a solution comes with this reason (``optimal``, ``finished`` or ``feasible(limit:)``).
+  public var hasSolution: Bool {
+    switch self {
+    case .optimal, .finished, .feasible: true
+    case .noSolutionFound, .infeasible, .unbounded, .error: false
     }
-    return abs(primal - dual) / (abs(primal) + .ulpOfOne)
+  }
+}
+
+extension TerminationReason.Limit: CustomStringConvertible {
+  /// `time` or the other limit's own words.
+  public var description: String {
+    switch self {
+    case .time: "time"
+    case .other(let what): what
+    }
+  }
+}
+
+extension ObjectiveBounds: CustomStringConvertible {
+  /// `primal 6, dual 6`, with `none` for a missing side.
+  public var description: String {
+    "primal \(primal.map { "\($0)" } ?? "none"), dual \(dual.map { "\($0)" } ?? "none")"
   }
 }

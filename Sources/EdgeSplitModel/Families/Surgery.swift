@@ -20,7 +20,10 @@ public enum SurgeryObjective: String, Codable, Sendable, CaseIterable {
 /// where `transferBytes` is ``DNNModel/transferBytes(_:)``: each device output read on the
 /// server is sent once, and the model input is sent when a server layer reads it. Any
 /// predecessor-closed partition is allowed, including all-device and all-server.
-public struct SurgeryInstance: Sendable, Hashable {
+public struct SurgeryInstance: FamilyInstance {
+  /// The number of layers of the model.
+  public var size: Int { model.layers.count }
+
   /// Instance name (file stem by default).
   public let name: String
   /// The DNN to split.

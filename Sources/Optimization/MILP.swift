@@ -1,7 +1,7 @@
 /// A mixed-integer linear program, built from plain Swift values.
 ///
 /// The model is a value: build it, copy it, send it across tasks. Nothing in it
-/// touches GLPK until ``GLPKSolver/solve(_:options:)``.
+/// touches a solver until a backend's ``MILPSolver/solve(_:options:)``.
 ///
 /// ```swift
 /// var model = MILP(sense: .maximize)
@@ -30,9 +30,9 @@ public struct MILP: Sendable, Hashable {
     case binary
   }
 
-  /// One decision variable (a GLPK column).
+  /// One decision variable (a column).
   public struct Variable: Sendable, Hashable {
-    /// A label used in error messages and passed to GLPK; at most 255 UTF-8
+    /// A label used in error messages and passed to the backend; at most 255 UTF-8
     /// bytes, no control characters. May be empty.
     public var name: String
     /// The smallest allowed value, or `nil` for no lower bound.
@@ -72,11 +72,11 @@ public struct MILP: Sendable, Hashable {
     }
   }
 
-  /// A linear constraint `lowerBound <= sum of terms <= upperBound` (a GLPK row).
+  /// A linear constraint `lowerBound <= sum of terms <= upperBound` (a row).
   ///
   /// Terms naming the same variable more than once are summed.
   public struct Constraint: Sendable, Hashable {
-    /// A label used in error messages and passed to GLPK; same rules as
+    /// A label used in error messages and passed to the backend; same rules as
     /// ``Variable/name``.
     public var name: String
     /// The linear expression, as (variable, coefficient) pairs.

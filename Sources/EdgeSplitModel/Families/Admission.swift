@@ -75,7 +75,7 @@ public struct InferenceRequest: Codable, Sendable, Hashable {
 ///
 /// and the request meets its deadline when their sum is at most `deadlineMs / 1000`.
 /// The server part is never empty (`p < layer count`) and `1 <= k <= threads`.
-public struct AdmissionInstance: Sendable, Hashable {
+public struct AdmissionInstance: FamilyInstance {
   /// Instance name (file stem by default).
   public let name: String
   /// The models requests refer to, by name.
@@ -137,8 +137,18 @@ public struct AdmissionInstance: Sendable, Hashable {
     self.modelIndex = modelIndex
   }
 
+  /// The number of requests.
+  public var size: Int { requests.count }
+
   /// The model request `r` runs.
   public func model(of r: Int) -> DNNModel { models[modelIndex[r]] }
+}
+
+extension AdmissionInstance {
+  /// The same instance under another name.
+  public func renamed(_ name: String) throws(FieldError) -> AdmissionInstance {
+    try AdmissionInstance(name: name, models: models, cloudlets: cloudlets, requests: requests)
+  }
 }
 
 extension AdmissionInstance: Codable {

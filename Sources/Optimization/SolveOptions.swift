@@ -1,4 +1,4 @@
-/// How ``GLPKSolver/solve(_:options:)`` should run.
+/// How a ``MILPSolver`` backend should run.
 public struct SolveOptions: Sendable, Hashable {
   /// Wall-clock budget in seconds, or `nil` for none. Must be finite and
   /// positive. GLPK counts milliseconds (rounded up, capped at `Int32.max`)

@@ -1,5 +1,6 @@
 import EdgeSplitModel
 import GLPKBinding
+import Admission
 
 /// The exact P1 solver: an integer program solved by GLPK.
 ///
@@ -13,18 +14,6 @@ public enum AdmissionILP {
   /// Which columns the integer program has.
   public enum Formulation: String, Sendable, CaseIterable {
     case full, pruned
-  }
-
-  /// What an exact (or relaxed) solve produced.
-  public struct Outcome: Sendable {
-    /// The best admission found, when GLPK returned one.
-    public var solution: AdmissionSolution?
-    /// Why GLPK stopped.
-    public var termination: TerminationReason
-    /// Best value found and proven bound.
-    public var bounds: ObjectiveBounds
-    /// Number of columns of the program solved.
-    public var columns: Int
   }
 
   /// A column's meaning.
@@ -83,36 +72,44 @@ public enum AdmissionILP {
   /// - Returns: the bound, or `nil` when GLPK stopped without an optimal LP (time limit, error).
   /// - Complexity: one simplex solve on at most `R · C` columns and `R + C` rows.
   public static func relaxationBound(
-    _ table: AdmissionTable, timeLimit: Double? = nil
+    _ table: AdmissionTable, options: SolverOptions = .init()
   ) throws(MILPValidationError) -> Double? {
     let (model, columns) = program(table, .pruned)
     guard !columns.isEmpty else { return 0 }
-    let result = try GLPKSolver.solve(model, options: SolveOptions(timeLimit: timeLimit, relaxIntegrality: true))
+    var relaxed = options.milpOptions
+    relaxed.relaxIntegrality = true
+    let result = try (options.backend ?? GLPKSolver()).solve(model, options: relaxed)
     guard result.termination == .optimal, let value = result.bounds.primal else { return nil }
     let integral = table.instance.requests.allSatisfy { $0.weight == $0.weight.rounded() }
     // The simplex's error is relative to the value, so is the allowance before rounding down.
     return integral ? (value + 1e-7 * max(1, abs(value))).rounded(.down) : value
   }
 
-  /// Solves P1 exactly (up to `options`' time limit and gap).
-  ///
-  /// An instance where no request fits anywhere has optimum 0 and is answered without GLPK.
+  /// Solves P1 exactly on `instance` (up to `options`' time limit), with `options.backend` or GLPK.
   public static func solve(
-    _ table: AdmissionTable, formulation: Formulation = .pruned, options: SolveOptions = .init()
-  ) throws(MILPValidationError) -> Outcome {
+    _ instance: AdmissionInstance, formulation: Formulation = .pruned, options: SolverOptions = .init()
+  ) throws(MILPValidationError) -> SolverOutcome<AdmissionSolution> {
+    try solve(AdmissionTable(instance), formulation: formulation, options: options)
+  }
+
+  /// Solves P1 exactly on a prebuilt table.
+  ///
+  /// An instance where no request fits anywhere has optimum 0 and is answered without a backend.
+  public static func solve(
+    _ table: AdmissionTable, formulation: Formulation = .pruned, options: SolverOptions = .init()
+  ) throws(MILPValidationError) -> SolverOutcome<AdmissionSolution> {
     let (model, columns) = program(table, formulation)
     guard !columns.isEmpty else {
-      return Outcome(solution: AdmissionSolution(admissions: []), termination: .optimal,
-                     bounds: ObjectiveBounds(primal: 0, dual: 0), columns: 0)
+      return SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, bound: 0, termination: .optimal,
+                           statistics: ["columns": 0])
     }
-    let result = try GLPKSolver.solve(model, options: options)
+    let result = try (options.backend ?? GLPKSolver()).solve(model, options: options.milpOptions)
     let solution = result.values.map { values in
       AdmissionSolution(admissions: zip(values, columns).compactMap { value, column in
         value > 0.5 ? Admission(request: column.request, cloudlet: column.cloudlet,
                                 devicePrefix: column.devicePrefix, threads: column.threads) : nil
       })
     }
-    return Outcome(solution: solution, termination: result.termination, bounds: result.bounds,
-                   columns: columns.count)
+    return SolverOutcome(result, solution: solution, model: model)
   }
 }

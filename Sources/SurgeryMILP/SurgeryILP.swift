@@ -12,20 +12,10 @@ import GLPKBinding
 /// subject to `z ≥ Te`, `z ≥ Tt`, `z ≥ Tc`. Times enter GLPK in milliseconds so that its absolute
 /// tolerances stay far below the values; results are reported in seconds.
 public enum SurgeryILP {
-  /// What GLPK returned.
-  public struct Outcome: Sendable {
-    /// The best partition found, when GLPK returned one.
-    public var partition: Partition?
-    /// Why GLPK stopped.
-    public var termination: TerminationReason
-    /// Best value found and proven bound, in seconds.
-    public var bounds: ObjectiveBounds
-  }
-
-  /// Solves `instance` for its own objective.
+  /// Solves `instance` for its own objective, with `options.backend` or GLPK.
   public static func solve(
-    _ instance: SurgeryInstance, options: SolveOptions = .init()
-  ) throws(MILPValidationError) -> Outcome {
+    _ instance: SurgeryInstance, options: SolverOptions = .init()
+  ) throws(MILPValidationError) -> SolverOutcome<Partition> {
     let model = instance.model
     let milliseconds = 1000.0
     let te = model.layers.map { milliseconds * instance.deviceSeconds(flops: $0.flops) }
@@ -68,11 +58,8 @@ public enum SurgeryILP {
       program.addConstraint(name: "server", terms: [zTerm] + x.indices.map { .init(variable: x[$0], coefficient: tc[$0]) },
                             lowerBound: tc.reduce(0, +))
     }
-    let result = try GLPKSolver.solve(program, options: options)
-    return Outcome(
-      partition: result.values.map { values in Partition(onDevice: x.map { values[$0] > 0.5 }) },
-      termination: result.termination,
-      bounds: ObjectiveBounds(primal: result.bounds.primal.map { $0 / milliseconds },
-                              dual: result.bounds.dual.map { $0 / milliseconds }))
+    let result = try (options.backend ?? GLPKSolver()).solve(program, options: options.milpOptions)
+    let partition = result.values.map { values in Partition(onDevice: x.map { values[$0] > 0.5 }) }
+    return SolverOutcome(result, solution: partition, unit: milliseconds, model: program)
   }
 }

@@ -1,5 +1,5 @@
-/// A model or option that GLPK would reject (often by aborting the process),
-/// caught in Swift before any GLPK call.
+/// A model or option that a backend would reject (GLPK often by aborting the process),
+/// caught in Swift before any solver call.
 public struct MILPValidationError: Error, Sendable, Hashable, CustomStringConvertible {
   /// The rule that was broken.
   public enum Kind: Sendable, Hashable {

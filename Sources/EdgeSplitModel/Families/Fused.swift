@@ -50,7 +50,10 @@ public struct FusedPath: Sendable, Hashable {
 ///
 /// Only the first ``maxBlockLength`` layers of the model's topological order may be fused; they
 /// must be conv/pool layers with a window and a `[C, H, W]` output shape.
-public struct FusedInstance: Sendable, Hashable {
+public struct FusedInstance: FamilyInstance {
+  /// The number of layers of the model.
+  public var size: Int { model.layers.count }
+
   /// Instance name (file stem by default).
   public let name: String
   /// The network, a chain with a `[C, H, W]` input shape.

@@ -1,0 +1,68 @@
+import EdgeSplitModel
+
+extension AdmissionTable {
+  /// `solution` as a finished outcome, with its weight as the claimed objective.
+  func finished(_ solution: AdmissionSolution) -> SolverOutcome<AdmissionSolution> {
+    .finished(solution, objective: solution.admissions.reduce(0) { $0 + instance.requests[$1.request].weight })
+  }
+}
+
+extension AdmissionApproximation {
+  /// The ½-approximation on `instance` (builds the ``AdmissionTable``; use ``solve(_:)`` to reuse one).
+  public static func solve(_ instance: AdmissionInstance, options: SolverOptions = .init()) -> SolverOutcome<AdmissionSolution> {
+    let table = AdmissionTable(instance)
+    return table.finished(solve(table))
+  }
+}
+
+extension AdmissionGreedy {
+  /// Which greedy rule to run.
+  public enum Rule: String, Sendable, CaseIterable {
+    case fewestThreadsFirst, earliestDeadlineBestFit, firstFit
+  }
+
+  /// The greedy `rule` on a prebuilt table.
+  public static func solve(_ table: AdmissionTable, rule: Rule) -> AdmissionSolution {
+    switch rule {
+    case .fewestThreadsFirst: fewestThreadsFirst(table)
+    case .earliestDeadlineBestFit: earliestDeadlineBestFit(table)
+    case .firstFit: firstFit(table)
+    }
+  }
+
+  /// The greedy `rule` on `instance`.
+  public static func solve(_ instance: AdmissionInstance, rule: Rule, options: SolverOptions = .init()) -> SolverOutcome<AdmissionSolution> {
+    let table = AdmissionTable(instance)
+    return table.finished(solve(table, rule: rule))
+  }
+}
+
+/// The P1 solvers that need no MILP backend (the exact ones are in `AdmissionMILP`).
+public enum AdmissionSolvers {
+  public typealias P1Solver = Solver<AdmissionFamily>
+
+  /// The local-ratio ½-approximation.
+  public static let approximation = P1Solver(
+    name: "p1-approx", role: .approximation(ratio: 0.5),
+    summary: "Local-ratio GAP scheme: an exact knapsack per cloudlet over the waiting requests (1/2-approximation)"
+  ) { instance, options in AdmissionApproximation.solve(instance, options: options) }
+
+  /// Fewest threads first.
+  public static let fewestThreadsFirst = greedy(
+    "p1-greedy-fewest-threads", .fewestThreadsFirst, "All (request, cloudlet) pairs by ascending thread need, admitted while they fit")
+  /// Earliest deadline first, best fit.
+  public static let earliestDeadlineBestFit = greedy(
+    "p1-greedy-edf-best-fit", .earliestDeadlineBestFit, "Earliest deadline first, each on the cloudlet it leaves with the fewest free threads")
+  /// First fit in arrival order.
+  public static let firstFit = greedy(
+    "p1-greedy-first-fit", .firstFit, "Requests in arrival order, each on the first cloudlet where it fits")
+
+  /// Every solver of this module, in table order.
+  public static let all = [approximation, fewestThreadsFirst, earliestDeadlineBestFit, firstFit]
+
+  private static func greedy(_ name: String, _ rule: AdmissionGreedy.Rule, _ summary: String) -> P1Solver {
+    P1Solver(name: name, role: .heuristic, summary: summary) { instance, options in
+      AdmissionGreedy.solve(instance, rule: rule, options: options)
+    }
+  }
+}

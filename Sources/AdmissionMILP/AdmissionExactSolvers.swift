@@ -1,0 +1,53 @@
+import Admission
+import EdgeSplitModel
+
+/// The exact P1 solvers and the LP bound, over any ``MILPSolver`` backend (GLPK by default).
+public enum AdmissionExactSolvers {
+  public typealias P1Solver = Solver<AdmissionFamily>
+
+  /// Largest instance (requests) the full formulation is run on: it has a column per
+  /// `(r, c, p, k)` and exists to cross-check the pruned one, not to scale.
+  public static let fullRequestLimit = 60
+  /// Largest column count (requests × Σ threads × layers, an upper bound) of the full formulation.
+  public static let fullColumnLimit = 2_000_000
+  /// Largest instance (requests) the pruned ILP is tried on by default.
+  public static let prunedRequestLimit = 500
+  /// Largest instance (requests) the LP bound is computed on. The simplex on the pruned program
+  /// (one column per feasible `(r, c)`, at most `R · C`) took about 1 s on the shipped 2,500 × 60
+  /// instance; the 100,000 × 100 instance (up to 10^7 columns) is beyond what it is meant for.
+  public static let lpBoundRequestLimit = 5_000
+
+  /// The pruned ILP: one column per `(request, cloudlet)` at its cheapest thread count.
+  public static let pruned = P1Solver(
+    name: "p1-ilp-pruned", role: .exact,
+    summary: "ILP (GLPK by default), one column per (request, cloudlet) at its cheapest thread count",
+    skip: { $0.requests.count <= prunedRequestLimit ? nil : "more than \(prunedRequestLimit) requests" }
+  ) { instance, options in try AdmissionILP.solve(instance, formulation: .pruned, options: options) }
+
+  /// The full ILP over every `(request, cloudlet, partition, threads)` meeting the deadline.
+  public static let full = P1Solver(
+    name: "p1-ilp-full", role: .exact,
+    summary: "ILP (GLPK by default) over every (request, cloudlet, partition, threads) meeting the deadline",
+    skip: { instance in
+      guard instance.requests.count <= fullRequestLimit else { return "more than \(fullRequestLimit) requests" }
+      // At most one column per (request, cloudlet, prefix, threads): keep the model bounded.
+      let columns = instance.requests.count * instance.cloudlets.reduce(0) { $0 + $1.threads }
+        * (instance.models.map(\.layers.count).max() ?? 0)
+      return columns <= fullColumnLimit ? nil : "up to \(columns) columns, more than \(fullColumnLimit)"
+    }
+  ) { instance, options in try AdmissionILP.solve(instance, formulation: .full, options: options) }
+
+  /// The LP relaxation of the pruned ILP: an upper bound only.
+  public static let lpBound = P1Solver(
+    name: "p1-lp-bound", role: .bound,
+    summary: "LP relaxation of the pruned ILP (simplex): an upper bound, rounded down for integer weights",
+    skip: { $0.requests.count <= lpBoundRequestLimit ? nil : "more than \(lpBoundRequestLimit) requests" }
+  ) { instance, options in
+    let bound = try AdmissionILP.relaxationBound(AdmissionTable(instance), options: options)
+    return SolverOutcome(solution: nil, objective: nil, bound: bound,
+                         termination: bound == nil ? .noSolutionFound(limit: .other("LP not solved")) : .optimal)
+  }
+
+  /// Every solver of this module, in table order.
+  public static let all = [pruned, full, lpBound]
+}

@@ -1,0 +1,246 @@
+@_exported import Optimization
+import Foundation
+
+/// An instance of some problem family: validated on construction and on decoding, named, sized.
+public protocol FamilyInstance: Codable, Sendable, Hashable {
+  /// The instance's name (a file's stem by default).
+  var name: String { get }
+  /// The number that drives solver effort (requests, layers, UEs, tasks), for plots of time
+  /// against size; ``ProblemFamily/sizeUnit`` names it.
+  var size: Int { get }
+  /// The same instance under another name.
+  func renamed(_ name: String) throws(FieldError) -> Self
+}
+
+/// A problem family: its instance and solution types, the direction of its objective, and the
+/// one independent evaluator every solution of the family goes through.
+///
+/// A family is a type (usually a case-less enum) conforming to this protocol; registering it
+/// (``FamilyRegistration``) is all the harness, the file loader and the CLI need. Solvers of the
+/// family are ``Solver``s over it, so a solution of another family cannot be returned.
+public protocol ProblemFamily: Sendable {
+  /// What a file of this family holds.
+  associatedtype Instance: FamilyInstance
+  /// What its solvers return.
+  associatedtype Solution: Codable, Sendable, Hashable
+
+  /// The `"problem"` tag of its files (`admission`).
+  static var name: String { get }
+  /// One line for listings (`P1: delay-aware admission with partitioning and threads`).
+  static var title: String { get }
+  /// Whether the objective is maximized or minimized.
+  static var sense: ObjectiveSense { get }
+  /// What ``FamilyInstance/size`` counts (`requests`, `layers`).
+  static var sizeUnit: String { get }
+  /// What the objective measures (`weight admitted`, `seconds`).
+  static var objectiveUnit: String { get }
+  /// True when every valid instance has a feasible solution and a finite optimum, so an exact
+  /// solver that answers "infeasible" or "unbounded" is wrong.
+  static var alwaysFeasible: Bool { get }
+
+  /// The independent checker: feasibility and the objective, recomputed from the instance alone.
+  static func evaluate(_ solution: Solution, on instance: Instance) -> Verdict
+  /// The solution as a plan a person reads (which request goes where, which layers run where).
+  static func plan(_ solution: Solution, on instance: Instance) -> String
+  /// The solution as a Graphviz `digraph`, the model's layers coloured by where they run.
+  static func graph(_ solution: Solution, on instance: Instance) -> String
+}
+
+extension ProblemFamily {
+  public static var alwaysFeasible: Bool { true }
+}
+
+// MARK: - Solvers
+
+/// A solver of one family: a name, what it promises, when it applies, and how to run it.
+///
+/// Every solver of the library is reachable as a value like this one
+/// (`AdmissionSolvers.approximation.solve(instance)`) and through its algorithm's own static
+/// `solve(_:options:)`; both return a ``SolverOutcome``.
+public struct Solver<Family: ProblemFamily>: Sendable {
+  /// Unique name used in tables and `--solvers` (e.g. `p1-ilp-pruned`).
+  public let name: String
+  /// How the harness reads its result.
+  public let role: SolverRole
+  /// One line for listings and reports.
+  public let summary: String
+  private let skip: @Sendable (Family.Instance) -> String?
+  private let body: @Sendable (Family.Instance, SolverOptions) throws -> SolverOutcome<Family.Solution>
+
+  /// - Parameters:
+  ///   - skip: why the solver does not run on an instance (too large for an exact method, the
+  ///     other objective), or `nil` when it does.
+  ///   - solve: runs it; throwing means it could not run (bad parameters), not infeasibility.
+  public init(
+    name: String, role: SolverRole, summary: String,
+    skip: @escaping @Sendable (Family.Instance) -> String? = { _ in nil },
+    solve: @escaping @Sendable (Family.Instance, SolverOptions) throws -> SolverOutcome<Family.Solution>
+  ) {
+    self.name = name
+    self.role = role
+    self.summary = summary
+    self.skip = skip
+    self.body = solve
+  }
+
+  /// Why the solver does not run on `instance`, or `nil` when it does.
+  public func skipReason(for instance: Family.Instance) -> String? { skip(instance) }
+
+  /// Runs the solver.
+  public func solve(_ instance: Family.Instance, options: SolverOptions = .init()) throws -> SolverOutcome<Family.Solution> {
+    try body(instance, options)
+  }
+}
+
+// MARK: - Type erasure for the harness, the loader and the CLI
+
+/// A problem family with its types erased, for lists of families.
+public struct AnyFamily: Sendable, Hashable, CustomStringConvertible {
+  /// ``ProblemFamily/name``.
+  public let name: String
+  /// ``ProblemFamily/title``.
+  public let title: String
+  /// ``ProblemFamily/sense``.
+  public let sense: ObjectiveSense
+  /// ``ProblemFamily/sizeUnit``.
+  public let sizeUnit: String
+  /// ``ProblemFamily/objectiveUnit``.
+  public let objectiveUnit: String
+  /// ``ProblemFamily/alwaysFeasible``.
+  public let alwaysFeasible: Bool
+  private let type: ObjectIdentifier
+  let decodeInstance: @Sendable (Data, JSONDecoder) throws -> AnyInstance
+
+  public init<F: ProblemFamily>(_ family: F.Type) {
+    name = F.name
+    title = F.title
+    sense = F.sense
+    sizeUnit = F.sizeUnit
+    objectiveUnit = F.objectiveUnit
+    alwaysFeasible = F.alwaysFeasible
+    type = ObjectIdentifier(family)
+    decodeInstance = { data, decoder in AnyInstance(F.self, try decoder.decode(F.Instance.self, from: data)) }
+  }
+
+  public static func == (a: Self, b: Self) -> Bool { a.type == b.type }
+  public func hash(into hasher: inout Hasher) { hasher.combine(type) }
+  public var description: String { name }
+}
+
+/// An instance of some family, for lists that mix families.
+public struct AnyInstance: Sendable {
+  /// Its family.
+  public let family: AnyFamily
+  /// ``FamilyInstance/name``.
+  public let name: String
+  /// ``FamilyInstance/size``.
+  public let size: Int
+  private let body: any FamilyInstance
+  private let rename: @Sendable (String) throws(FieldError) -> AnyInstance
+
+  public init<F: ProblemFamily>(_ family: F.Type, _ instance: F.Instance) {
+    self.family = AnyFamily(family)
+    name = instance.name
+    size = instance.size
+    body = instance
+    rename = { (name: String) throws(FieldError) in AnyInstance(F.self, try instance.renamed(name)) }
+  }
+
+  /// The instance as `family`'s own type, or `nil` when it belongs to another family.
+  public func typed<F: ProblemFamily>(as family: F.Type) -> F.Instance? { body as? F.Instance }
+
+  /// The same instance under another name.
+  public func renamed(_ name: String) throws(FieldError) -> AnyInstance { try rename(name) }
+
+  /// The instance as its own `Encodable` value (the file body without the header).
+  var encodable: any Encodable { body }
+}
+
+/// A solution together with the instance it solves, with its family's type erased. Only
+/// generic code creates one, from a ``Solver`` of the instance's own family.
+public struct AnySolution: Sendable {
+  /// The family of the instance and the solution.
+  public let family: AnyFamily
+  private let value: any Sendable & Encodable
+  private let check: @Sendable () -> Verdict
+  private let render: @Sendable () -> String
+  private let draw: @Sendable () -> String
+
+  public init<F: ProblemFamily>(_ family: F.Type, _ solution: F.Solution, on instance: F.Instance) {
+    self.family = AnyFamily(family)
+    value = solution
+    check = { F.evaluate(solution, on: instance) }
+    render = { F.plan(solution, on: instance) }
+    draw = { F.graph(solution, on: instance) }
+  }
+
+  /// The family's evaluator on this solution.
+  public func evaluate() -> Verdict { check() }
+  /// ``ProblemFamily/plan(_:on:)``.
+  public func plan() -> String { render() }
+  /// ``ProblemFamily/graph(_:on:)``.
+  public func graph() -> String { draw() }
+  /// The solution as its own `Encodable` value.
+  public var encodable: any Encodable { value }
+  /// The solution as `family`'s own type, or `nil` when it belongs to another family.
+  public func typed<F: ProblemFamily>(as family: F.Type) -> F.Solution? { value as? F.Solution }
+}
+
+/// A solver with its family's type erased, for the harness.
+public struct AnySolver: Sendable {
+  /// The family it solves.
+  public let family: AnyFamily
+  /// ``Solver/name``.
+  public let name: String
+  /// ``Solver/role``.
+  public let role: SolverRole
+  /// ``Solver/summary``.
+  public let summary: String
+  private let skip: @Sendable (AnyInstance) -> String?
+  private let run: @Sendable (AnyInstance, SolverOptions) throws -> SolverOutcome<AnySolution>
+
+  public init<F: ProblemFamily>(_ solver: Solver<F>) {
+    let family = AnyFamily(F.self)
+    self.family = family
+    name = solver.name
+    role = solver.role
+    summary = solver.summary
+    skip = { instance in
+      guard let typed = instance.typed(as: F.self) else { return "solves \(F.name), not \(instance.family.name)" }
+      return solver.skipReason(for: typed)
+    }
+    run = { instance, options in
+      guard let typed = instance.typed(as: F.self) else { throw WrongFamily(solver: solver.name, instance: instance) }
+      return try solver.solve(typed, options: options).map { AnySolution(F.self, $0, on: typed) }
+    }
+  }
+
+  /// Why the solver does not run on `instance` (another family, too large, ...), or `nil`.
+  public func skipReason(for instance: AnyInstance) -> String? { skip(instance) }
+
+  /// Runs the solver; throws when it could not run, or `instance` is of another family.
+  public func solve(_ instance: AnyInstance, options: SolverOptions = .init()) throws -> SolverOutcome<AnySolution> {
+    try run(instance, options)
+  }
+}
+
+/// Thrown by ``AnySolver/solve(_:options:)`` given an instance of another family.
+public struct WrongFamily: Error, CustomStringConvertible {
+  public let solver: String
+  public let instance: AnyInstance
+  public var description: String { "solver \(solver) does not solve \(instance.family.name) instances" }
+}
+
+/// A family and its solvers, as the harness and the CLI know them: adding a family to
+/// EdgeSplit is one module plus one of these in the catalog.
+public struct FamilyRegistration: Sendable {
+  /// The family.
+  public let family: AnyFamily
+  /// Its solvers, in the order tables list them.
+  public let solvers: [AnySolver]
+
+  public init<F: ProblemFamily>(_ family: F.Type, solvers: [Solver<F>]) {
+    self.family = AnyFamily(family)
+    self.solvers = solvers.map(AnySolver.init)
+  }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import EdgeSplitModel
+import Foundation
+import Harness
+
+extension SolverBench {
+  struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Solve one instance file and print the plan: who is admitted where, which layers run where.",
+      discussion: """
+        Without --solver, the first exact solver that applies is used (its answer is optimal when \
+        the status says so); where none applies, every approximation and heuristic runs and the best \
+        feasible answer is printed. Exit status: 0 a feasible plan; 1 no feasible plan (or the \
+        solver failed); 2 bad input or usage.
+        """)
+
+    @Argument(help: "An instance file.")
+    var file: String
+
+    @Option(help: "Solver name (see `solverbench list`); default: the best applicable exact solver, else the best heuristic.")
+    var solver: String?
+
+    @Option(help: "Output: text (the plan), json (an edgesplit-solution/1 document) or dot (Graphviz).")
+    var format: PlanFormat = .text
+
+    @Option(help: "Time limit in seconds for each exact solve.")
+    var timeLimit: Double = 60
+
+    @Option(help: "Seed for randomized solvers.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+      guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
+    }
+
+    func run() throws {
+      let instance: AnyInstance
+      do {
+        instance = try InstanceIO.load(contentsOf: URL(fileURLWithPath: file), families: Catalog.families)
+      } catch {
+        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        throw ExitCode(2)
+      }
+      let options = SolverOptions(timeLimit: timeLimit, seed: seed)
+      let (name, outcome) = try best(for: instance, options: options)
+      switch format {
+      case .json:
+        FileHandle.standardOutput.write(try SolutionIO.encode(outcome, of: name, on: instance) + Data("\n".utf8))
+      case .dot:
+        if let solution = outcome.solution { print(solution.graph(), terminator: "") }
+      case .text:
+        print("solver \(name): \(outcome)")
+        if let solution = outcome.solution { print(solution.plan(), terminator: "") }
+      }
+      guard let verdict = outcome.solution?.evaluate(), verdict.isFeasible else {
+        FileHandle.standardError.write(Data("error: \(name) found no feasible plan (\(outcome.termination))\n".utf8))
+        throw ExitCode(1)
+      }
+    }
+
+    /// The named solver's outcome, or the default choice (see the command's discussion).
+    private func best(for instance: AnyInstance, options: SolverOptions) throws -> (String, SolverOutcome<AnySolution>) {
+      let ofFamily = Catalog.solvers.filter { $0.family == instance.family }
+      if let solver {
+        guard let chosen = ofFamily.first(where: { $0.name == solver }) else {
+          let known = ofFamily.map(\.name).joined(separator: ", ")
+          throw ValidationError("no \(instance.family.name) solver named '\(solver)' (known: \(known))")
+        }
+        if let reason = chosen.skipReason(for: instance) {
+          throw ValidationError("\(solver) does not run on \(instance.name): \(reason)")
+        }
+        return (chosen.name, try chosen.solve(instance, options: options))
+      }
+      let applicable = ofFamily.filter { $0.skipReason(for: instance) == nil && $0.role != .bound }
+      if let exact = applicable.first(where: { $0.role == .exact }),
+         let outcome = try? exact.solve(instance, options: options), outcome.solution?.evaluate().isFeasible == true {
+        return (exact.name, outcome)
+      }
+      var best: (String, SolverOutcome<AnySolution>, Double)?
+      for candidate in applicable where candidate.role != .exact {
+        guard let outcome = try? candidate.solve(instance, options: options),
+              let verdict = outcome.solution?.evaluate(), verdict.isFeasible else { continue }
+        if best.map({ instance.family.sense.isBetter(verdict.objective, than: $0.2) }) ?? true {
+          best = (candidate.name, outcome, verdict.objective)
+        }
+      }
+      guard let best else { throw ValidationError("no solver found a feasible plan for \(instance.name)") }
+      return (best.0, best.1)
+    }
+  }
+}
+
+enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json, dot
+}
+
+/// Writes each row's solution as `folder/<problem>/<instance>--<solver>.json`.
+func writeSolutions(_ rows: [(BenchmarkRow, SolverOutcome<AnySolution>?)], of instance: AnyInstance, into folder: URL) {
+  let directory = folder.appendingPathComponent(instance.family.name)
+  do {
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    for (row, outcome) in rows {
+      let outcome = outcome ?? SolverOutcome(solution: nil, objective: nil, termination: .error(row.failures.joined(separator: "; ")))
+      let data = try SolutionIO.encode(outcome, of: row.solver, on: instance)
+      try data.write(to: directory.appendingPathComponent(fileName("\(instance.name)--\(row.solver)") + ".json"))
+    }
+  } catch {
+    FileHandle.standardError.write(Data("error: cannot write solutions of \(instance.name) under \(folder.path): \(error)\n".utf8))
+  }
+}
+
+/// `name` with every character outside letters, digits, `-`, `_` and `.` replaced by `_`.
+private func fileName(_ name: String) -> String {
+  String(name.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
+}
