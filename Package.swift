@@ -102,7 +102,7 @@ let package = Package(
                      "Surgery", "SurgeryMILP", "FusedLayer"]
     ),
     // Runs the README's code examples.
-    .testTarget(name: "EdgeSplitTests", dependencies: ["EdgeSplit"]),
+    .testTarget(name: "EdgeSplitTests", dependencies: ["EdgeSplit", "Harness"]),
 
     // MARK: - Benchmark harness and the thin CLI over it
     .target(
