@@ -78,6 +78,56 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
   }
 }
 
+/// Every way a solver's answer can be wrong is a failure row (issue: "every wrong answer is caught").
+@Suite struct WrongAnswerTests {
+  private func rows(_ solvers: [AnySolver]) throws -> [BenchmarkRow] {
+    BenchmarkRunner(solvers: solvers, settings: SolverOptions(timeLimit: 10)).run([try contested()])
+  }
+
+  private func exact(_ name: String, _ outcome: SolverOutcome<AdmissionSolution>) -> AnySolver {
+    AnySolver(Solver<AdmissionFamily>(name: name, role: .exact, summary: "") { _, _ in outcome })
+  }
+
+  private let one = AdmissionSolution(admissions: [Admission(request: 0, cloudlet: 0, devicePrefix: 0, threads: 2)])
+
+  @Test func exactInfeasibleOnAnAlwaysFeasibleFamilyFails() throws {
+    for termination in [TerminationReason.infeasible, .unbounded] {
+      let row = try rows([exact("liar", SolverOutcome(solution: nil, objective: nil, termination: termination))])[0]
+      #expect(row.failures == ["says \(termination), but every valid admission instance has a finite optimum"])
+    }
+  }
+
+  @Test func claimsOffByMoreThanTheToleranceFailInBothDirections() throws {
+    for claimed in [1 + 5e-7, 1 - 5e-7, 1 + 2e-9] {
+      let row = try rows([exact("close", SolverOutcome(solution: one, objective: claimed, bound: 1, termination: .optimal))])[0]
+      #expect(row.failures == ["claimed objective \(claimed) but the evaluator computes 1.0"], "\(claimed)")
+    }
+    let exactClaim = try rows([exact("right", SolverOutcome(solution: one, objective: 1, bound: 1, termination: .optimal))])[0]
+    #expect(exactClaim.failures == [])
+  }
+
+  @Test func nonFiniteClaimsAndBoundsFail() throws {
+    let row = try rows([exact("inf", SolverOutcome(solution: one, objective: .infinity, bound: .nan, termination: .optimal))])[0]
+    #expect(row.failures == ["claimed objective is inf", "bound is nan", "claimed objective inf but the evaluator computes 1.0"])
+    #expect(row.bound == nil)
+  }
+
+  @Test func disagreeingExactSolversFail() throws {
+    let none = SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, bound: 0, termination: .optimal)
+    let rows = try rows([exact("a", SolverOutcome(solution: one, objective: 1, bound: 1, termination: .optimal)), exact("b", none)])
+    #expect(rows.allSatisfy { $0.failures.contains("exact solvers disagree on the optimum: [1.0, 0.0]") })
+    #expect(rows[0].failures.contains("bound 0.0 is beaten by the optimum 1.0") == false)
+    #expect(rows[1].failures.contains("bound 0.0 is beaten by the optimum 1.0"))
+  }
+
+  @Test func backendErrorsAndEmptyOptimaFail() throws {
+    let error = try rows([exact("err", SolverOutcome(solution: nil, objective: nil, termination: .error("GLPK failed: x")))])[0]
+    #expect(error.failures == ["solver error: GLPK failed: x"])
+    let empty = try rows([exact("empty", SolverOutcome(solution: nil, objective: 1, termination: .optimal))])[0]
+    #expect(empty.failures == ["says optimal but returned no solution"])
+  }
+}
+
 @Suite struct ReportTests {
   private func row(_ solver: String, gap: Double?, seconds: Double, failures: [String] = []) -> BenchmarkRow {
     BenchmarkRow(instance: "i", problem: "admission", size: 3, solver: solver, role: "heuristic", status: "done",
