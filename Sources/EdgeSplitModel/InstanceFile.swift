@@ -15,8 +15,11 @@ public struct InstanceLoadError: Error, Sendable, CustomStringConvertible {
     self.message = message
   }
 
+  /// `file: path: message` on one line: control characters in any part (a name with a newline)
+  /// are shown as escapes.
   public var description: String {
-    path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)"
+    let parts = path.isEmpty ? [file, message] : [file, path, message]
+    return parts.map(escapingControlCharacters).joined(separator: ": ")
   }
 }
 
@@ -56,6 +59,12 @@ public enum InstanceIO {
   public static func decode(
     _ data: Data, file: String, defaultName: String = "", families: [AnyFamily]
   ) throws(InstanceLoadError) -> AnyInstance {
+    try decode(data, file: file, defaultName: defaultName, families: families, locateOpaqueErrors: true)
+  }
+
+  private static func decode(
+    _ data: Data, file: String, defaultName: String, families: [AnyFamily], locateOpaqueErrors: Bool
+  ) throws(InstanceLoadError) -> AnyInstance {
     let decoder = JSONDecoder()
     do {
       let header = try decoder.decode(Header.self, from: data)
@@ -73,10 +82,24 @@ public enum InstanceIO {
     } catch let error as FieldError {
       throw InstanceLoadError(file: file, path: error.path, message: error.message)
     } catch let error as DecodingError {
+      if locateOpaqueErrors, case .dataCorrupted(let context) = error, context.codingPath.isEmpty, !(context.underlyingError is FieldError),
+         let problem = JSONDiagnostics.locate(data, stillFails: { opaqueFailure(decoding: $0, families: families) }) {
+        throw InstanceLoadError(file: file, path: problem.path, message: problem.message)
+      }
       let (path, message) = describe(error)
       throw InstanceLoadError(file: file, path: path, message: message)
     } catch {
       throw InstanceLoadError(file: file, path: "", message: "\(error)")
+    }
+  }
+
+  /// Whether decoding `data` fails with Foundation's location-less "not valid JSON".
+  private static func opaqueFailure(decoding data: Data, families: [AnyFamily]) -> Bool {
+    do {
+      _ = try decode(data, file: "", defaultName: "", families: families, locateOpaqueErrors: false)
+      return false
+    } catch {
+      return error.path.isEmpty && error.message.hasPrefix("malformed JSON: ")
     }
   }
 
@@ -156,4 +179,20 @@ public enum InstanceIO {
     default: "\(type)".hasPrefix("Array") ? "a list" : "an object"
     }
   }
+}
+
+/// `text` with control characters written as Swift escapes (`\n`, `\t`, `\u{7F}`).
+func escapingControlCharacters(_ text: String) -> String {
+  var out = ""
+  for scalar in text.unicodeScalars {
+    switch scalar {
+    case "\n": out += "\\n"
+    case "\r": out += "\\r"
+    case "\t": out += "\\t"
+    case _ where scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value):
+      out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+    default: out.unicodeScalars.append(scalar)
+    }
+  }
+  return out
 }

@@ -75,14 +75,15 @@ public enum Check {
   }
 
   /// Fails when running all of `model` on either processor, or sending all its tensors over any
-  /// of the links, takes a non-finite time: the bound every timing model of the model stays under.
+  /// of the links (each named by its field path), takes a non-finite time: the bound every
+  /// timing model of the model stays under.
   public static func finiteTimes(
-    of model: DNNModel, deviceGflops: Double, serverGflops: Double, linksMbps: [Double]
+    of model: DNNModel, deviceGflops: Double, serverGflops: Double, links: [(path: String, mbps: Double)]
   ) throws(FieldError) {
     let bytes = model.inputBytes + model.layers.reduce(0) { $0 + $1.outputBytes }
     try finiteTime(Seconds.compute(model.totalFlops, gflops: deviceGflops), "deviceGflops", "the model's device time")
     try finiteTime(Seconds.compute(model.totalFlops, gflops: serverGflops), "serverGflops", "the model's server time")
-    for rate in linksMbps { try finiteTime(Seconds.transfer(bytes, mbps: rate), "uplinkMbps", "the model's transfer time") }
+    for link in links { try finiteTime(Seconds.transfer(bytes, mbps: link.mbps), link.path, "the model's transfer time") }
   }
 
   /// Fails when two elements share a key; names the second occurrence.

@@ -91,6 +91,10 @@ public struct AdmissionInstance: FamilyInstance {
   /// capacity, so absurd capacities are rejected at load rather than exhausting memory.
   public static let maxThreads = 4_096
 
+  /// Largest request weight: with at most 2^31 requests the total weight stays below 10^19,
+  /// far inside a `Double`'s exact-enough range, so objective sums never overflow.
+  public static let maxWeight = 1e9
+
   public init(
     name: String, models: [DNNModel], cloudlets: [Cloudlet], requests: [InferenceRequest]
   ) throws(FieldError) {
@@ -121,6 +125,7 @@ public struct AdmissionInstance: FamilyInstance {
       try Check.positive(request.uplinkMbps, "\(path).uplinkMbps")
       try Check.positive(request.deadlineMs, "\(path).deadlineMs")
       try Check.positive(request.weight, "\(path).weight")
+      try Check.that(request.weight <= Self.maxWeight, "\(path).weight", "must be at most \(Self.maxWeight), got \(request.weight)")
       try Check.that(request.delaysMs.count == cloudlets.count, "\(path).delaysMs",
                      "needs one delay per cloudlet (\(cloudlets.count)), got \(request.delaysMs.count)")
       for (c, delay) in request.delaysMs.enumerated() { try Check.nonNegative(delay, "\(path).delaysMs[\(c)]") }

@@ -90,7 +90,7 @@ public struct FusedInstance: FamilyInstance {
     try Check.positive(uplinkMbps, "uplinkMbps")
     if let downlinkMbps { try Check.positive(downlinkMbps, "downlinkMbps") }
     try Check.finiteTimes(of: model, deviceGflops: deviceGflops, serverGflops: serverGflops,
-                          linksMbps: [uplinkMbps] + (downlinkMbps.map { [$0] } ?? []))
+                          links: [("uplinkMbps", uplinkMbps)] + (downlinkMbps.map { [("downlinkMbps", $0)] } ?? []))
     try Check.that((1...model.layers.count).contains(maxBlockLength), "maxBlockLength",
                    "must be in 1...\(model.layers.count), got \(maxBlockLength)")
     try Check.that(!tilings.isEmpty, "tilings", "needs at least one tiling")

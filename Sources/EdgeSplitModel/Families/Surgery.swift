@@ -44,7 +44,7 @@ public struct SurgeryInstance: FamilyInstance {
     try Check.positive(deviceGflops, "deviceGflops")
     try Check.positive(serverGflops, "serverGflops")
     try Check.positive(uplinkMbps, "uplinkMbps")
-    try Check.finiteTimes(of: model, deviceGflops: deviceGflops, serverGflops: serverGflops, linksMbps: [uplinkMbps])
+    try Check.finiteTimes(of: model, deviceGflops: deviceGflops, serverGflops: serverGflops, links: [("uplinkMbps", uplinkMbps)])
     self.name = name
     self.model = model
     self.deviceGflops = deviceGflops
