@@ -5,23 +5,22 @@ func term(_ variable: Int, _ coefficient: Double) -> MILP.Term {
   MILP.Term(variable: variable, coefficient: coefficient)
 }
 
-/// SplitMix64: a tiny deterministic generator, so hard instances are the same on every run.
-struct SplitMix64 {
-  var state: UInt64
-  mutating func next(below bound: UInt64) -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return (z ^ (z >> 31)) % bound
-  }
-}
-
 /// A 0-1 knapsack and its optimum, found by brute force.
 struct Knapsack {
   var profits: [Double] = [10, 13, 7, 8, 9, 4]
   var weights: [Double] = [3, 4, 2, 3, 3, 1]
   var capacity: Double = 8
+
+  /// The six-item knapsack above.
+  init() {}
+
+  /// A seeded random knapsack: correlated profits (weight + 10) make branch and bound work.
+  init(items: Int, seed: UInt64) {
+    var random = SeededGenerator(seed: seed)
+    weights = (0..<items).map { _ in Double(10 + random.next() % 90) }
+    profits = weights.map { $0 + 10 }
+    capacity = (weights.reduce(0, +) / 2).rounded()
+  }
 
   func model(kind: MILP.VariableKind = .binary) -> MILP {
     var model = MILP(sense: .maximize)
@@ -64,8 +63,8 @@ struct MarketSplit {
   var targets: [Double]
 
   init(rows: Int = 5, items: Int = 40, seed: UInt64 = 2024) {
-    var random = SplitMix64(state: seed)
-    coefficients = (0..<rows).map { _ in (0..<items).map { _ in Double(random.next(below: 100)) } }
+    var random = SeededGenerator(seed: seed)
+    coefficients = (0..<rows).map { _ in (0..<items).map { _ in Double(random.next() % 100) } }
     targets = coefficients.map { ($0.reduce(0, +) / 2).rounded(.down) }
   }
 
