@@ -141,9 +141,13 @@ public enum UploadEvaluator {
       .map { Item(producer: $0, release: .infinity, bytes: model.layers[$0].paramBytes) }
     var paramsDone = [Bool](repeating: true, count: n)
     for item in params { paramsDone[item.producer!] = false }
-    // Layers before each server layer in topological order (for serial release).
+    // deviceDone[p]: when the device layers among the first p of the topological order are done.
     var position = [Int](repeating: 0, count: n)
-    for (p, v) in order.enumerated() { position[v] = p }
+    var deviceDone = [Double](repeating: 0, count: n + 1)
+    for (p, v) in order.enumerated() {
+      position[v] = p
+      deviceDone[p + 1] = onDevice[v] ? finish[v] : deviceDone[p]
+    }
 
     let rate = decision.bandwidthMbps * 1e6 / 8  // bytes per second
     var now = 0.0
@@ -160,7 +164,11 @@ public enum UploadEvaluator {
         switch mode {
         case .parallel: params[nextParam].release = 0
         case .serial:
-          if order.prefix(position[v]).allSatisfy({ finish[$0] <= now }) { params[nextParam].release = now }
+          // Every earlier layer has finished: the device ones by `deviceDone`, the server ones
+          // when all of them have started and the server is free.
+          if serverLayers[nextServer] == v && serverFree <= now && deviceDone[position[v]] <= now {
+            params[nextParam].release = now
+          }
         }
       }
       // Start server layers that are ready; a zero-FLOP layer finishing now may release more.
@@ -190,7 +198,10 @@ public enum UploadEvaluator {
         next = min(next, now + bytes / rate)
       }
       if serverFree > now { next = min(next, serverFree) }
-      if mode == .serial, let later = finish.lazy.filter({ $0 > now && $0.isFinite }).min() { next = min(next, later) }
+      if mode == .serial, nextParam < params.count, params[nextParam].release.isInfinite {
+        let ready = deviceDone[position[params[nextParam].producer!]]
+        if ready > now { next = min(next, ready) }
+      }
       guard next.isFinite, next > now || sending != nil else { break }  // nothing can happen: stuck
       if let sending {
         let sent = (next - now) * rate
