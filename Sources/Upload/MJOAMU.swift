@@ -103,6 +103,8 @@ public enum UploadBaselines {
 public enum UploadExhaustive {
   /// Largest number of partition combinations searched.
   public static let maxCombinations = 20_000
+  /// Largest number of combinations × layers of all UEs (each combination replays every layer).
+  public static let maxWork = 200_000
 
   /// Every predecessor-closed device set of `model`, or `nil` when there are more than `limit`.
   public static func closedSets(of model: DNNModel, limit: Int = maxCombinations) -> [[Bool]]? {
@@ -133,6 +135,8 @@ public enum UploadExhaustive {
       combinations *= sets.count
       if combinations > maxCombinations { return "more than \(maxCombinations) partition combinations" }
     }
+    let layers = instance.ues.reduce(0) { $0 + $1.model.layers.count }
+    if combinations * layers > maxWork { return "\(combinations) partition combinations × \(layers) layers exceed \(maxWork)" }
     return nil
   }
 

@@ -105,13 +105,14 @@ public enum PBTDP {
       }
       var kept: [Node] = []
       for (_, group) in groups.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-        for (i, a) in group.enumerated() {
-          let dominated = group.enumerated().contains { j, c in
-            j != i && c.device <= a.device && c.bytes <= a.bytes && c.flops <= a.flops
-              && (c.device < a.device || c.bytes < a.bytes || c.flops < a.flops || j < i)
-          }
-          if !dominated { kept.append(a) }
+        // Pareto filter: in increasing (D, U, W) order, a node is dominated by an earlier one
+        // kept with no more U and W (equal nodes: the first is kept).
+        var front: [Node] = []
+        for a in group.sorted(by: { ($0.device, $0.bytes, $0.flops) < ($1.device, $1.bytes, $1.flops) })
+        where !front.contains(where: { $0.bytes <= a.bytes && $0.flops <= a.flops }) {
+          front.append(a)
         }
+        kept += front
       }
       if kept.count > beamWidth {
         kept = Array(kept.enumerated().sorted { (bound($0.element), $0.offset) < (bound($1.element), $1.offset) }
