@@ -90,13 +90,15 @@ public enum ShippedInstances {
   public static let uploadModels = ["alexnet", "vgg16", "tinyyolov2", "resnet18", "googlenet", "mobilenetv2"]
   /// P4 server compute budget `F` (GFLOP/s) of the zoo instances.
   public static let uploadServerGflops = 500.0
-  /// Numbers of UEs of the P4 sweep (bandwidth budget 100 Mbit/s).
+  /// Numbers of UEs of the P4 sweeps.
   public static let uploadUECounts = [2, 5, 10, 20]
-  /// Bandwidth budgets (Mbit/s) of the P4 sweep (10 UEs, the same UEs as `ues-10`).
-  public static let uploadBandwidths: [Double] = [20, 50, 100, 200]
+  /// Bandwidth budgets (Mbit/s) of the fast-link P4 sweep (10 UEs, the same UEs as `fast-ues-10`).
+  public static let uploadBandwidths: [Double] = [100, 300, 1000, 3000]
 
   /// The P4 instances: three small ones (synthetic five- and six-layer models, 2–3 UEs, loose and
-  /// tight budgets) for the exhaustive reference, and zoo sweeps over UEs and bandwidth budget.
+  /// tight budgets) for the exhaustive reference; a sweep over the number of UEs with cellular
+  /// links (caps 1–100 Mbit/s, `B` = 100 Mbit/s); the same sweep with fast links (caps 1–1000
+  /// Mbit/s, `B` = 1000 Mbit/s); and a sweep over `B` with 10 fast-link UEs.
   public static func upload() throws -> [UploadInstance] {
     let small: [(name: String, models: [DNNModel], ues: Int, gflops: Double, mbps: Double, seed: UInt64)] = [
       ("small-chain-2ue-loose", [UploadGenerator.smallChain()], 2, 200, 100, 401),
@@ -110,10 +112,14 @@ public enum ShippedInstances {
     for count in uploadUECounts {
       instances.append(try UploadGenerator.generate(name: String(format: "ues-%02d", count), models: models, ues: count,
                                                     serverGflops: uploadServerGflops, bandwidthMbps: 100, seed: 410))
+      instances.append(try UploadGenerator.generate(name: String(format: "fast-ues-%02d", count), models: models, ues: count,
+                                                    serverGflops: uploadServerGflops, bandwidthMbps: 1000,
+                                                    caps: UploadGenerator.fastUplinkMbps, seed: 410))
     }
-    for mbps in uploadBandwidths where mbps != 100 {
-      instances.append(try UploadGenerator.generate(name: String(format: "bw-%03d", Int(mbps)), models: models, ues: 10,
-                                                    serverGflops: uploadServerGflops, bandwidthMbps: mbps, seed: 410))
+    for mbps in uploadBandwidths where mbps != 1000 {
+      instances.append(try UploadGenerator.generate(name: String(format: "fast-bw-%04d", Int(mbps)), models: models, ues: 10,
+                                                    serverGflops: uploadServerGflops, bandwidthMbps: mbps,
+                                                    caps: UploadGenerator.fastUplinkMbps, seed: 410))
     }
     return instances
   }

@@ -7,20 +7,23 @@ public enum UploadGenerator {
   public static let phoneGflops: ClosedRange<Double> = 20...100
   /// Raspberry-Pi-class device speeds in GFLOP/s.
   public static let piGflops: ClosedRange<Double> = 2...10
-  /// Channel caps in Mbit/s.
+  /// Channel caps in Mbit/s of cellular-class links (the default).
   public static let uplinkMbps: ClosedRange<Double> = 1...100
+  /// Channel caps in Mbit/s of fast (WiFi 6 / 5G class) links.
+  public static let fastUplinkMbps: ClosedRange<Double> = 1...1000
 
-  /// `ues` UEs, each a phone or a Pi with equal probability, a channel cap uniform in
-  /// ``uplinkMbps`` and a model drawn uniformly from `models` (which must not be empty).
+  /// `ues` UEs, each a phone or a Pi with equal probability, a channel cap uniform in `caps`
+  /// and a model drawn uniformly from `models` (which must not be empty).
   public static func generate(
-    name: String, models: [DNNModel], ues: Int, serverGflops: Double, bandwidthMbps: Double, seed: UInt64
+    name: String, models: [DNNModel], ues: Int, serverGflops: Double, bandwidthMbps: Double,
+    caps: ClosedRange<Double> = uplinkMbps, seed: UInt64
   ) throws(FieldError) -> UploadInstance {
     precondition(!models.isEmpty, "the generator needs at least one model")
     var rng = SeededGenerator(seed: seed)
     let devices = (0..<ues).map { i in
       let phone = Bool.random(using: &rng)
       let speed = Double.random(in: phone ? phoneGflops : piGflops, using: &rng)
-      let cap = Double.random(in: uplinkMbps, using: &rng)
+      let cap = Double.random(in: caps, using: &rng)
       let model = models[Int.random(in: models.indices, using: &rng)]
       return UploadUE(name: "ue\(i + 1)-\(phone ? "phone" : "pi")", model: model,
                       deviceGflops: (speed * 10).rounded() / 10, maxUplinkMbps: (cap * 10).rounded() / 10)
