@@ -24,7 +24,7 @@ import EdgeSplitModel
 /// replayed by ``UploadEvaluator/timeline(of:_:mode:)``.
 public enum PBTDP {
   /// Largest number of nodes kept per level.
-  public static let beamWidth = 256
+  public static let beamWidth = 64
 
   /// The result of one search.
   public struct Result: Sendable {
@@ -41,7 +41,6 @@ public enum PBTDP {
     var device: Double
     var bytes: Double
     var flops: Double
-    var sent: [Bool]  // tensor of each device layer already counted
     var inputSent: Bool
   }
 
@@ -65,8 +64,11 @@ public enum PBTDP {
     func bound(_ node: Node) -> Double {
       max(node.device, Seconds.transfer(node.bytes, mbps: b), Seconds.compute(node.flops, gflops: f))
     }
-    var level = [Node(onDevice: [Bool](repeating: true, count: n), device: 0, bytes: 0, flops: 0,
-                      sent: [Bool](repeating: false, count: n), inputSent: false)]
+    var level = [Node(onDevice: [Bool](repeating: true, count: n), device: 0, bytes: 0, flops: 0, inputSent: false)]
+    // Whether device layer `u`'s tensor is sent: some decided reader (position <= depth) is on the server.
+    func sent(_ u: Int, _ node: Node, _ depth: Int) -> Bool {
+      model.successors[u].contains { position[$0] <= depth && !node.onDevice[$0] }
+    }
     var nodes = 1
     for (depth, v) in order.enumerated() {
       let layer = model.layers[v]
@@ -85,8 +87,7 @@ public enum PBTDP {
           child.inputSent = true
           child.bytes += model.inputBytes
         }
-        for p in model.predecessors[v] where child.onDevice[p] && !child.sent[p] {
-          child.sent[p] = true
+        for p in model.predecessors[v] where child.onDevice[p] && !sent(p, node, depth - 1) {
           child.bytes += model.layers[p].outputBytes
         }
         children.append(child)
@@ -99,7 +100,7 @@ public enum PBTDP {
       for child in children {
         var key = [child.inputSent ? 1 : 0]
         for u in frontier {
-          key.append(4 * u + (child.onDevice[u] ? 2 : 0) + (child.sent[u] ? 1 : 0))
+          key.append(4 * u + (child.onDevice[u] ? 2 : 0) + (child.onDevice[u] && sent(u, child, depth) ? 1 : 0))
         }
         groups[key, default: []].append(child)
       }
