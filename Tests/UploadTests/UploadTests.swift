@@ -176,6 +176,32 @@ private func smallInstances() throws -> [UploadInstance] {
     print("PBT-DP lost the optimum in \(lost) of \(cases) cases")
   }
 
+  /// The same on seeded random 10-layer DAGs (fan-in up to 3), where the dominance rule and the
+  /// beam can bind: never better than the optimum; prints how often it loses it and by how much.
+  @Test func pbtdpOnRandomDAGs() throws {
+    var lost = 0, cases = 0, split = 0, worst = 0.0
+    var rng = SeededGenerator(seed: 11)
+    for seed in 0..<30 {
+      let model = SyntheticNetworks.randomDAG(layers: 10, maxFanIn: 3, seed: UInt64(seed))
+      let sets = try #require(UploadExhaustive.closedSets(of: model))
+      let ue = UploadUE(name: "u", model: model, deviceGflops: Double.random(in: 2...100, using: &rng), maxUplinkMbps: 1000)
+      let f = Double.random(in: 5...300, using: &rng), b = Double.random(in: 1...1000, using: &rng)
+      for mode in UploadMode.allCases {
+        let found = PBTDP.partition(ue, computeGflops: f, bandwidthMbps: b, mode: mode)
+        let latencies = sets.map {
+          UploadEvaluator.timeline(of: ue, UploadDecision(onDevice: $0, computeGflops: f, bandwidthMbps: b), mode: mode).completion
+        }
+        let optimum = latencies.min()!
+        #expect(found.latency >= optimum * (1 - 1e-12))
+        cases += 1
+        if Set(sets[latencies.firstIndex(of: optimum)!]).count == 2 { split += 1 }
+        if !close(found.latency, optimum) { lost += 1 }
+        worst = max(worst, found.latency / optimum - 1)
+      }
+    }
+    print("PBT-DP on random DAGs lost the optimum in \(lost) of \(cases) cases (\(split) optima split the model), worst excess \(worst)")
+  }
+
   /// The exhaustive reference equals a brute force over all 2^n layer subsets per UE.
   @Test func exhaustiveMatchesBruteForce() throws {
     for instance in try smallInstances() where instance.ues.count <= 2 {
