@@ -59,14 +59,14 @@ public enum MJOAMU {
 /// The baselines MJOA-MU is compared with.
 public enum UploadBaselines {
   /// Every layer on the device; no shares.
-  public static func allLocal(_ instance: UploadInstance) -> SolverOutcome<UploadSolution> {
+  public static func allLocal(_ instance: UploadInstance, options: SolverOptions = .init()) -> SolverOutcome<UploadSolution> {
     outcome(UploadSolution(uploading: .parallel, ues: instance.ues.map {
       UploadDecision(onDevice: Array(repeating: true, count: $0.model.layers.count), computeGflops: 0, bandwidthMbps: 0)
     }), on: instance)
   }
 
   /// Every layer on the server with ARA's allocation, parameters uploaded in `mode`.
-  public static func allOffload(_ instance: UploadInstance, mode: UploadMode) -> SolverOutcome<UploadSolution> {
+  public static func allOffload(_ instance: UploadInstance, mode: UploadMode, options: SolverOptions = .init()) -> SolverOutcome<UploadSolution> {
     outcome(MJOAMU.allocated(instance.ues.map { Array(repeating: false, count: $0.model.layers.count) }, on: instance, mode: mode),
             on: instance)
   }

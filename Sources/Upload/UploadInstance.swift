@@ -15,6 +15,7 @@ public struct UploadUE: Sendable, Hashable, Codable {
   /// bandwidth budget may not exceed it.
   public let maxUplinkMbps: Double
 
+  /// A UE; its fields are validated by ``UploadInstance/init(name:ues:serverGflops:bandwidthMbps:)``.
   public init(name: String, model: DNNModel, deviceGflops: Double, maxUplinkMbps: Double) {
     self.name = name
     self.model = model
@@ -41,6 +42,9 @@ public struct UploadInstance: FamilyInstance {
   /// Uplink bandwidth budget `B` in Mbit/s, split into per-UE shares `b_i`.
   public let bandwidthMbps: Double
 
+  /// Validates every field: at least one UE, unique non-empty UE names, positive speeds, caps and
+  /// budgets, and finite times for running, sending and uploading each model (paths like
+  /// `ues[3].maxUplinkMbps`).
   public init(name: String, ues: [UploadUE], serverGflops: Double, bandwidthMbps: Double) throws(FieldError) {
     try Check.that(!ues.isEmpty, "ues", "an instance needs at least one UE")
     try Check.positive(serverGflops, "serverGflops")
@@ -116,6 +120,7 @@ public struct UploadDecision: Sendable, Hashable, Codable {
   /// The UE's share `b_i` of the uplink budget, in Mbit/s (its uplink rate).
   public var bandwidthMbps: Double
 
+  /// A decision; ``UploadEvaluator`` checks it against the instance.
   public init(onDevice: [Bool], computeGflops: Double, bandwidthMbps: Double) {
     self.onDevice = onDevice
     self.computeGflops = computeGflops
@@ -131,6 +136,7 @@ public struct UploadSolution: Sendable, Hashable, Codable {
   /// One decision per UE.
   public var ues: [UploadDecision]
 
+  /// A solution; ``UploadEvaluator`` checks it against the instance.
   public init(uploading: UploadMode, ues: [UploadDecision]) {
     self.uploading = uploading
     self.ues = ues

@@ -19,17 +19,17 @@ public enum UploadSolvers {
   /// Everything on the devices.
   public static let allLocal = P4Solver(
     name: "p4-all-local", role: .heuristic, summary: "every layer on its device"
-  ) { instance, _ in UploadBaselines.allLocal(instance) }
+  ) { instance, options in UploadBaselines.allLocal(instance, options: options) }
 
   /// Everything offloaded, parallel uploading.
   public static let allOffloadParallel = P4Solver(
     name: "p4-all-offload-parallel", role: .heuristic, summary: "every layer on the server, ARA shares, parallel uploading"
-  ) { instance, _ in UploadBaselines.allOffload(instance, mode: .parallel) }
+  ) { instance, options in UploadBaselines.allOffload(instance, mode: .parallel, options: options) }
 
   /// Everything offloaded, serial uploading.
   public static let allOffloadSerial = P4Solver(
     name: "p4-all-offload-serial", role: .heuristic, summary: "every layer on the server, ARA shares, serial uploading"
-  ) { instance, _ in UploadBaselines.allOffload(instance, mode: .serial) }
+  ) { instance, options in UploadBaselines.allOffload(instance, mode: .serial, options: options) }
 
   /// MJOA-MU's partitions with equal shares.
   public static let equalShare = P4Solver(
