@@ -107,7 +107,7 @@ let package = Package(
                      "Surgery", "SurgeryMILP", "FusedLayer", "Upload"]
     ),
     // Runs the README's code examples.
-    .testTarget(name: "EdgeSplitTests", dependencies: ["EdgeSplit"]),
+    .testTarget(name: "EdgeSplitTests", dependencies: ["EdgeSplit", "Harness"]),
 
     // MARK: - Benchmark harness and the thin CLI over it
     .target(
@@ -120,7 +120,12 @@ let package = Package(
       name: "solverbench",
       dependencies: ["Harness", "EdgeSplitModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
-    // Runs the built executable: exit statuses and the messages users see.
-    .testTarget(name: "SolverBenchTests", dependencies: ["solverbench"]),
+    // A program that uses only the heuristics and min-cut solvers: it must link no GPL code
+    // (CLITests runs `ldd` on it).
+    .executableTarget(
+      name: "heuristics-example", dependencies: ["Admission", "Surgery", "FusedLayer", "ModelZoo", "EdgeSplitModel"],
+      path: "Examples/heuristics-example"),
+    // Runs the built executables: exit statuses and the messages users see.
+    .testTarget(name: "SolverBenchTests", dependencies: ["solverbench", "heuristics-example"]),
   ]
 )

@@ -127,8 +127,9 @@ public struct AnyFamily: Sendable, Hashable, CustomStringConvertible {
   public var description: String { name }
 }
 
-/// An instance of some family, for lists that mix families.
-public struct AnyInstance: Sendable {
+/// An instance of some family, for lists that mix families. Two are equal when they are the
+/// same instance of the same family.
+public struct AnyInstance: Sendable, Hashable {
   /// Its family.
   public let family: AnyFamily
   /// ``FamilyInstance/name``.
@@ -154,6 +155,9 @@ public struct AnyInstance: Sendable {
 
   /// The instance as its own `Encodable` value (the file body without the header).
   var encodable: any Encodable { body }
+
+  public static func == (a: Self, b: Self) -> Bool { AnyHashable(a.body) == AnyHashable(b.body) }
+  public func hash(into hasher: inout Hasher) { hasher.combine(AnyHashable(body)) }
 }
 
 /// A solution together with the instance it solves, with its family's type erased. Only

@@ -152,23 +152,38 @@ public struct BenchmarkRunner: Sendable {
     var seconds: Double
   }
 
+  /// Relative tolerance within which two objectives are the same number summed in another order
+  /// (a claimed objective and the evaluator's, two exact solvers' optima, an objective and a
+  /// reference): `|a − b| <= 1e-9 · max(|a|, |b|)`. Anything further apart is a failure.
+  public static let objectiveTolerance = 1e-9
+
+  /// Whether `a` and `b` are equal within ``objectiveTolerance``; never for non-finite values.
+  static func agree(_ a: Double, _ b: Double) -> Bool {
+    a.isFinite && b.isFinite && abs(a - b) <= objectiveTolerance * max(abs(a), abs(b))
+  }
+
   private func score(_ instance: AnyInstance, _ runs: [Run]) -> [BenchmarkRow] {
-    let sense = instance.family.sense
+    let family = instance.family
+    let sense = family.sense
     var rows: [BenchmarkRow] = []
     for run in runs {
       let solver = run.solver, error = run.error
-      var row = BenchmarkRow(instance: instance.name, problem: instance.family.name, size: instance.size, solver: solver.name, role: solver.role.name,
-                             status: error.map { "error: \($0)" } ?? "\(run.outcome!.termination)", objective: nil, bound: run.outcome?.bound,
+      var row = BenchmarkRow(instance: instance.name, problem: family.name, size: instance.size, solver: solver.name, role: solver.role.name,
+                             status: error.map { "error: \($0)" } ?? "\(run.outcome!.termination)", objective: nil,
+                             bound: run.outcome?.bound.flatMap { $0.isFinite ? $0 : nil },
                              reference: nil, referenceKind: .none, gapPercent: nil, ratio: nil,
                              provenRatio: solver.role.provenRatio, ratioHolds: nil, feasible: nil,
                              failures: error.map { ["solver failed: \($0)"] } ?? [], seconds: run.seconds)
-      if let outcome = run.outcome, let solution = outcome.solution {
-        let verdict = solution.evaluate()
-        row.feasible = verdict.isFeasible
-        row.failures += verdict.violations
-        if verdict.isFeasible { row.objective = verdict.objective }
-        if let claimed = outcome.objective, abs(claimed - verdict.objective) > 1e-6 * max(1, abs(claimed)) {
-          row.failures.append("claimed objective \(claimed) but the evaluator computes \(verdict.objective)")
+      if let outcome = run.outcome {
+        row.failures += Self.statusFailures(outcome, role: solver.role, family: family)
+        if let solution = outcome.solution {
+          let verdict = solution.evaluate()
+          row.feasible = verdict.isFeasible
+          row.failures += verdict.violations
+          if verdict.isFeasible { row.objective = verdict.objective }
+          if let claimed = outcome.objective, !Self.agree(claimed, verdict.objective) {
+            row.failures.append("claimed objective \(claimed) but the evaluator computes \(verdict.objective)")
+          }
         }
       }
       rows.append(row)
@@ -176,11 +191,11 @@ public struct BenchmarkRunner: Sendable {
     // The reference: a proven optimum if an exact solver finished, else the tightest bound.
     let proven = zip(runs, rows).filter { $0.0.solver.role == .exact && $0.0.outcome?.isProvenOptimal == true && $0.1.objective != nil }
       .map { $0.1.objective! }
-    let bounds = runs.compactMap { $0.outcome?.bound }
+    let bounds = rows.compactMap(\.bound)
     let reference: (Double, ReferenceKind)? =
       proven.first.map { ($0, .optimum) }
       ?? (bounds.isEmpty ? nil : (sense == .maximize ? bounds.min()! : bounds.max()!, .bound))
-    if proven.count > 1, let low = proven.min(), let high = proven.max(), high - low > 1e-6 * max(1, abs(high)) {
+    if let first = proven.first, proven.contains(where: { !Self.agree($0, first) }) {
       for i in rows.indices where runs[i].solver.role == .exact {
         rows[i].failures.append("exact solvers disagree on the optimum: \(proven)")
       }
@@ -191,20 +206,43 @@ public struct BenchmarkRunner: Sendable {
       rows[i].referenceKind = kind
       guard let objective = rows[i].objective else { continue }
       let scale = max(abs(value), abs(objective))
-      var shortfall = sense == .maximize ? value - objective : objective - value
-      if abs(shortfall) <= 1e-9 * scale { shortfall = 0 }  // the same value summed in another order
+      let shortfall = Self.agree(objective, value) ? 0 : (sense == .maximize ? value - objective : objective - value)
       rows[i].gapPercent = scale == 0 ? 0 : 100 * shortfall / scale
       rows[i].ratio = value == 0 ? (objective == 0 ? 1 : nil) : objective / value
-      if shortfall < -1e-6 * max(1, scale) {
+      if shortfall < 0 {
         rows[i].failures.append("objective \(objective) is better than the \(kind.rawValue) \(value)")
       }
+      // A bound that some solution beats is wrong, whichever solver proved it.
+      if let bound = rows[i].bound, kind == .optimum, !Self.agree(bound, value), sense.isBetter(value, than: bound) {
+        rows[i].failures.append("bound \(bound) is beaten by the optimum \(value)")
+      }
       if kind == .optimum, let ratio = rows[i].provenRatio {
-        let tolerance = 1e-9 * max(1, abs(value))
-        let holds = sense == .maximize ? objective >= ratio * value - tolerance : objective <= ratio * value + tolerance
+        let target = ratio * value
+        let holds = Self.agree(objective, target) || (sense == .maximize ? objective > target : objective < target)
         rows[i].ratioHolds = holds
         if !holds { rows[i].failures.append("proven ratio \(ratio) violated: \(objective) vs optimum \(value)") }
       }
     }
     return rows
+  }
+
+  /// What a solver's status alone proves wrong: an exact solver that calls an always-feasible
+  /// family's instance infeasible or unbounded, a backend error, an optimum without a solution,
+  /// non-finite objectives or bounds.
+  static func statusFailures(_ outcome: SolverOutcome<AnySolution>, role: SolverRole, family: AnyFamily) -> [String] {
+    var failures: [String] = []
+    switch outcome.termination {
+    case .infeasible where family.alwaysFeasible, .unbounded where family.alwaysFeasible:
+      failures.append("says \(outcome.termination), but every valid \(family.name) instance has a finite optimum")
+    case .error(let message):
+      failures.append("solver error: \(message)")
+    case .optimal where outcome.solution == nil && role != .bound:
+      failures.append("says optimal but returned no solution")
+    default:
+      break
+    }
+    if let claimed = outcome.objective, !claimed.isFinite { failures.append("claimed objective is \(claimed)") }
+    if let bound = outcome.bound, !bound.isFinite { failures.append("bound is \(bound)") }
+    return failures
   }
 }

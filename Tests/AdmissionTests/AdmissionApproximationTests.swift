@@ -1,4 +1,5 @@
 import Admission
+import AdmissionMILP
 import EdgeSplitModel
 import Foundation
 import GLPKBinding
@@ -20,7 +21,7 @@ private func checkAgainstOptimum(_ instance: AdmissionInstance, _ label: String)
   let table = AdmissionTable(instance)
   let exact = try AdmissionILP.solve(table, formulation: .pruned)
   try #require(exact.termination == .optimal, "\(label)")
-  let optimum = try #require(exact.bounds.primal)
+  let optimum = try #require(exact.objective)
   var approx = 0.0
   for algorithm in algorithms {
     let verdict = AdmissionEvaluator.evaluate(algorithm.solve(table), on: instance)
@@ -104,7 +105,7 @@ private func randomInstance(seed: Int) throws -> AdmissionInstance {
     let table = AdmissionTable(instance)
     #expect(table.threads(request: 0, cloudlet: 1) == 1 && table.threads(request: 1, cloudlet: 1) == nil)
     #expect(AdmissionEvaluator.evaluate(AdmissionApproximation.solve(table), on: instance).objective == 1)
-    #expect(try AdmissionILP.solve(table).bounds.primal == 2)
+    #expect(try AdmissionILP.solve(table).objective == 2)
   }
 }
 

@@ -1,4 +1,5 @@
 import Admission
+import AdmissionMILP
 import EdgeSplitModel
 import PropertyBased
 import Testing
@@ -17,7 +18,7 @@ import Testing
         let optimum = bruteForceOptimum(instance)
         let table = AdmissionTable(instance)
         let exact = try AdmissionILP.solve(table)
-        #expect(exact.bounds.primal == optimum)
+        #expect(exact.objective == optimum)
         let solutions = [AdmissionApproximation.solve(table), AdmissionGreedy.fewestThreadsFirst(table),
                          AdmissionGreedy.earliestDeadlineBestFit(table), AdmissionGreedy.firstFit(table)]
         for solution in solutions {

@@ -1,4 +1,5 @@
 import Admission
+import AdmissionMILP
 import EdgeSplitModel
 import ModelZoo
 import Foundation
@@ -49,10 +50,5 @@ func shippedSmallInstances() throws -> [(name: String, instance: AdmissionInstan
     .appendingPathComponent("../../instances/admission").standardized
   let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
     .filter { $0.lastPathComponent.hasPrefix("small-") }.sorted { $0.path < $1.path }
-  return try files.map { file in
-    guard case .admission(let instance) = try InstanceIO.load(contentsOf: file) else {
-      throw FieldError("problem", "\(file.lastPathComponent) is not a P1 instance")
-    }
-    return (file.lastPathComponent, instance)
-  }
+  return try files.map { file in (file.lastPathComponent, try InstanceIO.load(AdmissionFamily.self, contentsOf: file)) }
 }

@@ -164,16 +164,16 @@ private func tinyCases() throws -> [FusedInstance] {
 
   @Test func instanceFileRoundTrips() throws {
     let fused = try tinyCases()[1]
-    let data = try InstanceIO.encode(.fused(fused))
-    #expect(try InstanceIO.decode(data, file: "t.json") == .fused(fused))
+    let data = try InstanceIO.encode(FusedFamily.self, fused)
+    #expect(try InstanceIO.decode(FusedFamily.self, data, file: "t.json") == fused)
   }
 
   @Test func badFieldInAFileNamesItsPath() throws {
-    var object = try JSONSerialization.jsonObject(with: InstanceIO.encode(.fused(tinyCases()[0]))) as! [String: Any]
+    var object = try JSONSerialization.jsonObject(with: InstanceIO.encode(FusedFamily.self, tinyCases()[0])) as! [String: Any]
     object["maxBlockLength"] = 99
     let data = try JSONSerialization.data(withJSONObject: object)
-    #expect(throws: InstanceLoadError.self) { try InstanceIO.decode(data, file: "t.json") }
-    do { _ = try InstanceIO.decode(data, file: "t.json") } catch {
+    #expect(throws: InstanceLoadError.self) { try InstanceIO.decode(FusedFamily.self, data, file: "t.json") }
+    do { _ = try InstanceIO.decode(FusedFamily.self, data, file: "t.json") } catch {
       #expect(error.path == "maxBlockLength")
       #expect(error.message == "must be in 1...4, got 99")
     }

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Two requests that each need both threads of the only cloudlet: optimum 1.
-private func contested() throws -> ProblemInstance {
+private func contested() throws -> AnyInstance {
   let model = try DNNModel(name: "m", inputBytes: 1000, layers: [
     Layer(name: "a", type: .fc, flops: 2e9, outputBytes: 10, paramBytes: 0, inputs: []),
     Layer(name: "b", type: .fc, flops: 2e9, outputBytes: 10, paramBytes: 0, inputs: ["a"]),
@@ -12,25 +12,25 @@ private func contested() throws -> ProblemInstance {
   let request = InferenceRequest(name: "r0", model: "m", deviceGflops: 1, uplinkMbps: 1000, delaysMs: [0], deadlineMs: 2_100)
   var second = request
   second.name = "r1"
-  return .admission(try AdmissionInstance(
+  return AnyInstance(AdmissionFamily.self, try AdmissionInstance(
     name: "contested", models: [model], cloudlets: [Cloudlet(name: "c", threads: 2, threadGflops: 1)],
     requests: [request, second]))
 }
 
-private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission], claimed: Double? = nil) -> SolverDescriptor {
-  SolverDescriptor(name: name, problem: .admission, role: role, summary: "fixed answer") { _, _ in
-    SolverRun(solution: .admission(AdmissionSolution(admissions: admissions)), claimedObjective: claimed, status: "done")
-  }
+private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission], claimed: Double? = nil) -> AnySolver {
+  AnySolver(Solver<AdmissionFamily>(name: name, role: role, summary: "fixed answer") { _, _ in
+    SolverOutcome(solution: AdmissionSolution(admissions: admissions), objective: claimed, termination: .finished)
+  })
 }
 
 @Suite struct RunnerTests {
-  private func rows(_ solvers: [SolverDescriptor]) throws -> [BenchmarkRow] {
-    BenchmarkRunner(solvers: solvers, settings: RunSettings(timeLimit: 10)).run([try contested()])
+  private func rows(_ solvers: [AnySolver]) throws -> [BenchmarkRow] {
+    BenchmarkRunner(solvers: solvers, settings: SolverOptions(timeLimit: 10)).run([try contested()])
   }
 
   @Test func everyRegisteredSolverIsScoredAgainstTheExactReference() throws {
-    let rows = try rows(SolverRegistry.all)
-    #expect(rows.map(\.solver) == SolverRegistry.all.filter { $0.problem == .admission }.map(\.name))
+    let rows = try rows(Catalog.solvers)
+    #expect(rows.map(\.solver) == Catalog.solvers.filter { $0.family == AnyFamily(AdmissionFamily.self) }.map(\.name))
     for row in rows {
       #expect(row.failures == [], "\(row.solver)")
       #expect(row.reference == 1 && row.referenceKind == .optimum)
@@ -56,7 +56,7 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
 
   @Test func brokenRatioAndFalseClaimsAreFailures() throws {
     let idle = fixed("idle", .approximation(ratio: 0.5), [], claimed: 1)
-    let rows = try rows(SolverRegistry.matching(["p1-ilp-pruned"]) + [idle])
+    let rows = try rows(Catalog.solvers(matching: ["p1-ilp-pruned"]) + [idle])
     let row = try #require(rows.first { $0.solver == "idle" })
     #expect(row.ratioHolds == false)
     #expect(row.gapPercent == 100)
@@ -68,10 +68,9 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
 
   @Test func beatingAClaimedOptimumIsAFailure() throws {
     // An "exact" solver that wrongly proves 0 is caught by a heuristic that admits one request.
-    let wrongExact = SolverDescriptor(name: "wrong", problem: .admission, role: .exact, summary: "") { _, _ in
-      SolverRun(solution: .admission(AdmissionSolution(admissions: [])), claimedObjective: 0, bound: 0,
-                provenOptimal: true, status: "optimal")
-    }
+    let wrongExact = AnySolver(Solver<AdmissionFamily>(name: "wrong", role: .exact, summary: "") { _, _ in
+      SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, bound: 0, termination: .optimal)
+    })
     let lucky = fixed("lucky", .heuristic, [Admission(request: 0, cloudlet: 0, devicePrefix: 0, threads: 2)])
     let rows = try rows([wrongExact, lucky])
     #expect(rows[1].objective == 1)
@@ -79,9 +78,59 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
   }
 }
 
+/// Every way a solver's answer can be wrong is a failure row (issue: "every wrong answer is caught").
+@Suite struct WrongAnswerTests {
+  private func rows(_ solvers: [AnySolver]) throws -> [BenchmarkRow] {
+    BenchmarkRunner(solvers: solvers, settings: SolverOptions(timeLimit: 10)).run([try contested()])
+  }
+
+  private func exact(_ name: String, _ outcome: SolverOutcome<AdmissionSolution>) -> AnySolver {
+    AnySolver(Solver<AdmissionFamily>(name: name, role: .exact, summary: "") { _, _ in outcome })
+  }
+
+  private let one = AdmissionSolution(admissions: [Admission(request: 0, cloudlet: 0, devicePrefix: 0, threads: 2)])
+
+  @Test func exactInfeasibleOnAnAlwaysFeasibleFamilyFails() throws {
+    for termination in [TerminationReason.infeasible, .unbounded] {
+      let row = try rows([exact("liar", SolverOutcome(solution: nil, objective: nil, termination: termination))])[0]
+      #expect(row.failures == ["says \(termination), but every valid admission instance has a finite optimum"])
+    }
+  }
+
+  @Test func claimsOffByMoreThanTheToleranceFailInBothDirections() throws {
+    for claimed in [1 + 5e-7, 1 - 5e-7, 1 + 2e-9] {
+      let row = try rows([exact("close", SolverOutcome(solution: one, objective: claimed, bound: 1, termination: .optimal))])[0]
+      #expect(row.failures == ["claimed objective \(claimed) but the evaluator computes 1.0"], "\(claimed)")
+    }
+    let exactClaim = try rows([exact("right", SolverOutcome(solution: one, objective: 1, bound: 1, termination: .optimal))])[0]
+    #expect(exactClaim.failures == [])
+  }
+
+  @Test func nonFiniteClaimsAndBoundsFail() throws {
+    let row = try rows([exact("inf", SolverOutcome(solution: one, objective: .infinity, bound: .nan, termination: .optimal))])[0]
+    #expect(row.failures == ["claimed objective is inf", "bound is nan", "claimed objective inf but the evaluator computes 1.0"])
+    #expect(row.bound == nil)
+  }
+
+  @Test func disagreeingExactSolversFail() throws {
+    let none = SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, bound: 0, termination: .optimal)
+    let rows = try rows([exact("a", SolverOutcome(solution: one, objective: 1, bound: 1, termination: .optimal)), exact("b", none)])
+    #expect(rows.allSatisfy { $0.failures.contains("exact solvers disagree on the optimum: [1.0, 0.0]") })
+    #expect(rows[0].failures.contains("bound 0.0 is beaten by the optimum 1.0") == false)
+    #expect(rows[1].failures.contains("bound 0.0 is beaten by the optimum 1.0"))
+  }
+
+  @Test func backendErrorsAndEmptyOptimaFail() throws {
+    let error = try rows([exact("err", SolverOutcome(solution: nil, objective: nil, termination: .error("GLPK failed: x")))])[0]
+    #expect(error.failures == ["solver error: GLPK failed: x"])
+    let empty = try rows([exact("empty", SolverOutcome(solution: nil, objective: 1, termination: .optimal))])[0]
+    #expect(empty.failures == ["says optimal but returned no solution"])
+  }
+}
+
 @Suite struct ReportTests {
   private func row(_ solver: String, gap: Double?, seconds: Double, failures: [String] = []) -> BenchmarkRow {
-    BenchmarkRow(instance: "i", problem: .admission, size: 3, solver: solver, role: "heuristic", status: "done",
+    BenchmarkRow(instance: "i", problem: "admission", size: 3, solver: solver, role: "heuristic", status: "done",
                  objective: 1, bound: nil, reference: gap == nil ? nil : 1, referenceKind: gap == nil ? .none : .optimum,
                  gapPercent: gap, ratio: nil, provenRatio: nil, ratioHolds: nil, feasible: true, failures: failures,
                  seconds: seconds)
@@ -100,7 +149,7 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
 
   @Test func jsonParsesBack() throws {
     let rows = [row("a", gap: 0, seconds: 0.5), row("b", gap: nil, seconds: 1)]
-    let text = try Report.json(rows, settings: RunSettings(timeLimit: 5, seed: 9))
+    let text = try Report.json(rows, settings: SolverOptions(timeLimit: 5, seed: 9))
     let document = try JSONDecoder().decode(Report.Document.self, from: Data(text.utf8))
     #expect(document.rows == rows)
     #expect(document.schema == "edgesplit-bench/1")
@@ -130,7 +179,8 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
       let url = root.appendingPathComponent(path)
       switch content {
       case .instance(let instance):
-        #expect(try InstanceIO.load(contentsOf: url) == instance, "\(path) is stale: run `swift run solverbench generate`")
+        #expect(try InstanceIO.load(contentsOf: url, families: Catalog.families) == instance,
+                "\(path) is stale: run `swift run solverbench generate`")
       case .model(let model):
         #expect(try JSONDecoder().decode(DNNModel.self, from: Data(contentsOf: url)) == model, "\(path) is stale")
       }
@@ -143,8 +193,8 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
   @Test func jobsDoNotChangeResults() throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../instances/admission").standardized
     let instances = try BenchmarkRunner.instanceFiles(under: root).filter { $0.lastPathComponent.hasPrefix("small-") }
-      .map { try InstanceIO.load(contentsOf: $0) }
-    let runner = BenchmarkRunner(solvers: SolverRegistry.matching(["p1-*"]), settings: RunSettings(timeLimit: 30))
+      .map { try InstanceIO.load(contentsOf: $0, families: Catalog.families) }
+    let runner = BenchmarkRunner(solvers: Catalog.solvers(matching: ["p1-*"]), settings: SolverOptions(timeLimit: 30))
     func stripped(_ rows: [BenchmarkRow]) -> [BenchmarkRow] { rows.map { var row = $0; row.seconds = 0; return row } }
     let sequential = stripped(runner.run(instances, jobs: 1))
     let parallel = stripped(runner.run(instances, jobs: 4))

@@ -3,30 +3,10 @@ import Testing
 
 /// End-to-end checks of the `solverbench` executable: exit statuses and messages users see.
 @Suite struct CLITests {
-  /// The built executable, next to the test bundle in the products folder.
-  private static let executable: URL = {
-    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("solverbench").path), folder.path != "/" {
-      folder.deleteLastPathComponent()
-    }
-    return folder.appendingPathComponent("solverbench")
-  }()
-
-  private static let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("../../instances/admission/small-01.json").standardized
+  private static let shipped = URL(fileURLWithPath: shippedInstance("admission/small-01.json"))
 
   private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = Self.executable
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    try runProduct("solverbench", arguments)
   }
 
   /// Writes `text` to a fresh temporary file and returns its path.

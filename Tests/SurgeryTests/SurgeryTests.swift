@@ -4,6 +4,7 @@ import GLPKBinding
 import Graphs
 import ModelZoo
 import Surgery
+import SurgeryMILP
 import Testing
 
 /// input → a → {b, c} → d: a's output has two readers.
@@ -45,12 +46,12 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
 
   @Test func filesRoundTripAndNameTheFaultyField() throws {
     let instance = try diamond()
-    let data = try InstanceIO.encode(.surgery(instance))
-    #expect(try InstanceIO.decode(data, file: "s.json") == .surgery(instance))
+    let data = try InstanceIO.encode(SurgeryFamily.self, instance)
+    #expect(try InstanceIO.decode(SurgeryFamily.self, data, file: "s.json") == instance)
     let text = String(decoding: data, as: UTF8.self)
     #expect(text.contains("\"problem\" : \"surgery\""))
     func loadError(_ json: String) -> String {
-      do { _ = try InstanceIO.decode(Data(json.utf8), file: "x.json"); return "loaded" } catch { return error.description }
+      do { _ = try InstanceIO.decode(SurgeryFamily.self, Data(json.utf8), file: "x.json"); return "loaded" } catch { return error.description }
     }
     #expect(loadError(text.replacingOccurrences(of: "\"uplinkMbps\" : 8", with: "\"uplinkMbps\" : 0"))
             == "x.json: uplinkMbps: must be > 0, got 0.0")
@@ -91,9 +92,10 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
       #expect(close(cutValue, verdict.objective), "\(instance.name): cut \(cutValue), latency \(verdict.objective)")
       let ilp = try SurgeryILP.solve(instance)
       #expect(ilp.termination == .optimal)
-      let ilpPartition = try #require(ilp.partition)
+      let ilpPartition = try #require(ilp.solution)
       #expect(close(SurgeryEvaluator.evaluate(ilpPartition, on: instance).objective, optimum.leastLatency), "\(instance.name): ILP")
-      #expect(abs(try #require(ilp.bounds.primal) - optimum.leastLatency) <= 1e-6 * optimum.leastLatency)
+      #expect(abs(try #require(ilp.objective) - optimum.leastLatency) <= 1e-6 * optimum.leastLatency)
+      #expect(abs(try #require(ilp.bound) - optimum.leastLatency) <= 1e-6 * optimum.leastLatency)
     }
   }
 
@@ -106,7 +108,7 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
       }
     }
     for instance in instances {
-      let dsl = DSL.solve(instance)
+      let dsl = DSL.bestPartition(instance)
       #expect(instance.model.partitionProblem(dsl.partition) == nil)
       for baseline in [SurgeryBaselines.bestChainCut, SurgeryBaselines.allOnDevice, SurgeryBaselines.allOnServer] {
         let other = baseline(instance)
@@ -118,17 +120,17 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
   @Test func dshIsWithinThreeOfTheThroughputOptimum() throws {
     for instance in try crossCheckInstances(objective: .throughput) {
       let optimum = BruteForce(instance).leastLargestStage
-      let dsh = DSH.solve(instance).result
+      let dsh = DSH.search(instance).result
       let verdict = SurgeryEvaluator.evaluate(dsh.partition, on: instance)
       #expect(verdict.isFeasible, "\(instance.name): \(verdict.violations)")
       #expect(verdict.objective == dsh.stages.largestStage)
       #expect(fitsWithin(optimum, verdict.objective), "\(instance.name): DSH beats the optimum")
       #expect(fitsWithin(verdict.objective, 3 * optimum), "\(instance.name): DSH \(verdict.objective), optimum \(optimum)")
       // (1, 1) is on the grid, so DSH is never worse than the minimum-latency partition.
-      #expect(verdict.objective <= DSL.solve(instance).stages.largestStage, "\(instance.name)")
+      #expect(verdict.objective <= DSL.bestPartition(instance).stages.largestStage, "\(instance.name)")
       let ilp = try SurgeryILP.solve(instance)
       #expect(ilp.termination == .optimal)
-      let ilpPartition = try #require(ilp.partition)
+      let ilpPartition = try #require(ilp.solution)
       #expect(close(SurgeryEvaluator.evaluate(ilpPartition, on: instance).objective, optimum), "\(instance.name): ILP")
     }
   }

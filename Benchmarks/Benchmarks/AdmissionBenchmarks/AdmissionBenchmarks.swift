@@ -1,4 +1,5 @@
 import Admission
+import AdmissionMILP
 import Benchmark
 import BenchmarkSupport
 import EdgeSplitModel
