@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "Surgery", targets: ["Surgery"]),
     .library(name: "SurgeryMILP", targets: ["SurgeryMILP"]),
     .library(name: "FusedLayer", targets: ["FusedLayer"]),
+    .library(name: "Upload", targets: ["Upload"]),
     .library(name: "Harness", targets: ["Harness"]),
     .executable(name: "solverbench", targets: ["solverbench"]),
   ],
@@ -95,11 +96,15 @@ let package = Package(
     .target(name: "FusedLayer", dependencies: ["EdgeSplitModel"]),
     .testTarget(name: "FusedLayerTests", dependencies: ["FusedLayer", "ModelZoo"]),
 
+    // P4: multi-UE co-inference with on-demand parallel model uploading (MJOA-MU: PBT-DP + ARA).
+    .target(name: "Upload", dependencies: ["EdgeSplitModel", "ModelZoo"]),
+    .testTarget(name: "UploadTests", dependencies: ["Upload", "ModelZoo", "EdgeSplitModel"]),
+
     // MARK: - Umbrella: `import EdgeSplit` for everything above
     .target(
       name: "EdgeSplit",
       dependencies: ["Optimization", "EdgeSplitModel", "ModelZoo", "GLPKBinding", "Graphs", "Admission", "AdmissionMILP",
-                     "Surgery", "SurgeryMILP", "FusedLayer"]
+                     "Surgery", "SurgeryMILP", "FusedLayer", "Upload"]
     ),
     // Runs the README's code examples.
     .testTarget(name: "EdgeSplitTests", dependencies: ["EdgeSplit", "Harness"]),
@@ -107,7 +112,7 @@ let package = Package(
     // MARK: - Benchmark harness and the thin CLI over it
     .target(
       name: "Harness",
-      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer",
+      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer", "Upload",
                      .product(name: "RealModule", package: "swift-numerics")]
     ),
     .testTarget(name: "HarnessTests", dependencies: ["Harness"]),

@@ -11,3 +11,4 @@
 @_exported import Optimization
 @_exported import Surgery
 @_exported import SurgeryMILP
+@_exported import Upload

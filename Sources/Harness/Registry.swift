@@ -4,6 +4,7 @@ import EdgeSplitModel
 import FusedLayer
 import Surgery
 import SurgeryMILP
+import Upload
 
 /// Every problem family EdgeSplit knows, with its solvers: the one list the loader, the harness
 /// and the CLI read. A new family adds one registration line here.
@@ -13,6 +14,7 @@ public enum Catalog {
     FamilyRegistration(AdmissionFamily.self, solvers: AdmissionExactSolvers.all + AdmissionSolvers.all),
     FamilyRegistration(SurgeryFamily.self, solvers: SurgerySolvers.all + SurgeryExactSolvers.all),
     FamilyRegistration(FusedFamily.self, solvers: FusedSolvers.all),
+    FamilyRegistration(UploadFamily.self, solvers: UploadSolvers.all),
   ]
 
   /// Every family.

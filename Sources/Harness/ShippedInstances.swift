@@ -2,6 +2,7 @@ import Admission
 import EdgeSplitModel
 import Foundation
 import ModelZoo
+import Upload
 
 /// The instance set shipped under `instances/`, regenerated bit for bit by
 /// `solverbench generate` (every file comes from a fixed seed).
@@ -84,6 +85,45 @@ public enum ShippedInstances {
     return instances
   }
 
+  /// Zoo models P4 UEs draw from: chains (AlexNet, VGG-16, Tiny YOLOv2) and DAGs (ResNet-18,
+  /// GoogLeNet, MobileNetV2).
+  public static let uploadModels = ["alexnet", "vgg16", "tinyyolov2", "resnet18", "googlenet", "mobilenetv2"]
+  /// P4 server compute budget `F` (GFLOP/s) of the zoo instances.
+  public static let uploadServerGflops = 500.0
+  /// Numbers of UEs of the P4 sweeps.
+  public static let uploadUECounts = [2, 5, 10, 20]
+  /// Bandwidth budgets (Mbit/s) of the fast-link P4 sweep (10 UEs, the same UEs as `fast-ues-10`).
+  public static let uploadBandwidths: [Double] = [100, 300, 1000, 3000]
+
+  /// The P4 instances: three small ones (synthetic five- and six-layer models, 2–3 UEs, loose and
+  /// tight budgets) for the exhaustive reference; a sweep over the number of UEs with cellular
+  /// links (caps 1–100 Mbit/s, `B` = 100 Mbit/s); the same sweep with fast links (caps 1–1000
+  /// Mbit/s, `B` = 1000 Mbit/s); and a sweep over `B` with 10 fast-link UEs.
+  public static func upload() throws -> [UploadInstance] {
+    let small: [(name: String, models: [DNNModel], ues: Int, gflops: Double, mbps: Double, seed: UInt64)] = [
+      ("small-chain-2ue-loose", [UploadGenerator.smallChain()], 2, 200, 100, 401),
+      ("small-mixed-3ue-tight", [UploadGenerator.smallChain(), UploadGenerator.smallDAG()], 3, 20, 10, 402),
+      ("small-dag-3ue-loose", [UploadGenerator.smallDAG()], 3, 200, 100, 403),
+    ]
+    var instances = try small.map {
+      try UploadGenerator.generate(name: $0.name, models: $0.models, ues: $0.ues, serverGflops: $0.gflops, bandwidthMbps: $0.mbps, seed: $0.seed)
+    }
+    let models = uploadModels.map { ModelZoo.model(named: $0)! }
+    for count in uploadUECounts {
+      instances.append(try UploadGenerator.generate(name: String(format: "ues-%02d", count), models: models, ues: count,
+                                                    serverGflops: uploadServerGflops, bandwidthMbps: 100, seed: 410))
+      instances.append(try UploadGenerator.generate(name: String(format: "fast-ues-%02d", count), models: models, ues: count,
+                                                    serverGflops: uploadServerGflops, bandwidthMbps: 1000,
+                                                    caps: UploadGenerator.fastUplinkMbps, seed: 410))
+    }
+    for mbps in uploadBandwidths where mbps != 1000 {
+      instances.append(try UploadGenerator.generate(name: String(format: "fast-bw-%04d", Int(mbps)), models: models, ues: 10,
+                                                    serverGflops: uploadServerGflops, bandwidthMbps: mbps,
+                                                    caps: UploadGenerator.fastUplinkMbps, seed: 410))
+    }
+    return instances
+  }
+
   /// Every shipped file as (relative path, instance or model).
   public static func all() throws -> [(path: String, content: Content)] {
     var files: [(String, Content)] = ModelZoo.names.map { ("models/\($0).json", .model(ModelZoo.model(named: $0)!)) }
@@ -101,6 +141,9 @@ public enum ShippedInstances {
     }
     for instance in try fused() {
       files.append(("fused/\(instance.name).json", .instance(AnyInstance(FusedFamily.self, instance))))
+    }
+    for instance in try upload() {
+      files.append(("upload/\(instance.name).json", .instance(AnyInstance(UploadFamily.self, instance))))
     }
     return files + (try surgery())
   }

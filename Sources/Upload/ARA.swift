@@ -1,0 +1,85 @@
+import EdgeSplitModel
+
+/// ARA: the allocation of server compute and uplink bandwidth among UEs for fixed partitions.
+///
+/// ARA plans with the *sequential surrogate* of a UE's latency, where nothing overlaps:
+///
+///     T_i(f_i, b_i) = D_i + U_i / b_i + W_i / f_i
+///
+/// with `D_i` the device time, `U_i` the bits the UE sends (tensors and parameters) and `W_i` its
+/// server FLOPs. Minimizing `Σ T_i` subject to `Σ f_i <= F`, `Σ b_i <= B`, `0 <= b_i <= c_i` (the
+/// channel caps) separates into two problems of the form `min Σ w_i / x_i, Σ x_i <= X`. The
+/// objective is convex and decreasing, so the budget is spent and the KKT conditions read
+/// `w_i / x_i² = λ` for uncapped UEs: `x_i = sqrt(w_i / λ)`, i.e.
+///
+///     f_i = F · sqrt(W_i) / Σ_j sqrt(W_j)        (value (Σ sqrt W_i)² / F)
+///
+/// and with caps, water-filling `x_i = min(c_i, sqrt(w_i) · t)` with the level `t` that spends the
+/// budget (or every UE at its cap when the caps sum to less). In parallel mode the surrogate is an
+/// upper bound on the event-level completion time of the same decision (``UploadEvaluator``
+/// overlaps uploads with device and server work; every item is released by `D_i`, the uplink is
+/// work-conserving, and the server then needs at most `W_i / f_i`), so ARA minimizes an upper
+/// bound: it is optimal for the surrogate only, not for the evaluator's objective.
+public enum ARA {
+  /// What a UE asks of the server for a fixed partition.
+  public struct Demand: Sendable, Hashable {
+    /// Device seconds `D_i`.
+    public var deviceSeconds: Double
+    /// Bytes sent: tensors read on the server and the server layers' parameters.
+    public var uploadBytes: Double
+    /// Server FLOPs `W_i`.
+    public var serverFlops: Double
+
+    /// The demand of `onDevice` for `ue` (the partition must cover the model).
+    public init(_ ue: UploadUE, onDevice: [Bool]) {
+      let partition = Partition(onDevice: onDevice)
+      deviceSeconds = Seconds.compute(ue.model.deviceFlops(partition), gflops: ue.deviceGflops)
+      uploadBytes = UploadEvaluator.sentBytes(ue.model, onDevice)
+      serverFlops = ue.model.serverFlops(partition)
+    }
+
+    /// The surrogate latency at shares `f` GFLOP/s and `b` Mbit/s (zero work takes no time).
+    public func surrogate(computeGflops f: Double, bandwidthMbps b: Double) -> Double {
+      deviceSeconds + (uploadBytes > 0 ? Seconds.transfer(uploadBytes, mbps: b) : 0)
+        + (serverFlops > 0 ? Seconds.compute(serverFlops, gflops: f) : 0)
+    }
+  }
+
+  /// The KKT allocation `(f_i, b_i)` for `demands` on `instance` (indexed like its UEs).
+  public static func allocate(_ demands: [Demand], on instance: UploadInstance) -> [(computeGflops: Double, bandwidthMbps: Double)] {
+    let compute = waterFill(demands.map(\.serverFlops), budget: instance.serverGflops,
+                            caps: Array(repeating: .infinity, count: demands.count))
+    let bandwidth = waterFill(demands.map(\.uploadBytes), budget: instance.bandwidthMbps,
+                              caps: instance.ues.map(\.maxUplinkMbps))
+    return demands.indices.map { (compute[$0], bandwidth[$0]) }
+  }
+
+  /// `argmin Σ w_i / x_i` subject to `Σ x_i <= budget`, `0 <= x_i <= caps[i]`: `x_i = min(c_i,
+  /// sqrt(w_i)·t)`. UEs are capped in increasing order of `c_i / sqrt(w_i)`; zero demand gets 0.
+  public static func waterFill(_ work: [Double], budget: Double, caps: [Double]) -> [Double] {
+    var shares = [Double](repeating: 0, count: work.count)
+    let active = work.indices.filter { work[$0] > 0 }.sorted { caps[$0] / work[$0].squareRoot() < caps[$1] / work[$1].squareRoot() }
+    var remainingBudget = budget
+    var remainingRoots = active.reduce(0) { $0 + work[$1].squareRoot() }
+    var level = 0.0
+    var uncappedFrom = active.count
+    for (k, i) in active.enumerated() {
+      level = remainingBudget / remainingRoots
+      if caps[i] <= work[i].squareRoot() * level {
+        shares[i] = caps[i]
+        remainingBudget -= caps[i]
+        remainingRoots -= work[i].squareRoot()
+      } else {
+        uncappedFrom = k
+        break
+      }
+    }
+    for i in active.dropFirst(uncappedFrom) { shares[i] = work[i].squareRoot() * level }
+    return shares
+  }
+
+  /// `Σ_i` surrogate latency of `demands` at `shares`.
+  public static func surrogateTotal(_ demands: [Demand], _ shares: [(computeGflops: Double, bandwidthMbps: Double)]) -> Double {
+    zip(demands, shares).reduce(0) { $0 + $1.0.surrogate(computeGflops: $1.1.computeGflops, bandwidthMbps: $1.1.bandwidthMbps) }
+  }
+}

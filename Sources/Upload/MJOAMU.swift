@@ -1,0 +1,172 @@
+import EdgeSplitModel
+
+/// MJOA-MU: PBT-DP partitions and ARA allocations, alternated until no UE changes partition.
+///
+/// 1. Every UE gets an equal share (`F / N`, `min(c_i, B / N)`) and PBT-DP partitions it.
+/// 2. ARA allocates `F` and `B` for these partitions (KKT of the sequential surrogate).
+/// 3. PBT-DP re-partitions every UE at its new shares (a UE that ARA gave no share of a resource,
+///    because it does not use it, is partitioned at the equal share of that resource, so it can
+///    start offloading again); back to 2 until no partition changes (at most
+///    ``maxRounds`` rounds).
+///
+/// Every round's (partitions, ARA allocation) pair is replayed by ``UploadEvaluator`` and the
+/// best is returned, so the result is always some partitions with their ARA allocation.
+/// Asynchronous reallocation of shares released by early finishers is not modelled (the
+/// evaluator's shares are static).
+public enum MJOAMU {
+  /// Largest number of partition/allocation rounds.
+  public static let maxRounds = 20
+
+  /// MJOA-MU with `mode` uploading (``UploadMode/serial`` is the serial-uploading baseline).
+  public static func solve(_ instance: UploadInstance, mode: UploadMode = .parallel, options: SolverOptions = .init()) -> SolverOutcome<UploadSolution> {
+    let count = Double(instance.ues.count)
+    let equal = instance.ues.map { (computeGflops: instance.serverGflops / count, bandwidthMbps: min($0.maxUplinkMbps, instance.bandwidthMbps / count)) }
+    var shares = equal
+    var partitions: [[Bool]] = []
+    var best: (solution: UploadSolution, value: Double)?
+    var rounds = 0
+    var nodes = 0
+    while rounds < maxRounds {
+      rounds += 1
+      let next = instance.ues.indices.map { i in
+        let result = PBTDP.partition(
+          instance.ues[i], computeGflops: shares[i].computeGflops > 0 ? shares[i].computeGflops : equal[i].computeGflops,
+          bandwidthMbps: shares[i].bandwidthMbps > 0 ? shares[i].bandwidthMbps : equal[i].bandwidthMbps, mode: mode)
+        nodes += result.nodes
+        return result.onDevice
+      }
+      if next == partitions { break }
+      partitions = next
+      let solution = allocated(partitions, on: instance, mode: mode)
+      let value = UploadEvaluator.evaluate(solution, on: instance).objective
+      if best.map({ value < $0.value }) ?? true { best = (solution, value) }
+      shares = solution.ues.map { ($0.computeGflops, $0.bandwidthMbps) }
+    }
+    return SolverOutcome(solution: best?.solution, objective: best?.value, termination: .finished,
+                         statistics: ["rounds": Double(rounds), "nodes": Double(nodes)])
+  }
+
+  /// `partitions` with ARA's allocation.
+  public static func allocated(_ partitions: [[Bool]], on instance: UploadInstance, mode: UploadMode) -> UploadSolution {
+    let demands = zip(instance.ues, partitions).map { ARA.Demand($0, onDevice: $1) }
+    let shares = ARA.allocate(demands, on: instance)
+    return UploadSolution(uploading: mode, ues: partitions.indices.map {
+      UploadDecision(onDevice: partitions[$0], computeGflops: shares[$0].computeGflops, bandwidthMbps: shares[$0].bandwidthMbps)
+    })
+  }
+}
+
+/// The baselines MJOA-MU is compared with.
+public enum UploadBaselines {
+  /// Every layer on the device; no shares.
+  public static func allLocal(_ instance: UploadInstance, options: SolverOptions = .init()) -> SolverOutcome<UploadSolution> {
+    outcome(UploadSolution(uploading: .parallel, ues: instance.ues.map {
+      UploadDecision(onDevice: Array(repeating: true, count: $0.model.layers.count), computeGflops: 0, bandwidthMbps: 0)
+    }), on: instance)
+  }
+
+  /// Every layer on the server with ARA's allocation, parameters uploaded in `mode`.
+  public static func allOffload(_ instance: UploadInstance, mode: UploadMode, options: SolverOptions = .init()) -> SolverOutcome<UploadSolution> {
+    outcome(MJOAMU.allocated(instance.ues.map { Array(repeating: false, count: $0.model.layers.count) }, on: instance, mode: mode),
+            on: instance)
+  }
+
+  /// MJOA-MU's partitions with equal shares: `F` split evenly among the UEs with server FLOPs,
+  /// `B` evenly (capped by each channel; the excess is left unused) among the UEs that send bytes.
+  public static func equalShare(_ instance: UploadInstance, options: SolverOptions = .init()) -> SolverOutcome<UploadSolution> {
+    guard let solution = MJOAMU.solve(instance, options: options).solution else {
+      return SolverOutcome(solution: nil, objective: nil, termination: .error("MJOA-MU found no partition"))
+    }
+    let demands = zip(instance.ues, solution.ues).map { ARA.Demand($0, onDevice: $1.onDevice) }
+    let computeUsers = Double(demands.filter { $0.serverFlops > 0 }.count)
+    let bandwidthUsers = Double(demands.filter { $0.uploadBytes > 0 }.count)
+    return outcome(UploadSolution(uploading: .parallel, ues: solution.ues.indices.map { i in
+      UploadDecision(
+        onDevice: solution.ues[i].onDevice,
+        computeGflops: demands[i].serverFlops > 0 ? instance.serverGflops / computeUsers : 0,
+        bandwidthMbps: demands[i].uploadBytes > 0 ? min(instance.ues[i].maxUplinkMbps, instance.bandwidthMbps / bandwidthUsers) : 0)
+    }), on: instance)
+  }
+
+  static func outcome(_ solution: UploadSolution, on instance: UploadInstance) -> SolverOutcome<UploadSolution> {
+    SolverOutcome(solution: solution, objective: UploadEvaluator.evaluate(solution, on: instance).objective, termination: .finished)
+  }
+}
+
+/// Exhaustive search over partitions: every combination of predecessor-closed device sets, each
+/// with ARA's allocation, replayed by ``UploadEvaluator``; the best is kept.
+///
+/// It is optimal over partitions *for the ARA allocation*, not over all allocations: ARA is the
+/// KKT optimum of the sequential surrogate only. It is therefore a heuristic reference, yet no
+/// solver whose result is some partitions with their ARA allocation (MJOA-MU, its serial variant
+/// excepted) can beat it.
+public enum UploadExhaustive {
+  /// Largest number of partition combinations searched.
+  public static let maxCombinations = 20_000
+  /// Largest number of combinations × layers of all UEs (each combination replays every layer).
+  public static let maxWork = 200_000
+
+  /// Every predecessor-closed device set of `model`, or `nil` when there are more than `limit`.
+  public static func closedSets(of model: DNNModel, limit: Int = maxCombinations) -> [[Bool]]? {
+    var sets: [[Bool]] = []
+    var current = [Bool](repeating: false, count: model.layers.count)
+    let order = model.topologicalOrder
+    func visit(_ depth: Int) -> Bool {
+      if depth == order.count {
+        sets.append(current)
+        return sets.count <= limit
+      }
+      let v = order[depth]
+      current[v] = false
+      if !visit(depth + 1) { return false }
+      guard model.predecessors[v].allSatisfy({ current[$0] }) else { return true }
+      current[v] = true
+      defer { current[v] = false }
+      return visit(depth + 1)
+    }
+    return visit(0) ? sets : nil
+  }
+
+  /// Why `instance` is too large, or `nil`.
+  public static func skipReason(_ instance: UploadInstance) -> String? {
+    var combinations = 1
+    for ue in instance.ues {
+      guard let sets = closedSets(of: ue.model) else { return "UE '\(ue.name)' has more than \(maxCombinations) partitions" }
+      combinations *= sets.count
+      if combinations > maxCombinations { return "more than \(maxCombinations) partition combinations" }
+    }
+    let layers = instance.ues.reduce(0) { $0 + $1.model.layers.count }
+    if combinations * layers > maxWork { return "\(combinations) partition combinations × \(layers) layers exceed \(maxWork)" }
+    return nil
+  }
+
+  /// The best (partitions, ARA allocation) pair; stops at `options.timeLimit` with the incumbent.
+  public static func solve(_ instance: UploadInstance, mode: UploadMode = .parallel, options: SolverOptions = .init()) -> SolverOutcome<UploadSolution> {
+    if let reason = skipReason(instance) { return SolverOutcome(solution: nil, objective: nil, termination: .error(reason)) }
+    let sets = instance.ues.map { closedSets(of: $0.model)! }
+    let clock = ContinuousClock.now
+    var digits = [Int](repeating: 0, count: sets.count)
+    var best: (solution: UploadSolution, value: Double)?
+    var combinations = 0
+    while true {
+      let solution = MJOAMU.allocated(digits.indices.map { sets[$0][digits[$0]] }, on: instance, mode: mode)
+      let value = UploadEvaluator.evaluate(solution, on: instance).objective
+      if best.map({ value < $0.value }) ?? true { best = (solution, value) }
+      combinations += 1
+      if let limit = options.timeLimit, combinations % 64 == 0, (ContinuousClock.now - clock) > .seconds(limit) {
+        return SolverOutcome(solution: best?.solution, objective: best?.value, termination: .feasible(limit: .time),
+                             statistics: ["combinations": Double(combinations)])
+      }
+      var k = 0
+      while k < digits.count {
+        digits[k] += 1
+        if digits[k] < sets[k].count { break }
+        digits[k] = 0
+        k += 1
+      }
+      if k == digits.count { break }
+    }
+    return SolverOutcome(solution: best?.solution, objective: best?.value, termination: .finished,
+                         statistics: ["combinations": Double(combinations)])
+  }
+}

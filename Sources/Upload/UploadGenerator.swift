@@ -1,0 +1,59 @@
+import EdgeSplitModel
+
+/// Seeded P4 instances: heterogeneous UEs (phone or Raspberry-Pi class) with models drawn from a
+/// list, bit-identical for the same seed on every platform (``SeededGenerator``).
+public enum UploadGenerator {
+  /// Phone-class device speeds in GFLOP/s.
+  public static let phoneGflops: ClosedRange<Double> = 20...100
+  /// Raspberry-Pi-class device speeds in GFLOP/s.
+  public static let piGflops: ClosedRange<Double> = 2...10
+  /// Channel caps in Mbit/s of cellular-class links (the default).
+  public static let uplinkMbps: ClosedRange<Double> = 1...100
+  /// Channel caps in Mbit/s of fast (WiFi 6 / 5G class) links.
+  public static let fastUplinkMbps: ClosedRange<Double> = 1...1000
+
+  /// `ues` UEs, each a phone or a Pi with equal probability, a channel cap uniform in `caps`
+  /// and a model drawn uniformly from `models` (which must not be empty).
+  public static func generate(
+    name: String, models: [DNNModel], ues: Int, serverGflops: Double, bandwidthMbps: Double,
+    caps: ClosedRange<Double> = uplinkMbps, seed: UInt64
+  ) throws(FieldError) -> UploadInstance {
+    precondition(!models.isEmpty, "the generator needs at least one model")
+    var rng = SeededGenerator(seed: seed)
+    let devices = (0..<ues).map { i in
+      let phone = Bool.random(using: &rng)
+      let speed = Double.random(in: phone ? phoneGflops : piGflops, using: &rng)
+      let cap = Double.random(in: caps, using: &rng)
+      let model = models[Int.random(in: models.indices, using: &rng)]
+      return UploadUE(name: "ue\(i + 1)-\(phone ? "phone" : "pi")", model: model,
+                      deviceGflops: (speed * 10).rounded() / 10, maxUplinkMbps: (cap * 10).rounded() / 10)
+    }
+    return try UploadInstance(name: name, ues: devices, serverGflops: serverGflops, bandwidthMbps: bandwidthMbps)
+  }
+
+  /// A five-layer chain small enough for exhaustive search: light convolutions with few
+  /// parameters first, heavy fully connected parameters last (the case where uploading only the
+  /// first layers pays off).
+  public static func smallChain() -> DNNModel {
+    try! DNNModel(name: "small-chain", inputBytes: 600_000, layers: [
+      Layer(name: "conv1", type: .conv, flops: 0.8e9, outputBytes: 400_000, paramBytes: 10_000, inputs: []),
+      Layer(name: "conv2", type: .conv, flops: 1.2e9, outputBytes: 200_000, paramBytes: 150_000, inputs: ["conv1"]),
+      Layer(name: "conv3", type: .conv, flops: 0.9e9, outputBytes: 50_000, paramBytes: 600_000, inputs: ["conv2"]),
+      Layer(name: "fc1", type: .fc, flops: 0.05e9, outputBytes: 16_000, paramBytes: 6_000_000, inputs: ["conv3"]),
+      Layer(name: "fc2", type: .fc, flops: 0.004e9, outputBytes: 4_000, paramBytes: 400_000, inputs: ["fc1"]),
+    ])
+  }
+
+  /// A six-layer DAG (two parallel branches joined by a concatenation) small enough for
+  /// exhaustive search; its device sets are not only prefixes of the topological order.
+  public static func smallDAG() -> DNNModel {
+    try! DNNModel(name: "small-dag", inputBytes: 600_000, layers: [
+      Layer(name: "stem", type: .conv, flops: 0.6e9, outputBytes: 300_000, paramBytes: 20_000, inputs: []),
+      Layer(name: "a1", type: .conv, flops: 1.0e9, outputBytes: 150_000, paramBytes: 300_000, inputs: ["stem"]),
+      Layer(name: "a2", type: .conv, flops: 0.8e9, outputBytes: 100_000, paramBytes: 500_000, inputs: ["a1"]),
+      Layer(name: "b1", type: .conv, flops: 0.4e9, outputBytes: 100_000, paramBytes: 100_000, inputs: ["stem"]),
+      Layer(name: "cat", type: .concat, flops: 0, outputBytes: 200_000, paramBytes: 0, inputs: ["a2", "b1"]),
+      Layer(name: "fc", type: .fc, flops: 0.02e9, outputBytes: 4_000, paramBytes: 4_000_000, inputs: ["cat"]),
+    ])
+  }
+}

@@ -1,0 +1,144 @@
+import EdgeSplitModel
+
+// P4: multi-UE co-inference with on-demand model uploading (MJOA-MU, seed 001).
+
+/// One user device (UE) of a P4 instance: its own DNN, its compute speed and the most its
+/// channel can carry.
+public struct UploadUE: Sendable, Hashable, Codable {
+  /// The UE's name, unique within the instance.
+  public let name: String
+  /// The DNN the UE runs (chain or DAG). The server holds none of its parameters in advance.
+  public let model: DNNModel
+  /// Device compute speed in GFLOP/s (phone ~20–100, Raspberry-Pi class ~2–10).
+  public let deviceGflops: Double
+  /// The most uplink rate the UE's channel can use, in Mbit/s: its share `b_i` of the server's
+  /// bandwidth budget may not exceed it.
+  public let maxUplinkMbps: Double
+
+  /// A UE; its fields are validated by ``UploadInstance/init(name:ues:serverGflops:bandwidthMbps:)``.
+  public init(name: String, model: DNNModel, deviceGflops: Double, maxUplinkMbps: Double) {
+    self.name = name
+    self.model = model
+    self.deviceGflops = deviceGflops
+    self.maxUplinkMbps = maxUplinkMbps
+  }
+}
+
+/// A P4 instance: UEs with their models, and one edge server with a compute budget `F`
+/// (``serverGflops``) and an uplink bandwidth budget `B` (``bandwidthMbps``) shared among them.
+///
+/// Units: speeds in GFLOP/s, rates in Mbit/s (10^6 bit/s); a UE's bandwidth share `b_i` is the
+/// rate, in Mbit/s, of its own uplink. The timing model is ``UploadEvaluator``'s.
+public struct UploadInstance: FamilyInstance {
+  /// The number of UEs.
+  public var size: Int { ues.count }
+
+  /// Instance name (file stem by default).
+  public let name: String
+  /// The user devices.
+  public let ues: [UploadUE]
+  /// Server compute budget `F` in GFLOP/s, split into per-UE shares `f_i`.
+  public let serverGflops: Double
+  /// Uplink bandwidth budget `B` in Mbit/s, split into per-UE shares `b_i`.
+  public let bandwidthMbps: Double
+
+  /// Validates every field: at least one UE, unique non-empty UE names, positive speeds, caps and
+  /// budgets, and finite times for running, sending and uploading each model (paths like
+  /// `ues[3].maxUplinkMbps`).
+  public init(name: String, ues: [UploadUE], serverGflops: Double, bandwidthMbps: Double) throws(FieldError) {
+    try Check.that(!ues.isEmpty, "ues", "an instance needs at least one UE")
+    try Check.positive(serverGflops, "serverGflops")
+    try Check.positive(bandwidthMbps, "bandwidthMbps")
+    try Check.unique(ues.map(\.name), { "ues[\($0)].name" }, "UE name")
+    for (i, ue) in ues.enumerated() {
+      let path = "ues[\(i)]"
+      do {
+        try Check.that(!ue.name.isEmpty, "name", "must not be empty")
+        try Check.positive(ue.deviceGflops, "deviceGflops")
+        try Check.positive(ue.maxUplinkMbps, "maxUplinkMbps")
+        try Check.finiteTimes(of: ue.model, deviceGflops: ue.deviceGflops, serverGflops: serverGflops,
+                              linksMbps: [min(ue.maxUplinkMbps, bandwidthMbps)])
+        try Check.finiteTime(Seconds.transfer(ue.model.totalParamBytes, mbps: min(ue.maxUplinkMbps, bandwidthMbps)),
+                             "maxUplinkMbps", "uploading the model's parameters")
+      } catch {
+        throw error.nested(under: path)
+      }
+    }
+    self.name = name
+    self.ues = ues
+    self.serverGflops = serverGflops
+    self.bandwidthMbps = bandwidthMbps
+  }
+
+  /// The same instance under another name.
+  public func renamed(_ name: String) throws(FieldError) -> UploadInstance {
+    try UploadInstance(name: name, ues: ues, serverGflops: serverGflops, bandwidthMbps: bandwidthMbps)
+  }
+}
+
+extension UploadInstance: Codable {
+  private enum CodingKeys: String, CodingKey {
+    case name, ues, serverGflops, bandwidthMbps
+  }
+
+  /// Decodes and validates; a validation failure is thrown as the ``FieldError`` itself (the
+  /// instance is the file's top level, so its path is the field's path in the file).
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    try self.init(
+      name: c.decodeIfPresent(String.self, forKey: .name) ?? "",
+      ues: c.decode([UploadUE].self, forKey: .ues),
+      serverGflops: c.decode(Double.self, forKey: .serverGflops),
+      bandwidthMbps: c.decode(Double.self, forKey: .bandwidthMbps))
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(ues, forKey: .ues)
+    try c.encode(serverGflops, forKey: .serverGflops)
+    try c.encode(bandwidthMbps, forKey: .bandwidthMbps)
+  }
+}
+
+/// How parameters travel to the server.
+public enum UploadMode: String, Codable, Sendable, CaseIterable {
+  /// MJOA-MU's parallel uploading: every server layer's parameters are queued at time 0 and
+  /// stream over the UE's uplink while earlier layers execute.
+  case parallel
+  /// IONN-style serial uploading: a server layer's parameters are queued only once every layer
+  /// before it in the model's topological order has finished executing.
+  case serial
+}
+
+/// One UE's decision: where each layer runs and its shares of the server's budgets.
+public struct UploadDecision: Sendable, Hashable, Codable {
+  /// Where each layer runs, indexed like the UE model's layers; must be predecessor-closed.
+  public var onDevice: [Bool]
+  /// The UE's share `f_i` of server compute, in GFLOP/s.
+  public var computeGflops: Double
+  /// The UE's share `b_i` of the uplink budget, in Mbit/s (its uplink rate).
+  public var bandwidthMbps: Double
+
+  /// A decision; ``UploadEvaluator`` checks it against the instance.
+  public init(onDevice: [Bool], computeGflops: Double, bandwidthMbps: Double) {
+    self.onDevice = onDevice
+    self.computeGflops = computeGflops
+    self.bandwidthMbps = bandwidthMbps
+  }
+}
+
+/// A P4 solution: one decision per UE (indexed like ``UploadInstance/ues``) and the uploading
+/// mode, which is part of the solution so that serial-uploading baselines solve the same instance.
+public struct UploadSolution: Sendable, Hashable, Codable {
+  /// How parameters are uploaded.
+  public var uploading: UploadMode
+  /// One decision per UE.
+  public var ues: [UploadDecision]
+
+  /// A solution; ``UploadEvaluator`` checks it against the instance.
+  public init(uploading: UploadMode, ues: [UploadDecision]) {
+    self.uploading = uploading
+    self.ues = ues
+  }
+}

@@ -1,0 +1,261 @@
+import EdgeSplitModel
+import Foundation
+import ModelZoo
+import Testing
+@testable import Upload
+
+/// A three-layer chain A → B → C on a 1 GFLOP/s device with an 8 Mbit/s (10^6 B/s) uplink and a
+/// 1 GFLOP/s server share, A on the device: the hand-computed timelines below use it.
+private func handChain() throws -> (UploadInstance, UploadDecision) {
+  let model = try DNNModel(name: "abc", inputBytes: 1_000_000, layers: [
+    Layer(name: "A", type: .conv, flops: 1e9, outputBytes: 1_000_000, paramBytes: 0, inputs: []),
+    Layer(name: "B", type: .conv, flops: 1e9, outputBytes: 1_000, paramBytes: 500_000, inputs: ["A"]),
+    Layer(name: "C", type: .fc, flops: 0.5e9, outputBytes: 10, paramBytes: 2_000_000, inputs: ["B"]),
+  ])
+  let instance = try UploadInstance(
+    name: "hand", ues: [UploadUE(name: "u", model: model, deviceGflops: 1, maxUplinkMbps: 8)],
+    serverGflops: 1, bandwidthMbps: 8)
+  return (instance, UploadDecision(onDevice: [true, false, false], computeGflops: 1, bandwidthMbps: 8))
+}
+
+private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool { abs(a - b) <= tolerance * max(1, abs(b)) }
+
+@Suite struct UploadEvaluatorTests {
+  /// Parallel: B's params 0–0.5 s, C's params from 0.5 s; A's tensor (released at 1 s) preempts
+  /// them and is sent 1–2 s; C's params resume and arrive at 3.5 s. B runs 2–3 s; C's input is
+  /// ready at 3 s but it waits for its parameters: 3.5–4 s.
+  @Test func featureTensorOvertakesQueuedParametersAndLayerWaitsForItsParameters() throws {
+    let (instance, decision) = try handChain()
+    let timeline = UploadEvaluator.timeline(of: instance.ues[0], decision, mode: .parallel)
+    #expect(close(timeline.finish[0], 1))
+    #expect(close(timeline.paramsArrived[1], 0.5))
+    #expect(close(timeline.start[1], 2))
+    #expect(close(timeline.finish[1], 3))
+    #expect(close(timeline.paramsArrived[2], 3.5))
+    #expect(close(timeline.start[2], 3.5))
+    #expect(close(timeline.completion, 4))
+    let verdict = UploadEvaluator.evaluate(UploadSolution(uploading: .parallel, ues: [decision]), on: instance)
+    #expect(verdict.isFeasible && close(verdict.objective, 4))
+  }
+
+  /// Serial: B's params are queued when A finishes (1 s), behind A's tensor (1–2 s): 2–2.5 s;
+  /// B runs 2.5–3.5 s; only then are C's params queued: 3.5–5.5 s; C runs 5.5–6 s.
+  @Test func serialUploadingWaitsForTheEarlierLayers() throws {
+    let (instance, decision) = try handChain()
+    let timeline = UploadEvaluator.timeline(of: instance.ues[0], decision, mode: .serial)
+    #expect(close(timeline.paramsArrived[1], 2.5))
+    #expect(close(timeline.start[1], 2.5))
+    #expect(close(timeline.paramsArrived[2], 5.5))
+    #expect(close(timeline.completion, 6))
+  }
+
+  /// All on the server: the input (1 s) goes before every parameter block; A has none and runs
+  /// 1–2 s; B's params 1–1.5 s, B runs 2–3 s; C's params 1.5–3.5 s, C runs 3.5–4 s.
+  @Test func inputTensorGoesFirst() throws {
+    let (instance, decision) = try handChain()
+    var allServer = decision
+    allServer.onDevice = [false, false, false]
+    let timeline = UploadEvaluator.timeline(of: instance.ues[0], allServer, mode: .parallel)
+    #expect(close(timeline.start[0], 1))
+    #expect(close(timeline.paramsArrived[1], 1.5))
+    #expect(close(timeline.start[1], 2))
+    #expect(close(timeline.paramsArrived[2], 3.5))
+    #expect(close(timeline.completion, 4))
+  }
+
+  @Test func infeasibleDecisionsAreNamed() throws {
+    let (instance, decision) = try handChain()
+    func violations(_ change: (inout UploadDecision) -> Void) -> [String] {
+      var d = decision
+      change(&d)
+      return UploadEvaluator.evaluate(UploadSolution(uploading: .parallel, ues: [d]), on: instance).violations
+    }
+    #expect(violations { $0.onDevice = [false, true, false] }.first?.contains("runs on the device but its input 'A'") == true)
+    #expect(violations { $0.computeGflops = 2 }.contains("compute shares sum to 2.0 GFLOP/s, budget is 1.0"))
+    #expect(violations { $0.computeGflops = 0 }.contains("UE 'u': runs FLOPs on the server with no compute share"))
+    #expect(violations { $0.bandwidthMbps = 9 }.contains { $0.contains("exceeds its channel") })
+    #expect(violations { $0.onDevice = [true, true, true]; $0.computeGflops = 0; $0.bandwidthMbps = 0 }.isEmpty)
+    #expect(!UploadEvaluator.evaluate(UploadSolution(uploading: .parallel, ues: []), on: instance).isFeasible)
+  }
+
+  /// In parallel mode the sequential surrogate ARA plans with bounds the replayed completion.
+  @Test func surrogateBoundsTheParallelTimeline() throws {
+    for model in [UploadGenerator.smallChain(), UploadGenerator.smallDAG()] {
+      let ue = UploadUE(name: "u", model: model, deviceGflops: 5, maxUplinkMbps: 30)
+      for onDevice in UploadExhaustive.closedSets(of: model)! {
+        let timeline = UploadEvaluator.timeline(of: ue, UploadDecision(onDevice: onDevice, computeGflops: 40, bandwidthMbps: 20), mode: .parallel)
+        let surrogate = ARA.Demand(ue, onDevice: onDevice).surrogate(computeGflops: 40, bandwidthMbps: 20)
+        #expect(timeline.completion <= surrogate * (1 + 1e-12))
+      }
+    }
+  }
+
+  @Test func badUploadFilesNameTheField() throws {
+    let instance = try UploadGenerator.generate(name: "x", models: [UploadGenerator.smallChain()], ues: 2,
+                                                serverGflops: 100, bandwidthMbps: 50, seed: 1)
+    let text = String(decoding: try InstanceIO.encode(UploadFamily.self, instance), as: UTF8.self)
+    #expect(text.contains("\"problem\" : \"upload\""))
+    #expect(try InstanceIO.decode(UploadFamily.self, Data(text.utf8), file: "x.json") == instance)
+    func loadError(_ json: String) -> String {
+      do { _ = try InstanceIO.decode(UploadFamily.self, Data(json.utf8), file: "x.json"); return "loaded" } catch { return error.description }
+    }
+    #expect(loadError(text.replacingOccurrences(of: "\"bandwidthMbps\" : 50", with: "\"bandwidthMbps\" : 0"))
+            == "x.json: bandwidthMbps: must be > 0, got 0.0")
+    var object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    var ues = try #require(object["ues"] as? [[String: Any]])
+    ues[1]["deviceGflops"] = -1
+    object["ues"] = ues
+    let slowDevice = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    #expect(loadError(slowDevice) == "x.json: ues[1].deviceGflops: must be > 0, got -1.0")
+    #expect(loadError(text.replacingOccurrences(of: "\"flops\" : 1200000000", with: "\"flops\" : -1"))
+            .hasPrefix("x.json: ues[0].model.layers[1].flops: must be >= 0"))
+    #expect(loadError(text.replacingOccurrences(of: "\"ues\"", with: "\"devices\"")).hasPrefix("x.json: ues:"))
+  }
+}
+
+@Suite struct ARATests {
+  /// The KKT allocation is no worse than any point of a 1%-grid over the budget simplex.
+  @Test func kktMatchesNumericSearch() throws {
+    var rng = SeededGenerator(seed: 7)
+    for _ in 0..<20 {
+      let work = (0..<3).map { _ in Double.random(in: 0.1...10, using: &rng) }
+      let caps = (0..<3).map { _ in Double.random(in: 0.2...1, using: &rng) }
+      for caps in [[Double](repeating: .infinity, count: 3), caps] {
+        let shares = ARA.waterFill(work, budget: 1, caps: caps)
+        #expect(fitsWithin(shares.reduce(0, +), 1) && zip(shares, caps).allSatisfy { fitsWithin($0, $1) })
+        func cost(_ x: [Double]) -> Double { zip(work, x).reduce(0) { $0 + $1.0 / $1.1 } }
+        var best = Double.infinity
+        for a in 1..<100 {
+          for b in 1..<(100 - a) {
+            let x = [Double(a), Double(b), Double(100 - a - b)].map { $0 / 100 }
+            if zip(x, caps).allSatisfy({ $0 <= $1 }) { best = min(best, cost(x)) }
+          }
+        }
+        #expect(cost(shares) <= best * (1 + 1e-12))
+        #expect(cost(shares) >= best * 0.97)  // the grid is within a few percent of the optimum
+        if caps.allSatisfy(\.isInfinite) {
+          #expect(close(cost(shares), pow(work.reduce(0) { $0 + $1.squareRoot() }, 2)))
+        }
+      }
+    }
+  }
+}
+
+/// Small instances for cross-checks: synthetic chain and DAG models, 1–3 UEs.
+private func smallInstances() throws -> [UploadInstance] {
+  let models = [UploadGenerator.smallChain(), UploadGenerator.smallDAG()]
+  return try (0..<12).map { seed in
+    try UploadGenerator.generate(name: "s\(seed)", models: models, ues: 1 + Int(seed) % 3,
+                                 serverGflops: [20, 100, 400][Int(seed) % 3], bandwidthMbps: [10, 50, 200][Int(seed / 3) % 3],
+                                 seed: seed)
+  }
+}
+
+@Suite struct UploadSolverTests {
+  /// PBT-DP against every partition at fixed shares: never better, exact on chains; prints how
+  /// often it loses the optimum on the DAG (the README's figure).
+  @Test func pbtdpAgainstExhaustiveSearch() throws {
+    var lost = 0, cases = 0
+    var rng = SeededGenerator(seed: 3)
+    for model in [UploadGenerator.smallChain(), UploadGenerator.smallDAG()] {
+      for _ in 0..<40 {
+        let ue = UploadUE(name: "u", model: model, deviceGflops: Double.random(in: 2...100, using: &rng), maxUplinkMbps: 100)
+        let f = Double.random(in: 5...300, using: &rng), b = Double.random(in: 1...100, using: &rng)
+        for mode in UploadMode.allCases {
+          let found = PBTDP.partition(ue, computeGflops: f, bandwidthMbps: b, mode: mode)
+          let optimum = UploadExhaustive.closedSets(of: model)!.map {
+            UploadEvaluator.timeline(of: ue, UploadDecision(onDevice: $0, computeGflops: f, bandwidthMbps: b), mode: mode).completion
+          }.min()!
+          #expect(found.latency >= optimum * (1 - 1e-12))
+          if model.isChain { #expect(close(found.latency, optimum)) }
+          cases += 1
+          if !close(found.latency, optimum) { lost += 1 }
+        }
+      }
+    }
+    print("PBT-DP lost the optimum in \(lost) of \(cases) cases")
+  }
+
+  /// The same on seeded random 10-layer DAGs (fan-in up to 3), where the dominance rule and the
+  /// beam can bind: never better than the optimum; prints how often it loses it and by how much.
+  @Test func pbtdpOnRandomDAGs() throws {
+    var lost = 0, cases = 0, split = 0, worst = 0.0
+    var rng = SeededGenerator(seed: 11)
+    for seed in 0..<30 {
+      let model = SyntheticNetworks.randomDAG(layers: 10, maxFanIn: 3, seed: UInt64(seed))
+      let sets = try #require(UploadExhaustive.closedSets(of: model))
+      let ue = UploadUE(name: "u", model: model, deviceGflops: Double.random(in: 2...100, using: &rng), maxUplinkMbps: 1000)
+      let f = Double.random(in: 5...300, using: &rng), b = Double.random(in: 1...1000, using: &rng)
+      for mode in UploadMode.allCases {
+        let found = PBTDP.partition(ue, computeGflops: f, bandwidthMbps: b, mode: mode)
+        let latencies = sets.map {
+          UploadEvaluator.timeline(of: ue, UploadDecision(onDevice: $0, computeGflops: f, bandwidthMbps: b), mode: mode).completion
+        }
+        let optimum = latencies.min()!
+        #expect(found.latency >= optimum * (1 - 1e-12))
+        cases += 1
+        if Set(sets[latencies.firstIndex(of: optimum)!]).count == 2 { split += 1 }
+        if !close(found.latency, optimum) { lost += 1 }
+        worst = max(worst, found.latency / optimum - 1)
+      }
+    }
+    print("PBT-DP on random DAGs lost the optimum in \(lost) of \(cases) cases (\(split) optima split the model), worst excess \(worst)")
+  }
+
+  /// The exhaustive reference equals a brute force over all 2^n layer subsets per UE.
+  @Test func exhaustiveMatchesBruteForce() throws {
+    for instance in try smallInstances() where instance.ues.count <= 2 {
+      let exhaustive = UploadExhaustive.solve(instance).objective!
+      var best = Double.infinity
+      func subsets(_ model: DNNModel) -> [[Bool]] {
+        (0..<(1 << model.layers.count)).map { mask in model.layers.indices.map { mask & (1 << $0) != 0 } }
+          .filter { model.partitionProblem(Partition(onDevice: $0)) == nil }
+      }
+      let perUE = instance.ues.map { subsets($0.model) }
+      func visit(_ i: Int, _ chosen: [[Bool]]) {
+        if i == perUE.count {
+          best = min(best, UploadEvaluator.evaluate(MJOAMU.allocated(chosen, on: instance, mode: .parallel), on: instance).objective)
+          return
+        }
+        for s in perUE[i] { visit(i + 1, chosen + [s]) }
+      }
+      visit(0, [])
+      #expect(close(exhaustive, best), "\(instance.name)")
+    }
+  }
+
+  /// MJOA-MU returns partitions with their ARA shares, so it can never beat the exhaustive search.
+  @Test func mjoaMUNeverBeatsTheExhaustiveReference() throws {
+    var gaps: [Double] = []
+    for instance in try smallInstances() {
+      let mjoa = MJOAMU.solve(instance).objective!
+      let reference = UploadExhaustive.solve(instance).objective!
+      #expect(mjoa >= reference * (1 - 1e-12), "\(instance.name)")
+      gaps.append(mjoa / reference - 1)
+    }
+    print("MJOA-MU gap to the exhaustive reference: mean \(gaps.reduce(0, +) / Double(gaps.count)), worst \(gaps.max()!)")
+  }
+
+  /// Every solver's solution is feasible and its claimed objective is the evaluator's.
+  @Test func everySolverIsCheckedByTheEvaluator() throws {
+    let zoo = try UploadGenerator.generate(name: "zoo", models: [ModelZoo.resnet18(), ModelZoo.googlenet()], ues: 2,
+                                           serverGflops: 300, bandwidthMbps: 100, seed: 5)
+    for instance in try smallInstances() + [zoo] {
+      for solver in UploadSolvers.all where solver.skipReason(for: instance) == nil {
+        let outcome = try solver.solve(instance)
+        let solution = try #require(outcome.solution, "\(solver.name) on \(instance.name)")
+        let verdict = UploadFamily.evaluate(solution, on: instance)
+        #expect(verdict.isFeasible, "\(solver.name) on \(instance.name): \(verdict.violations)")
+        #expect(outcome.objective == verdict.objective, "\(solver.name) on \(instance.name)")
+        #expect(!UploadFamily.plan(solution, on: instance).contains("INFEASIBLE"))
+        #expect(UploadFamily.graph(solution, on: instance).hasPrefix("digraph"))
+      }
+    }
+  }
+
+  @Test func exhaustiveSkipsLargeInstances() throws {
+    let instance = try UploadGenerator.generate(name: "big", models: [ModelZoo.googlenet()], ues: 2,
+                                                serverGflops: 100, bandwidthMbps: 50, seed: 1)
+    #expect(UploadSolvers.exhaustive.skipReason(for: instance) != nil)
+  }
+}
