@@ -26,8 +26,8 @@ public struct InstanceLoadError: Error, Sendable, CustomStringConvertible {
 /// Reading and writing versioned instance files (`"format": "edgesplit/1"`).
 ///
 /// A file is one JSON object: `format`, `problem`, an optional `name` (defaults to the file
-/// stem), then the problem's own fields. Unknown fields are ignored, so generators may record
-/// their parameters beside the data.
+/// stem), then the problem's own fields. Loading ignores unknown fields; ``unknownFields(in:of:)``
+/// lists them so that tools can warn (`solverbench` does, and fails with `--strict`).
 public enum InstanceIO {
   /// The format tag this version reads and writes.
   public static let format = "edgesplit/1"
@@ -91,6 +91,34 @@ public enum InstanceIO {
     } catch {
       throw InstanceLoadError(file: file, path: "", message: "\(error)")
     }
+  }
+
+  /// The fields of the file `data` that `instance`, decoded from it, does not use: keys present in
+  /// the file but absent when the instance is encoded again (a misspelling such as `"weigth"`), as
+  /// paths like `requests[3].weigth`. Keys whose value is `null` are not reported.
+  public static func unknownFields(in data: Data, of instance: AnyInstance) -> [String] {
+    guard let original = try? JSONSerialization.jsonObject(with: data),
+          let encoded = try? JSONSerialization.jsonObject(with: encode(instance)) else { return [] }
+    var unknown: [String] = []
+    func walk(_ given: Any, _ used: Any, _ path: String) {
+      if let given = given as? [String: Any], let used = used as? [String: Any] {
+        for key in given.keys.sorted() where !(given[key] is NSNull) {
+          let child = path.isEmpty ? key : "\(path).\(key)"
+          if let next = used[key] { walk(given[key]!, next, child) } else { unknown.append(child) }
+        }
+      } else if let given = given as? [Any], let used = used as? [Any] {
+        for (index, pair) in zip(given, used).enumerated() { walk(pair.0, pair.1, "\(path)[\(index)]") }
+      }
+    }
+    walk(original, encoded, "")
+    return unknown
+  }
+
+  /// Whether `data` is a model file (a bare ``DNNModel``: `layers` and no `format`), which
+  /// folders of instances may hold beside the instances (`instances/models/`).
+  public static func isModelFile(_ data: Data) -> Bool {
+    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+    return object["format"] == nil && object["layers"] != nil
   }
 
   /// Whether decoding `data` fails with Foundation's location-less "not valid JSON".

@@ -73,14 +73,12 @@ public struct BenchmarkRunner: Sendable {
     self.onSolutions = onSolutions
   }
 
-  /// Every `.json` file under `directory`, recursively, sorted by path; model-only files
-  /// (under a `models` folder) are skipped.
-  public static func instanceFiles(under directory: URL) -> [URL] {
+  /// Every `.json` file under `directory`, recursively, sorted by path (instances and model
+  /// files alike: the loader tells them apart by content).
+  public static func jsonFiles(under directory: URL) -> [URL] {
     let keys: [URLResourceKey] = [.isRegularFileKey]
     guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: keys) else { return [] }
-    return walker.compactMap { $0 as? URL }
-      .filter { $0.pathExtension == "json" && !$0.pathComponents.contains("models") }
-      .sorted { $0.path < $1.path }
+    return walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
   }
 
   /// Runs every applicable solver on every instance; rows come back in instance order.

@@ -57,7 +57,7 @@ public struct UploadInstance: FamilyInstance {
         try Check.positive(ue.deviceGflops, "deviceGflops")
         try Check.positive(ue.maxUplinkMbps, "maxUplinkMbps")
         try Check.finiteTimes(of: ue.model, deviceGflops: ue.deviceGflops, serverGflops: serverGflops,
-                              linksMbps: [min(ue.maxUplinkMbps, bandwidthMbps)])
+                              links: [("maxUplinkMbps", min(ue.maxUplinkMbps, bandwidthMbps))])
         try Check.finiteTime(Seconds.transfer(ue.model.totalParamBytes, mbps: min(ue.maxUplinkMbps, bandwidthMbps)),
                              "maxUplinkMbps", "uploading the model's parameters")
       } catch {

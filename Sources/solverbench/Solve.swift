@@ -29,18 +29,16 @@ extension SolverBench {
     @Option(help: "Seed for randomized solvers.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Unknown fields in the instance file are errors (exit 2), not warnings.")
+    var strict = false
+
     func validate() throws {
       guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
     }
 
     func run() throws {
-      let instance: AnyInstance
-      do {
-        instance = try InstanceIO.load(contentsOf: URL(fileURLWithPath: file), families: Catalog.families)
-      } catch {
-        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-        throw ExitCode(2)
-      }
+      let (loaded, failed) = InstanceLoader(strict: strict, quiet: false).load([URL(fileURLWithPath: file)])
+      guard !failed, let instance = loaded.first else { throw ExitCode(2) }
       let options = SolverOptions(timeLimit: timeLimit, seed: seed)
       let (name, outcome) = try best(for: instance, options: options)
       switch format {

@@ -71,8 +71,11 @@ extension SolverBench {
     @Option(help: "Also write every row's solution as an edgesplit-solution/1 JSON file into this folder.")
     var solutions: String?
 
-    @Flag(help: "No progress output on stderr.")
+    @Flag(help: "No progress output or notes on stderr.")
     var quiet = false
+
+    @Flag(help: "Unknown fields in an instance file are errors (exit 2), not warnings.")
+    var strict = false
 
     func validate() throws {
       guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
@@ -95,19 +98,18 @@ extension SolverBench {
       guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
         throw ValidationError("\(path): no such file or folder")
       }
-      var files = isFolder.boolValue ? BenchmarkRunner.instanceFiles(under: url) : [url]
+      var files = isFolder.boolValue ? BenchmarkRunner.jsonFiles(under: url) : [url]
+      guard !files.isEmpty else {
+        FileHandle.standardError.write(Data("error: \(path): no .json files found\n".utf8))
+        throw ExitCode(2)
+      }
       if let (index, count) = try shardSpec() { files = BenchmarkRunner.shard(files, index: index, of: count) }
       let wanted = try problemFilter()
-      var instances: [AnyInstance] = []
-      var loadFailed = false
-      for file in files {
-        do {
-          let instance = try InstanceIO.load(contentsOf: file, families: Catalog.families)
-          if wanted.map({ $0.contains(instance.family.name) }) ?? true { instances.append(instance) }
-        } catch {
-          FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-          loadFailed = true
-        }
+      let (loaded, loadFailed) = InstanceLoader(strict: strict, quiet: quiet).load(files)
+      let instances = loaded.filter { wanted?.contains($0.family.name) ?? true }
+      if instances.isEmpty && !loadFailed {
+        FileHandle.standardError.write(Data("error: \(path): no instances to run\(wanted == nil ? "" : " for --problems \(problems ?? "")")\n".utf8))
+        throw ExitCode(2)
       }
       let selected = Catalog.solvers(matching: list(solvers))
       guard !selected.isEmpty else { throw ValidationError("--solvers matches no solver; see `solverbench list`") }

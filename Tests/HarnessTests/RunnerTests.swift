@@ -192,7 +192,7 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
   /// Parallel runs (GLPK on several threads at once) give the same rows as a sequential run.
   @Test func jobsDoNotChangeResults() throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../instances/admission").standardized
-    let instances = try BenchmarkRunner.instanceFiles(under: root).filter { $0.lastPathComponent.hasPrefix("small-") }
+    let instances = try BenchmarkRunner.jsonFiles(under: root).filter { $0.lastPathComponent.hasPrefix("small-") }
       .map { try InstanceIO.load(contentsOf: $0, families: Catalog.families) }
     let runner = BenchmarkRunner(solvers: Catalog.solvers(matching: ["p1-*"]), settings: SolverOptions(timeLimit: 30))
     func stripped(_ rows: [BenchmarkRow]) -> [BenchmarkRow] { rows.map { var row = $0; row.seconds = 0; return row } }

@@ -102,4 +102,29 @@ import Testing
     #expect(try run(["/no/such/folder"]).status == 2)
     #expect(try run([Self.shipped.path, "--shard", "3/2"]).status == 2)
   }
+
+  @Test func unknownFieldsWarnAndFailWithStrict() throws {
+    let misspelled = try broken("\"weight\" : 1", "\"weigth\" : 5")
+    let warned = try run([misspelled, "--quiet", "--solvers", "p1-approx"])
+    #expect(warned.status == 0)
+    #expect(warned.stderr == "warning: \(misspelled): requests[0].weigth: unknown field (ignored)\n")
+    let strict = try run([misspelled, "--quiet", "--strict"])
+    #expect(strict.status == 2)
+    #expect(strict.stderr == "error: \(misspelled): requests[0].weigth: unknown field\n")
+  }
+
+  @Test func emptyFolderAndModelsFoldersAreNotSilent() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesplit-\(UUID().uuidString)/models")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let empty = try run([folder.path])
+    #expect(empty.status == 2 && empty.stderr.contains("no .json files found"))
+    // An instance inside a folder named "models" is run, a bare model beside it is skipped with a note.
+    try FileManager.default.copyItem(at: Self.shipped, to: folder.appendingPathComponent("small-01.json"))
+    try FileManager.default.copyItem(at: Self.shipped.deletingLastPathComponent().appendingPathComponent("../models/alexnet.json"),
+                                     to: folder.appendingPathComponent("alexnet.json"))
+    let result = try run([folder.path, "--solvers", "p1-approx"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("small-01"))
+    #expect(result.stderr.contains("note: skipped 1 model file (a bare model, no \"format\"): alexnet.json"))
+  }
 }
