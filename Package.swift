@@ -27,6 +27,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-algorithms.git", from: "1.2.1"),
     .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    // `swift package generate-documentation` for the DocC catalog in Sources/EdgeSplit/EdgeSplit.docc.
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // MARK: - Solver vocabulary: termination, bounds, outcomes, MILP models and the backend protocol
@@ -115,7 +117,8 @@ let package = Package(
       dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer", "Upload",
                      .product(name: "RealModule", package: "swift-numerics")]
     ),
-    .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
+    // Fixtures/bad: the corpus of tricky instance files, read by path.
+    .testTarget(name: "HarnessTests", dependencies: ["Harness"], exclude: ["Fixtures"]),
     .executableTarget(
       name: "solverbench",
       dependencies: ["Harness", "EdgeSplitModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]

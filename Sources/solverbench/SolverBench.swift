@@ -18,6 +18,7 @@ struct SolverBench: ParsableCommand {
       Exit status: 0 all good; 1 an infeasible solution, a wrong claimed objective, a broken \
       proven ratio or a solver error; 2 bad input or usage.
       """,
+    version: EdgeSplitVersion.current,
     subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ListSolvers.self],
     defaultSubcommand: Run.self)
 
