@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "Surgery", targets: ["Surgery"]),
     .library(name: "SurgeryMILP", targets: ["SurgeryMILP"]),
     .library(name: "FusedLayer", targets: ["FusedLayer"]),
+    .library(name: "Streams", targets: ["Streams"]),
     .library(name: "Harness", targets: ["Harness"]),
     .executable(name: "solverbench", targets: ["solverbench"]),
   ],
@@ -95,11 +96,15 @@ let package = Package(
     .target(name: "FusedLayer", dependencies: ["EdgeSplitModel"]),
     .testTarget(name: "FusedLayerTests", dependencies: ["FusedLayer", "ModelZoo"]),
 
+    // P5: stream offloading with multi-exit DNNs (offline DP, online DQN, Greedy).
+    .target(name: "Streams", dependencies: ["EdgeSplitModel", "ModelZoo"], resources: [.copy("Resources/streams-policy.json")]),
+    .testTarget(name: "StreamsTests", dependencies: ["Streams", "EdgeSplitModel"]),
+
     // MARK: - Umbrella: `import EdgeSplit` for everything above
     .target(
       name: "EdgeSplit",
       dependencies: ["Optimization", "EdgeSplitModel", "ModelZoo", "GLPKBinding", "Graphs", "Admission", "AdmissionMILP",
-                     "Surgery", "SurgeryMILP", "FusedLayer"]
+                     "Surgery", "SurgeryMILP", "FusedLayer", "Streams"]
     ),
     // Runs the README's code examples.
     .testTarget(name: "EdgeSplitTests", dependencies: ["EdgeSplit"]),
@@ -107,7 +112,7 @@ let package = Package(
     // MARK: - Benchmark harness and the thin CLI over it
     .target(
       name: "Harness",
-      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer",
+      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer", "Streams",
                      .product(name: "RealModule", package: "swift-numerics")]
     ),
     .testTarget(name: "HarnessTests", dependencies: ["Harness"]),

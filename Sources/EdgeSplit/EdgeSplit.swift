@@ -9,5 +9,6 @@
 @_exported import Graphs
 @_exported import ModelZoo
 @_exported import Optimization
+@_exported import Streams
 @_exported import Surgery
 @_exported import SurgeryMILP

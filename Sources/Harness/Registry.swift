@@ -2,6 +2,7 @@ import Admission
 import AdmissionMILP
 import EdgeSplitModel
 import FusedLayer
+import Streams
 import Surgery
 import SurgeryMILP
 
@@ -13,6 +14,7 @@ public enum Catalog {
     FamilyRegistration(AdmissionFamily.self, solvers: AdmissionExactSolvers.all + AdmissionSolvers.all),
     FamilyRegistration(SurgeryFamily.self, solvers: SurgerySolvers.all + SurgeryExactSolvers.all),
     FamilyRegistration(FusedFamily.self, solvers: FusedSolvers.all),
+    FamilyRegistration(StreamsFamily.self, solvers: StreamsSolvers.all),
   ]
 
   /// Every family.
