@@ -2,6 +2,7 @@ import Admission
 import EdgeSplitModel
 import Foundation
 import ModelZoo
+import Streams
 
 /// The instance set shipped under `instances/`, regenerated bit for bit by
 /// `solverbench generate` (every file comes from a fixed seed).
@@ -102,6 +103,7 @@ public enum ShippedInstances {
     for instance in try fused() {
       files.append(("fused/\(instance.name).json", .instance(AnyInstance(FusedFamily.self, instance))))
     }
+    files += try StreamsGenerator.shipped().map { ("streams/\($0.name).json", .instance(AnyInstance(StreamsFamily.self, $0))) }
     return files + (try surgery())
   }
 

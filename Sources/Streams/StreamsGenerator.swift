@@ -75,3 +75,17 @@ public enum StreamsGenerator {
     return try StreamsInstance(name: name, serverGflops: 200, models: models, streams: streams, tasks: Array(trace.prefix(tasks)))
   }
 }
+
+extension StreamsGenerator {
+  /// The shipped sweep: per-stream arrival rate 2, 4, 6, 8 /s at 40 Mbit/s, and base uplink
+  /// 10, 20, 80 Mbit/s at 4 /s (the 4 /s, 40 Mbit/s point is shared), 48 tasks each.
+  public static func shipped() throws(FieldError) -> [StreamsInstance] {
+    let points: [(rate: Double, mbps: Double)] = [(2, 40), (4, 40), (6, 40), (8, 40), (4, 10), (4, 20), (4, 80)]
+    var instances: [StreamsInstance] = []
+    for (i, point) in points.enumerated() {
+      instances.append(try instance(name: "rate\(Int(point.rate))-bw\(Int(point.mbps))", seed: UInt64(500 + i),
+                                    ratePerSecond: point.rate, uplinkMbps: point.mbps))
+    }
+    return instances
+  }
+}

@@ -16,6 +16,15 @@ public enum StreamsSolvers {
     skip: StreamsBruteForce.skipReason
   ) { instance, _ in StreamsBruteForce.solve(instance) }
 
+  /// The shipped deep-Q policy, deciding online task by task.
+  public static let dqn = P5Solver(
+    name: "p5-dqn", role: .heuristic,
+    summary: "online deep Q-network (experience init from DP + prioritized replay), shipped policy"
+  ) { instance, _ in
+    let schedule = try StreamsPolicy.shipped().schedule(instance)
+    return .finished(schedule, objective: StreamsEvaluator.evaluate(schedule, on: instance).objective)
+  }
+
   /// Per task, best immediate utility.
   public static let greedy = baseline("p5-greedy", .greedy, "Greedy: per task the exit/cut with the best immediate utility")
   /// Final exit, best cut.
@@ -28,7 +37,7 @@ public enum StreamsSolvers {
   public static let random = baseline("p5-random", .random, "uniformly random exit and cut (seeded)")
 
   /// Every solver of this module, in table order.
-  public static let all = [bruteForce, dp, greedy, finalExit, allLocal, allOffload, random]
+  public static let all = [bruteForce, dp, dqn, greedy, finalExit, allLocal, allOffload, random]
 
   private static func baseline(_ name: String, _ policy: StreamsBaselines.Policy, _ summary: String) -> P5Solver {
     P5Solver(name: name, role: .heuristic, summary: summary) { instance, options in

@@ -18,7 +18,7 @@ struct SolverBench: ParsableCommand {
       Exit status: 0 all good; 1 an infeasible solution, a wrong claimed objective, a broken \
       proven ratio or a solver error; 2 bad input or usage.
       """,
-    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ListSolvers.self],
+    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ListSolvers.self, Train.self],
     defaultSubcommand: Run.self)
 
   /// Like the default entry point, but usage errors exit 2 (the documented status), not 64.
