@@ -29,8 +29,11 @@ public struct StreamsQueues: Sendable, Hashable {
   public mutating func serve(_ task: Int, _ decision: StreamsDecision, on instance: StreamsInstance) -> Double {
     let t = instance.tasks[task], stream = instance.streams[t.stream]
     let cut = instance.models[stream.model].exits[decision.exit].cuts[decision.cut]
-    let deviceDone = max(t.arrivalMs / 1000, device[t.stream]) + Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)
-    device[t.stream] = deviceDone
+    var deviceDone = t.arrivalMs / 1000
+    if cut.deviceFlops > 0 {
+      deviceDone = max(deviceDone, device[t.stream]) + Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)
+      device[t.stream] = deviceDone
+    }
     guard cut.offloads else { return deviceDone }
     let sent = max(deviceDone, uplink[t.stream]) + Seconds.transfer(cut.sendBytes, mbps: stream.uplinkMbps)
     uplink[t.stream] = sent

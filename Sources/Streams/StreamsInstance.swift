@@ -126,7 +126,8 @@ public struct StreamsSchedule: Codable, Sendable, Hashable {
 ///
 /// Timing (seconds), replayed by ``StreamsEvaluator``: task `i` of stream `s` released at `a`,
 /// with cut `c` of exit `e`, runs on device `s` from `max(a, device free)` for
-/// `c.deviceFlops / deviceGflops`; if it offloads, it is sent on uplink `s` from
+/// `c.deviceFlops / deviceGflops` (a cut with no device work skips the device queue and is
+/// "device done" at `a`); if it offloads, it is sent on uplink `s` from
 /// `max(device done, uplink free)` for `8 · c.sendBytes / uplinkMbps`, then served from
 /// `max(sent, server free)` for `c.serverFlops / serverGflops`. Each queue is FIFO and every
 /// queue, the shared server included, serves tasks in trace (release) order. The objective,

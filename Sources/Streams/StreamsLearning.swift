@@ -188,6 +188,9 @@ public struct StreamsPolicy: Codable, Sendable, Hashable {
   /// Decodes and checks a policy file.
   public static func load(_ data: Data) throws -> StreamsPolicy {
     let policy = try JSONDecoder().decode(StreamsPolicy.self, from: data)
+    guard policy.format == "edgesplit-streams-policy/1" else {
+      throw FieldError("format", "must be edgesplit-streams-policy/1, got \(policy.format)")
+    }
     let sizes = policy.network.sizes
     let expected = zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 + $1.1 }
     guard sizes.first == StreamsFeatures.count, sizes.last == 1, sizes.allSatisfy({ $0 > 0 }),
