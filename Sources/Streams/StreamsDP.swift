@@ -15,7 +15,9 @@ import Foundation
 public enum StreamsDP {
   /// Settings: the grid `Δ` (seconds, 0 for none) and the beam width.
   public struct Settings: Sendable, Hashable {
+    /// The grid Δ in seconds free times are rounded up to; 0 for no rounding.
     public var grid: Double
+    /// The most states kept per stage (the best by accumulated accuracy); `nil` for no beam.
     public var maxStates: Int?
 
     public init(grid: Double = 0.002, maxStates: Int? = 4000) {

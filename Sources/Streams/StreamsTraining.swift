@@ -12,28 +12,41 @@ import Foundation
 public enum StreamsTraining {
   /// Hyper-parameters and the two ablation switches.
   public struct Configuration: Sendable, Hashable {
+    /// Tasks per generated training trace.
     public var tasksPerEpisode = 48
+    /// Hidden layer widths of the Q-network.
     public var hidden = [32, 32]
+    /// Transitions per update.
     public var batch = 32
+    /// Adam step size.
     public var learningRate = 1e-3
+    /// Discount factor γ.
     public var gamma = 0.9
+    /// Exploration rate ε at the start, decayed linearly to `epsilonEnd` over 80 % of the steps.
     public var epsilonStart = 1.0
+    /// Final exploration rate.
     public var epsilonEnd = 0.05
+    /// Updates between copies of the online network into the target network.
     public var targetSync = 200
+    /// Transitions the replay buffer holds (oldest overwritten).
     public var replayCapacity = 20_000
     /// PER exponent α and the importance-sampling β, annealed from `betaStart` to 1.
     public var alpha = 0.6
+    /// The importance-sampling exponent at the first episode.
     public var betaStart = 0.4
     /// Experience initialization: DP solutions of this many historical traces fill the replay
     /// before learning, followed by `pretrainSteps` updates on them.
     public var experienceInit = true
+    /// Historical traces solved by the DP for experience initialization.
     public var historicalTraces = 8
+    /// Updates on the historical experience before the first episode.
     public var pretrainSteps = 500
     /// Prioritized replay; uniform sampling when false.
     public var prioritized = true
     /// The DP the historical traces are solved with.
     public var dp = StreamsDP.Settings(grid: 0.005, maxStates: 300)
 
+    /// The default setting (the shipped policy's).
     public init() {}
   }
 
