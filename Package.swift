@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "SurgeryMILP", targets: ["SurgeryMILP"]),
     .library(name: "FusedLayer", targets: ["FusedLayer"]),
     .library(name: "Upload", targets: ["Upload"]),
+    .library(name: "Streams", targets: ["Streams"]),
     .library(name: "Harness", targets: ["Harness"]),
     .executable(name: "solverbench", targets: ["solverbench"]),
   ],
@@ -101,12 +102,15 @@ let package = Package(
     // P4: multi-UE co-inference with on-demand parallel model uploading (MJOA-MU: PBT-DP + ARA).
     .target(name: "Upload", dependencies: ["EdgeSplitModel", "ModelZoo"]),
     .testTarget(name: "UploadTests", dependencies: ["Upload", "ModelZoo", "EdgeSplitModel"]),
+    // P5: stream offloading with multi-exit DNNs (offline DP, online DQN, Greedy).
+    .target(name: "Streams", dependencies: ["EdgeSplitModel", "ModelZoo"], resources: [.copy("Resources/streams-policy.json")]),
+    .testTarget(name: "StreamsTests", dependencies: ["Streams", "EdgeSplitModel"]),
 
     // MARK: - Umbrella: `import EdgeSplit` for everything above
     .target(
       name: "EdgeSplit",
       dependencies: ["Optimization", "EdgeSplitModel", "ModelZoo", "GLPKBinding", "Graphs", "Admission", "AdmissionMILP",
-                     "Surgery", "SurgeryMILP", "FusedLayer", "Upload"]
+                     "Surgery", "SurgeryMILP", "FusedLayer", "Upload", "Streams"]
     ),
     // Runs the README's code examples.
     .testTarget(name: "EdgeSplitTests", dependencies: ["EdgeSplit", "Harness"]),
@@ -114,14 +118,14 @@ let package = Package(
     // MARK: - Benchmark harness and the thin CLI over it
     .target(
       name: "Harness",
-      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer", "Upload",
+      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer", "Upload", "Streams",
                      .product(name: "RealModule", package: "swift-numerics")]
     ),
     // Fixtures/bad: the corpus of tricky instance files, read by path.
     .testTarget(name: "HarnessTests", dependencies: ["Harness"], exclude: ["Fixtures"]),
     .executableTarget(
       name: "solverbench",
-      dependencies: ["Harness", "EdgeSplitModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: ["Harness", "EdgeSplitModel", "Streams", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     // A program that uses only the heuristics and min-cut solvers: it must link no GPL code
     // (CLITests runs `ldd` on it).

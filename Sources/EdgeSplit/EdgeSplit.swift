@@ -9,6 +9,7 @@
 @_exported import Graphs
 @_exported import ModelZoo
 @_exported import Optimization
+@_exported import Streams
 @_exported import Surgery
 @_exported import SurgeryMILP
 @_exported import Upload

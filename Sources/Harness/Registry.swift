@@ -2,6 +2,7 @@ import Admission
 import AdmissionMILP
 import EdgeSplitModel
 import FusedLayer
+import Streams
 import Surgery
 import SurgeryMILP
 import Upload
@@ -15,6 +16,7 @@ public enum Catalog {
     FamilyRegistration(SurgeryFamily.self, solvers: SurgerySolvers.all + SurgeryExactSolvers.all),
     FamilyRegistration(FusedFamily.self, solvers: FusedSolvers.all),
     FamilyRegistration(UploadFamily.self, solvers: UploadSolvers.all),
+    FamilyRegistration(StreamsFamily.self, solvers: StreamsSolvers.all),
   ]
 
   /// Every family.

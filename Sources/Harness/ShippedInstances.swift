@@ -3,6 +3,7 @@ import EdgeSplitModel
 import Foundation
 import ModelZoo
 import Upload
+import Streams
 
 /// The instance set shipped under `instances/`, regenerated bit for bit by
 /// `solverbench generate` (every file comes from a fixed seed).
@@ -145,6 +146,7 @@ public enum ShippedInstances {
     for instance in try upload() {
       files.append(("upload/\(instance.name).json", .instance(AnyInstance(UploadFamily.self, instance))))
     }
+    files += try StreamsGenerator.shipped().map { ("streams/\($0.name).json", .instance(AnyInstance(StreamsFamily.self, $0))) }
     return files + (try surgery())
   }
 

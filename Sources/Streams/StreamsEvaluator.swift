@@ -1,0 +1,96 @@
+import EdgeSplitModel
+
+/// The FIFO queues of a P5 system at one moment: when each device, each uplink and the server
+/// become free (seconds). Solvers plan with it; ``StreamsEvaluator`` replays with it.
+public struct StreamsQueues: Sendable, Hashable {
+  /// Per stream: when its device is free.
+  public var device: [Double]
+  /// Per stream: when its uplink is free.
+  public var uplink: [Double]
+  /// When the edge server is free.
+  public var server: Double
+
+  /// Every queue empty at time 0.
+  public init(streams: Int) {
+    device = Array(repeating: 0, count: streams)
+    uplink = Array(repeating: 0, count: streams)
+    server = 0
+  }
+
+  /// When task `task` would finish under `decision`, without changing the queues.
+  public func finish(of task: Int, _ decision: StreamsDecision, on instance: StreamsInstance) -> Double {
+    var copy = self
+    return copy.serve(task, decision, on: instance)
+  }
+
+  /// Runs task `task` with `decision` through the queues (FIFO, in the order called) and returns
+  /// its finish time in seconds. The decision must be valid for the task's model.
+  @discardableResult
+  public mutating func serve(_ task: Int, _ decision: StreamsDecision, on instance: StreamsInstance) -> Double {
+    let t = instance.tasks[task], stream = instance.streams[t.stream]
+    let cut = instance.models[stream.model].exits[decision.exit].cuts[decision.cut]
+    var deviceDone = t.arrivalMs / 1000
+    if cut.deviceFlops > 0 {
+      deviceDone = max(deviceDone, device[t.stream]) + Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)
+      device[t.stream] = deviceDone
+    }
+    guard cut.offloads else { return deviceDone }
+    let sent = max(deviceDone, uplink[t.stream]) + Seconds.transfer(cut.sendBytes, mbps: stream.uplinkMbps)
+    uplink[t.stream] = sent
+    server = max(sent, server) + Seconds.compute(cut.serverFlops, gflops: instance.serverGflops)
+    return server
+  }
+}
+
+/// What happened to one task in a replay.
+public struct StreamsTaskResult: Sendable, Hashable {
+  /// Finish time minus release time, in seconds.
+  public var latency: Double
+  /// True when it finished within its deadline (up to ``timeTolerance``).
+  public var onTime: Bool
+  /// The accuracy it earns: its exit's when on time, else 0.
+  public var utility: Double
+}
+
+/// The independent discrete-event evaluator of P5: replays a schedule through the FIFO queues.
+public enum StreamsEvaluator {
+  /// The problem with `schedule` for `instance`, or `nil` when every decision is valid.
+  public static func problem(_ schedule: StreamsSchedule, on instance: StreamsInstance) -> String? {
+    guard schedule.decisions.count == instance.tasks.count else {
+      return "the schedule has \(schedule.decisions.count) decisions for \(instance.tasks.count) tasks"
+    }
+    for (i, d) in schedule.decisions.enumerated() {
+      let model = instance.model(of: i)
+      guard model.exits.indices.contains(d.exit) else {
+        return "decisions[\(i)].exit: \(model.name) has no exit \(d.exit) (0..<\(model.exits.count))"
+      }
+      guard model.exits[d.exit].cuts.indices.contains(d.cut) else {
+        return "decisions[\(i)].cut: exit \(model.exits[d.exit].name) has no cut \(d.cut) (0..<\(model.exits[d.exit].cuts.count))"
+      }
+    }
+    return nil
+  }
+
+  /// Whether a task of `stream` released at `arrival` and finishing at `finish` meets its deadline.
+  public static func meetsDeadline(finish: Double, arrival: Double, stream: TaskStream) -> Bool {
+    fitsWithin(finish - arrival, stream.deadlineMs / 1000)
+  }
+
+  /// Each task's latency, deadline status and utility; the schedule must be valid.
+  public static func replay(_ schedule: StreamsSchedule, on instance: StreamsInstance) -> [StreamsTaskResult] {
+    var queues = StreamsQueues(streams: instance.streams.count)
+    return schedule.decisions.enumerated().map { i, d in
+      let finish = queues.serve(i, d, on: instance)
+      let task = instance.tasks[i], stream = instance.streams[task.stream]
+      let onTime = meetsDeadline(finish: finish, arrival: task.arrivalMs / 1000, stream: stream)
+      return StreamsTaskResult(latency: finish - task.arrivalMs / 1000, onTime: onTime,
+                               utility: onTime ? instance.model(of: i).exits[d.exit].accuracy : 0)
+    }
+  }
+
+  /// Checks the schedule and recomputes the objective: the total accuracy of on-time tasks.
+  public static func evaluate(_ schedule: StreamsSchedule, on instance: StreamsInstance) -> Verdict {
+    if let problem = problem(schedule, on: instance) { return Verdict(objective: 0, violations: [problem]) }
+    return .withoutViolations(objective: replay(schedule, on: instance).reduce(0) { $0 + $1.utility })
+  }
+}

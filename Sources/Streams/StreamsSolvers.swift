@@ -1,0 +1,47 @@
+import EdgeSplitModel
+
+/// The P5 solvers.
+public enum StreamsSolvers {
+  public typealias P5Solver = Solver<StreamsFamily>
+
+  /// Offline DP on the known trace (2 ms grid, 4000-state beam).
+  public static let dp = P5Solver(
+    name: "p5-dp", role: .heuristic,
+    summary: "offline DP over queue states (free times rounded up to a 2 ms grid, 4000-state beam)"
+  ) { instance, _ in StreamsDP.solve(instance) }
+
+  /// Exhaustive search on tiny traces.
+  public static let bruteForce = P5Solver(
+    name: "p5-bf", role: .exact, summary: "brute force over every (exit, cut) sequence (tiny traces)",
+    skip: StreamsBruteForce.skipReason
+  ) { instance, _ in StreamsBruteForce.solve(instance) }
+
+  /// The shipped deep-Q policy, deciding online task by task.
+  public static let dqn = P5Solver(
+    name: "p5-dqn", role: .heuristic,
+    summary: "online deep Q-network (experience init from DP + prioritized replay), shipped policy"
+  ) { instance, _ in
+    let schedule = try StreamsPolicy.shipped().schedule(instance)
+    return .finished(schedule, objective: StreamsEvaluator.evaluate(schedule, on: instance).objective)
+  }
+
+  /// Per task, best immediate utility.
+  public static let greedy = baseline("p5-greedy", .greedy, "Greedy: per task the exit/cut with the best immediate utility")
+  /// Final exit, best cut.
+  public static let finalExit = baseline("p5-final-exit", .finalExit, "always the final exit, with the earliest-finishing cut")
+  /// Final exit on the device.
+  public static let allLocal = baseline("p5-all-local", .allLocal, "every task's final exit on its device")
+  /// Final exit on the server.
+  public static let allOffload = baseline("p5-all-offload", .allOffload, "every task's input sent, final exit on the server")
+  /// Uniformly random decisions.
+  public static let random = baseline("p5-random", .random, "uniformly random exit and cut (seeded)")
+
+  /// Every solver of this module, in table order.
+  public static let all = [bruteForce, dp, dqn, greedy, finalExit, allLocal, allOffload, random]
+
+  private static func baseline(_ name: String, _ policy: StreamsBaselines.Policy, _ summary: String) -> P5Solver {
+    P5Solver(name: name, role: .heuristic, summary: summary) { instance, options in
+      StreamsBaselines.solve(instance, policy: policy, seed: options.seed)
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import EdgeSplitModel
+import Foundation
+import Streams
+import Testing
+
+/// A two-exit model with round numbers: at 1 GFLOP/s, 8 Mbit/s and a 10 GFLOP/s server,
+/// 10^7 device FLOPs = 10 ms, 10^4 bytes = 10 ms, 10^8 server FLOPs = 10 ms.
+private func handModel() -> StreamsModel {
+  StreamsModel(name: "toy", accuracySource: "illustrative", exits: [
+    StreamsExit(name: "early", accuracy: 0.5, cuts: [
+      StreamsCut(after: "input", deviceFlops: 0, sendBytes: 10_000, serverFlops: 1e8),
+      StreamsCut(after: "early", deviceFlops: 2e7, sendBytes: 0, serverFlops: 0),
+    ]),
+    StreamsExit(name: "final", accuracy: 0.8, cuts: [
+      StreamsCut(after: "conv", deviceFlops: 1e7, sendBytes: 20_000, serverFlops: 2e8),
+      StreamsCut(after: "final", deviceFlops: 8e7, sendBytes: 0, serverFlops: 0),
+    ]),
+  ])
+}
+
+private func handInstance() throws -> StreamsInstance {
+  let streams = (0..<2).map {
+    TaskStream(name: "s\($0)", model: 0, deviceGflops: 1, uplinkMbps: 8, deadlineMs: 100, arrivals: "hand")
+  }
+  return try StreamsInstance(name: "hand", serverGflops: 10, models: [handModel()], streams: streams, tasks: [
+    StreamTask(stream: 0, arrivalMs: 0), StreamTask(stream: 1, arrivalMs: 5),
+    StreamTask(stream: 0, arrivalMs: 10), StreamTask(stream: 0, arrivalMs: 20),
+  ])
+}
+
+/// A generated trace cut to its first `tasks` tasks, busy enough for queues to interact.
+private func tiny(seed: UInt64, tasks: Int) throws -> StreamsInstance {
+  let full = try StreamsGenerator.instance(name: "tiny\(seed)", seed: seed, ratePerSecond: 12, uplinkMbps: 15, tasks: 12)
+  return try full.with(tasks: Array(full.tasks.prefix(tasks)))
+}
+
+@Suite struct StreamsTests {
+  @Test func evaluatorMatchesHandComputedQueues() throws {
+    let instance = try handInstance()
+    let schedule = StreamsSchedule(decisions: [
+      StreamsDecision(exit: 1, cut: 1),  // s0 @0: device 0–80 ms: on time, +0.8
+      StreamsDecision(exit: 0, cut: 0),  // s1 @5: uplink1 5–15, server 15–25: 20 ms, +0.5
+      StreamsDecision(exit: 1, cut: 0),  // s0 @10: device 80–90, uplink0 90–110, server 110–130: 120 ms, missed
+      StreamsDecision(exit: 0, cut: 0),  // s0 @20: no device work, uplink0 110–120, server 130–140: 120 ms, missed
+    ])
+    let results = StreamsEvaluator.replay(schedule, on: instance)
+    let latencies = results.map { ($0.latency * 1000 * 1e6).rounded() / 1e6 }
+    #expect(latencies == [80, 20, 120, 120])
+    #expect(results.map(\.onTime) == [true, true, false, false])
+    let verdict = StreamsFamily.evaluate(schedule, on: instance)
+    #expect(verdict.isFeasible)
+    #expect(abs(verdict.objective - 1.3) < 1e-12)
+    let plan = StreamsFamily.plan(schedule, on: instance)
+    #expect(plan.contains("stream s0 (toy, deadline 100 ms): 3 tasks, 2 deadline misses"))
+  }
+
+  @Test func evaluatorRejectsBadDecisions() throws {
+    let instance = try handInstance()
+    let short = StreamsFamily.evaluate(StreamsSchedule(decisions: []), on: instance)
+    #expect(short.violations == ["the schedule has 0 decisions for 4 tasks"])
+    let bad = StreamsSchedule(decisions: Array(repeating: StreamsDecision(exit: 1, cut: 5), count: 4))
+    #expect(StreamsFamily.evaluate(bad, on: instance).violations.first?.hasPrefix("decisions[0].cut:") == true)
+  }
+
+  @Test(arguments: [1, 2, 3] as [UInt64])
+  func exactDPEqualsBruteForce(seed: UInt64) throws {
+    let instance = try tiny(seed: seed, tasks: 4)
+    let bf = StreamsBruteForce.solve(instance)
+    let dp = StreamsDP.solve(instance, settings: .exact)
+    #expect(bf.objective! > 0)
+    #expect(abs(dp.objective! - bf.objective!) < 1e-9)
+    let coarse = StreamsDP.solve(instance, settings: .init(grid: 0.05, maxStates: nil))
+    #expect(coarse.objective! <= bf.objective! + 1e-9)
+  }
+
+  @Test func everySolverIsAcceptedByTheEvaluator() throws {
+    let instance = try tiny(seed: 9, tasks: 4)
+    for solver in StreamsSolvers.all {
+      #expect(solver.skipReason(for: instance) == nil, "\(solver.name)")
+      let outcome = try solver.solve(instance, options: .init(seed: 3))
+      let verdict = StreamsFamily.evaluate(try #require(outcome.solution), on: instance)
+      #expect(verdict.isFeasible, "\(solver.name)")
+      #expect(outcome.objective == verdict.objective, "\(solver.name)")
+      if solver.role == .exact { #expect(outcome.isProvenOptimal) }
+    }
+    let large = try StreamsGenerator.instance(name: "large", seed: 4)
+    #expect(StreamsSolvers.bruteForce.skipReason(for: large) != nil)
+  }
+
+  @Test func badFilesNameTheField() throws {
+    let instance = try handInstance()
+    var json = try #require(try JSONSerialization.jsonObject(with: InstanceIO.encode(StreamsFamily.self, instance)) as? [String: Any])
+    var tasks = try #require(json["tasks"] as? [[String: Any]])
+    tasks[2]["arrivalMs"] = 1
+    json["tasks"] = tasks
+    let data = try JSONSerialization.data(withJSONObject: json)
+    #expect {
+      _ = try InstanceIO.decode(StreamsFamily.self, data, file: "bad.json")
+    } throws: { error in
+      "\(error)" == "bad.json: tasks[2].arrivalMs: tasks must be sorted by arrival, got 1.0 after 5.0"
+    }
+    var model = json
+    var streams = try #require(json["streams"] as? [[String: Any]])
+    streams[1]["model"] = 3
+    model["streams"] = streams
+    #expect {
+      _ = try InstanceIO.decode(StreamsFamily.self, try JSONSerialization.data(withJSONObject: model), file: "m.json")
+    } throws: { error in
+      "\(error)".hasPrefix("m.json: streams[1].model: must index models")
+    }
+  }
+
+  @Test func generatorIsSeeded() throws {
+    let a = try StreamsGenerator.instance(name: "a", seed: 11)
+    let b = try StreamsGenerator.instance(name: "a", seed: 11)
+    #expect(a == b)
+    #expect(a.tasks.count == 48)
+    #expect(a.models.map(\.exits.count) == [3, 4])
+  }
+
+  private static func smallTraining() -> StreamsTraining.Configuration {
+    var c = StreamsTraining.Configuration()
+    c.tasksPerEpisode = 24
+    c.hidden = [16]
+    c.batch = 16
+    c.historicalTraces = 2
+    c.pretrainSteps = 50
+    c.dp = .init(grid: 0.01, maxStates: 50)
+    return c
+  }
+
+  @Test func trainingIsReproducible() {
+    let a = StreamsTraining.train(seed: 5, episodes: 2, configuration: Self.smallTraining())
+    let b = StreamsTraining.train(seed: 5, episodes: 2, configuration: Self.smallTraining())
+    #expect(a.policy == b.policy)
+    #expect(a.episodeLosses == b.episodeLosses)
+  }
+
+  @Test func learnerLossFallsAndBeatsRandom() throws {
+    let outcome = StreamsTraining.train(seed: 1, episodes: 30, configuration: Self.smallTraining())
+    let losses = outcome.episodeLosses
+    let early = losses.prefix(5).reduce(0, +), late = losses.suffix(5).reduce(0, +)
+    #expect(late < early, "losses \(losses)")
+    let instance = try StreamsGenerator.instance(name: "test", seed: 77, tasks: 32)
+    let learned = StreamsEvaluator.evaluate(outcome.policy.schedule(instance), on: instance).objective
+    let random = StreamsBaselines.solve(instance, policy: .random, seed: 1).objective!
+    #expect(learned > random)
+  }
+
+  @Test func shippedPolicyLoads() throws {
+    let policy = try StreamsPolicy.shipped()
+    #expect(policy.network.sizes.first == StreamsFeatures.count)
+    #expect(throws: (any Error).self) { try StreamsPolicy.load(Data("{}".utf8)) }
+  }
+}
