@@ -29,11 +29,13 @@ private let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
   /// either loads, and then every cheap solver's answer passes the harness's checks, or is
   /// rejected with a one-line message that names a field or a line and column (never Foundation's
   /// location-less "not valid JSON"). No crash, no hang, no trap.
-  @Test(arguments: ["admission/small-01.json", "surgery/alexnet-pi-1mbps-latency.json", "fused/tinyyolov2-r5-up5.json"])
+  @Test(arguments: ["admission/small-01.json", "surgery/alexnet-pi-1mbps-latency.json", "fused/tinyyolov2-r5-up5.json",
+                    "upload/small-chain-2ue-loose.json", "streams/rate2-bw40.json"])
   func seededMutationsAreLoadedOrNamed(file: String) throws {
     let original = Array(try Data(contentsOf: shipped.appendingPathComponent(file)))
     var random = SeededGenerator(seed: 2026)
-    let cheap = Catalog.solvers.filter { $0.role != .exact && $0.role != .bound }
+    // Every solver without a proof, but the offline DP of P5 (seconds per trace; its own tests cover it).
+    let cheap = Catalog.solvers.filter { $0.role != .exact && $0.role != .bound && $0.name != "p5-dp" }
     var loaded = 0, rejected = 0
     for _ in 0..<Self.mutationsPerFile {
       let mutant = Mutation.apply(to: original, using: &random)
@@ -53,8 +55,8 @@ private let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
     #expect(loaded > 0 && rejected > 0, "the mutations should produce both kinds: \(loaded) loaded, \(rejected) rejected")
   }
 
-  /// CI-sized: 700 per file (2,100 in all); `Benchmarks/` or a longer local run can raise it.
-  static let mutationsPerFile = ProcessInfo.processInfo.environment["EDGESPLIT_MUTATIONS"].flatMap(Int.init) ?? 700
+  /// CI-sized: 500 per file (2,500 in all); `Benchmarks/` or a longer local run can raise it.
+  static let mutationsPerFile = ProcessInfo.processInfo.environment["EDGESPLIT_MUTATIONS"].flatMap(Int.init) ?? 500
 }
 
 /// Byte-level mutations of a JSON document that keep most of it intact.
