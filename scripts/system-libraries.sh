@@ -4,9 +4,10 @@
 # command to run (apt-get with sudo, or Homebrew on macOS) and fails.
 set -euo pipefail
 
-# header  Debian package  Homebrew formula
+# header (or bin/NAME for a program)  Debian package  Homebrew formula
 libraries=(
   "glpk.h libglpk-dev glpk"
+  "bin/rsvg-convert librsvg2-bin librsvg"   # the tests render every report plot to PNG
 )
 
 missing_debian=()
@@ -14,9 +15,13 @@ missing_brew=()
 for entry in "${libraries[@]}"; do
   read -r header debian brew <<<"$entry"
   found=no
-  for dir in /usr/include /usr/local/include /opt/homebrew/include; do
-    if [ -f "$dir/$header" ]; then found=yes; fi
-  done
+  if [ "${header#bin/}" != "$header" ]; then
+    if command -v "${header#bin/}" >/dev/null; then found=yes; fi
+  else
+    for dir in /usr/include /usr/local/include /opt/homebrew/include; do
+      if [ -f "$dir/$header" ]; then found=yes; fi
+    done
+  fi
   if [ "$found" = no ]; then
     missing_debian+=("$debian")
     missing_brew+=("$brew")

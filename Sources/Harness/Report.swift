@@ -26,8 +26,10 @@ public struct Aggregate: Codable, Sendable, Hashable {
 
 /// Turns rows into aggregates and renders tables, CSV and JSON.
 public enum Report {
-  /// Shift of the shifted geometric mean of times, in seconds.
-  public static let timeShift = 1.0
+  /// Shift of the shifted geometric mean of times, in seconds: 10 ms, near the typical solve
+  /// here, so that sub-millisecond solvers are still told apart (a 1 s shift would turn the mean
+  /// into an arithmetic one) while a few microsecond runs cannot dominate it.
+  public static let timeShift = 0.01
 
   /// Shifted geometric mean, computed in log space.
   public static func shiftedGeometricMean(_ values: [Double], shift: Double = timeShift) -> Double {
@@ -62,26 +64,24 @@ public enum Report {
   /// The JSON document `--format json` prints.
   public struct Document: Codable, Sendable {
     /// Schema tag of this document.
-    public var schema = "edgesplit-bench/1"
+    public var schema = "edgesplit-bench/2"
     /// How gaps are computed.
     public var gapDefinition = "maximize: (reference - objective) / max(|reference|, |objective|); minimize: (objective - reference) / max(...); in percent, 0 when both are 0"
     /// Shift used for the shifted geometric mean of times, seconds.
     public var timeShiftSeconds = Report.timeShift
-    /// Time limit of each exact solve, seconds (`nil`: none).
-  public var timeLimitSeconds: Double?
-    /// Seed of randomized solvers.
-  public var seed: UInt64
+    /// Version, commit, date, machine, OS, compiler and settings of the run.
+    public var context: RunContext
     /// One row per (instance, solver).
-  public var rows: [BenchmarkRow]
+    public var rows: [BenchmarkRow]
     /// One summary per (problem, solver).
-  public var aggregates: [Aggregate]
+    public var aggregates: [Aggregate]
   }
 
   /// The `--format json` document for `rows`.
-  public static func json(_ rows: [BenchmarkRow], settings: SolverOptions) throws -> String {
+  public static func json(_ rows: [BenchmarkRow], context: RunContext) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    let document = Document(timeLimitSeconds: settings.timeLimit, seed: settings.seed, rows: rows, aggregates: aggregates(rows))
+    let document = Document(context: context, rows: rows, aggregates: aggregates(rows))
     return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
   }
 
@@ -94,33 +94,40 @@ public enum Report {
     return [row.instance, row.problem, row.solver,
             row.objective.map(number) ?? (row.bound.map { "≤ \(number($0))" } ?? "-"),
             reference, row.gapPercent.map { String(format: "%.2f", $0) } ?? "-",
-            row.ratio.map { String(format: "%.4f", $0) } ?? "-", proven, status, String(format: "%.3f", row.seconds)]
+            row.ratio.map { String(format: "%.4f", $0) } ?? "-", proven, status, seconds(row.seconds)]
   }
 
   /// An aligned table of rows, then one of aggregates.
   public static func table(_ rows: [BenchmarkRow]) -> String {
     var text = align([columns] + rows.map(cells))
-    let summary = aggregates(rows).map { a in
-      [a.problem, a.solver, "\(a.runs)", "\(a.solved)", "\(a.optimal)",
-       a.meanGapPercent.map { String(format: "%.2f", $0) } ?? "-",
-       a.worstGapPercent.map { String(format: "%.2f", $0) } ?? "-",
-       String(format: "%.4f", a.shiftedGeometricMeanSeconds), "\(a.failures)"]
-    }
-    text += "\n" + align([["problem", "solver", "runs", "solved", "optimal", "mean gap%", "worst gap%", "sgm s (shift 1 s)", "failures"]] + summary)
+    let summary = summaryCells(rows)
+    text += "\n" + align([summaryColumns] + summary)
     return text
   }
 
-  /// Comma-separated rows with a header, quoting fields that need it.
-  public static func csv(_ rows: [BenchmarkRow]) -> String {
-    let header = ["instance", "problem", "solver", "role", "status", "objective", "bound", "reference", "reference_kind",
+  private static func summaryCells(_ rows: [BenchmarkRow]) -> [[String]] {
+    aggregates(rows).map { a in
+      [a.problem, a.solver, "\(a.runs)", "\(a.solved)", "\(a.optimal)",
+       a.meanGapPercent.map { String(format: "%.2f", $0) } ?? "-",
+       a.worstGapPercent.map { String(format: "%.2f", $0) } ?? "-",
+       seconds(a.shiftedGeometricMeanSeconds), "\(a.failures)"]
+    }
+  }
+
+  private static let summaryColumns = ["problem", "solver", "runs", "solved", "optimal", "mean gap%", "worst gap%", "sgm s (shift 10 ms)", "failures"]
+
+  /// Comma-separated rows with a header, quoting fields that need it, after `# key value` lines
+  /// with the run's context (read with `comment='#'` in pandas, `comment.char = "#"` in R).
+  public static func csv(_ rows: [BenchmarkRow], context: RunContext) -> String {
+    let header = ["instance", "problem", "size", "solver", "role", "status", "objective", "bound", "reference", "reference_kind",
                   "gap_percent", "ratio", "proven_ratio", "ratio_holds", "feasible", "seconds", "failures"]
     let lines = rows.map { r in
-      [r.instance, r.problem, r.solver, r.role, r.status, opt(r.objective), opt(r.bound), opt(r.reference),
+      [r.instance, r.problem, "\(r.size)", r.solver, r.role, r.status, opt(r.objective), opt(r.bound), opt(r.reference),
        r.referenceKind.rawValue, opt(r.gapPercent), opt(r.ratio), opt(r.provenRatio),
        r.ratioHolds.map { "\($0)" } ?? "", r.feasible.map { "\($0)" } ?? "", "\(r.seconds)",
        r.failures.joined(separator: "; ")].map(quote).joined(separator: ",")
     }
-    return ([header.joined(separator: ",")] + lines).joined(separator: "\n") + "\n"
+    return (context.lines.map { "# " + $0 } + [header.joined(separator: ",")] + lines).joined(separator: "\n") + "\n"
   }
 
   private static func opt(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
@@ -128,6 +135,12 @@ public enum Report {
   private static func quote(_ field: String) -> String {
     field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
       ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+  }
+
+  /// Seconds for tables: `< 1 µs` below a microsecond (the clock's honest resolution here),
+  /// else four significant digits.
+  static func seconds(_ value: Double) -> String {
+    value < 1e-6 ? "< 1 µs" : String(format: "%.4g", value)
   }
 
   /// Integers without decimals, others with up to 4 significant decimals.
@@ -145,20 +158,29 @@ public enum Report {
 }
 
 extension Report {
-  /// Writes `report.md` with the tables and, per problem family, two SVG plots: the gap of
-  /// every solver (a strip per solver, mean marked) and time against instance size (log-log).
-  /// Returns the files written.
+  /// Writes `report.md` and, per problem family, three SVG plots: the gap of every solver (a
+  /// strip per solver, the mean marked), time against instance size (log-log), and the
+  /// Dolan–Moré performance profile of time. Each solver keeps one colour in every plot. The
+  /// summary comes first; the per-instance rows are folded under `<details>`. Returns the files
+  /// written.
   @discardableResult
-  public static func writeReport(_ rows: [BenchmarkRow], settings: SolverOptions, to folder: URL) throws -> [URL] {
+  public static func writeReport(_ rows: [BenchmarkRow], context: RunContext, to folder: URL) throws -> [URL] {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     var written: [URL] = []
     var markdown = """
       # solverbench report
 
-      Time limit \(settings.timeLimit.map { "\($0) s" } ?? "none") per exact solve, seed \(settings.seed). Gap = (reference − objective) / \
-      max(|reference|, |objective|) in % (objective − reference for minimization); the reference is a proven \
-      optimum (`opt`) or a proven bound (`bound`). Times: wall clock; aggregates use the shifted geometric mean \
-      with shift \(timeShift) s.
+      \(context.lines.map { "- " + $0 }.joined(separator: "\n"))
+
+      Gap = (reference − objective) / max(|reference|, |objective|) in % (objective − reference for \
+      minimization); the reference is a proven optimum (`opt`) or a proven bound (`bound`). Times: wall \
+      clock; aggregates use the shifted geometric mean with shift \(timeShift * 1000) ms; times below 1 µs \
+      are shown as `< 1 µs` and drawn on the 1 µs line with hollow markers.
+
+      ## Summary
+
+      ```
+      \(align([summaryColumns] + summaryCells(rows)))```
 
       """
     let familyOrder = Catalog.families.map(\.name)
@@ -168,32 +190,60 @@ extension Report {
       let gaps = solvers.map { solver in (solver, ofProblem.filter { $0.solver == solver }.compactMap(\.gapPercent)) }
         .filter { !$0.1.isEmpty }
       let times = solvers.map { solver in
-        (solver, ofProblem.filter { $0.solver == solver && $0.objective != nil || $0.solver == solver && $0.bound != nil }
-          .map { (Double($0.size), max($0.seconds, 1e-6)) })
+        (solver, ofProblem.filter { $0.solver == solver && ($0.objective != nil || $0.bound != nil) }.map { (Double($0.size), $0.seconds) })
       }
-      let gapFile = folder.appendingPathComponent("gap-\(problem).svg")
-      let timeFile = folder.appendingPathComponent("time-\(problem).svg")
+      let files = ["gap", "time", "profile"].map { folder.appendingPathComponent("\($0)-\(problem).svg") }
       try SVGPlot.strip(title: "\(problem): gap to the reference per solver", axis: "gap %",
-                        categories: gaps.map { (name: $0.0, values: $0.1) }).write(to: gapFile, atomically: true, encoding: .utf8)
+                        categories: gaps.map { (name: $0.0, values: $0.1) }).write(to: files[0], atomically: true, encoding: .utf8)
       try SVGPlot.logLog(title: "\(problem): time against instance size", xAxis: "instance size (\(Catalog.family(named: problem)?.sizeUnit ?? "size"))",
                          yAxis: "seconds", series: times.map { (name: $0.0, points: $0.1) })
-        .write(to: timeFile, atomically: true, encoding: .utf8)
-      written += [gapFile, timeFile]
+        .write(to: files[1], atomically: true, encoding: .utf8)
+      try SVGPlot.profile(title: "\(problem): performance profile of time (Dolan–Moré)", series: performanceProfile(ofProblem))
+        .write(to: files[2], atomically: true, encoding: .utf8)
+      written += files
       markdown += """
 
         ## \(problem)
 
-        ![gap](\(gapFile.lastPathComponent))
+        ![gap](\(files[0].lastPathComponent))
 
-        ![time](\(timeFile.lastPathComponent))
+        ![time](\(files[1].lastPathComponent))
+
+        ![performance profile](\(files[2].lastPathComponent))
+
+        <details><summary>\(ofProblem.count) rows</summary>
 
         ```
-        \(table(ofProblem))```
+        \(align([columns] + ofProblem.map(cells)))```
+
+        </details>
 
         """
     }
     let file = folder.appendingPathComponent("report.md")
     try markdown.write(to: file, atomically: true, encoding: .utf8)
     return written + [file]
+  }
+
+  /// The Dolan–Moré performance profile of wall time: for each solver, the ratios
+  /// `t(instance, solver) / min over solvers t(instance, ·)` over every instance in `rows`; a
+  /// solver that did not run on an instance (too large for it), found no feasible solution or
+  /// failed counts as never solving it (ratio ∞). The fraction of instances with ratio ≤ τ,
+  /// plotted against τ, is the profile. Bound-only rows are left out. Times below 1 µs count as 1 µs.
+  static func performanceProfile(_ rows: [BenchmarkRow]) -> [(name: String, ratios: [Double])] {
+    let solving = rows.filter { $0.role != "bound" }
+    let instances = Set(solving.map(\.instance))
+    let solvers = solving.reduce(into: [String]()) { if !$0.contains($1.solver) { $0.append($1.solver) } }
+    func solved(_ row: BenchmarkRow) -> Bool { row.feasible == true && row.failures.isEmpty }
+    var best: [String: Double] = [:]
+    for row in solving where solved(row) { best[row.instance] = min(best[row.instance] ?? .infinity, max(row.seconds, 1e-6)) }
+    return solvers.map { solver in
+      let ratios = instances.sorted().map { instance -> Double in
+        guard let row = solving.first(where: { $0.instance == instance && $0.solver == solver }), solved(row),
+              let fastest = best[instance] else { return .infinity }
+        return max(row.seconds, 1e-6) / fastest
+      }
+      return (solver, ratios)
+    }
   }
 }

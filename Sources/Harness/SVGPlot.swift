@@ -2,13 +2,30 @@ import Foundation
 
 /// Minimal self-contained SVG charts for `--report`: no dependencies, readable in any browser.
 enum SVGPlot {
-  static let width = 720.0, height = 360.0
-  static let left = 150.0, right = 20.0, top = 40.0, bottom = 50.0
-  static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+  static let width = 760.0, height = 360.0
+  static let right = 20.0, top = 40.0, bottom = 50.0
+  /// The left margin that fits the longest label (about 7 px per character at 12 px).
+  static func left(fitting labels: [String]) -> Double { max(70, 7.2 * Double(labels.map(\.count).max() ?? 0) + 20) }
+  /// Twenty distinguishable colours (Tableau 20).
+  static let palette = [
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+    "#aec7e8", "#ff9896", "#98df8a", "#ffbb78", "#c5b0d5", "#c49c94", "#f7b6d2", "#9edae5", "#dbdb8d", "#393b79",
+  ]
+  /// Smallest time drawn: faster runs sit on this line with hollow markers ("< 1 µs").
+  static let timeFloor = 1e-6
+
+  /// The same colour for a solver in every plot: its place in the catalog, or for solvers
+  /// outside it a stable hash of the name.
+  static func colour(of solver: String) -> String {
+    if let index = Catalog.solvers.firstIndex(where: { $0.name == solver }) { return palette[index % palette.count] }
+    let hash = solver.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+    return palette[Int(hash % UInt64(palette.count))]
+  }
 
   /// One row per category, a dot per value (jittered vertically), plus the mean as a bar.
   static func strip(title: String, axis: String, categories: [(name: String, values: [Double])]) -> String {
     let rowHeight = 28.0
+    let left = left(fitting: categories.map(\.name))
     let plotHeight = max(rowHeight, rowHeight * Double(categories.count))
     let all = categories.flatMap(\.values)
     let upper = max(1, all.max() ?? 1) * 1.05  // at least 0–1 %, so all-zero gaps read as zero
@@ -21,20 +38,25 @@ enum SVGPlot {
       svg += line(left, y, width - right, y, color: "#eee")
       for (j, v) in category.values.enumerated() {
         let jitter = (Double((j * 7919) % 11) - 5) * 1.2
-        svg += "<circle cx=\"\(f(x(v)))\" cy=\"\(f(y + jitter))\" r=\"3\" fill=\"\(palette[i % palette.count])\" fill-opacity=\"0.6\"/>\n"
+        svg += "<circle cx=\"\(f(x(v)))\" cy=\"\(f(y + jitter))\" r=\"3\" fill=\"\(colour(of: category.name))\" fill-opacity=\"0.6\"/>\n"
       }
       if !category.values.isEmpty {
         let mean = category.values.reduce(0, +) / Double(category.values.count)
         svg += line(x(mean), y - 10, x(mean), y + 10, color: "#000", width: 2)
       }
     }
-    svg += axisLine(y: top + plotHeight, ticks: linearTicks(lower, upper).map { ($0, x($0), tick($0)) }, label: axis)
+    svg += axisLine(y: top + plotHeight, left: left, ticks: linearTicks(lower, upper).map { ($0, x($0), tick($0)) }, label: axis)
+    svg += line(width - right - 150, 28, width - right - 150, 40, color: "#000", width: 2)
+    svg += text("mean of the solver's gaps", x: width - right - 144, y: 38, anchor: "start", size: 11)
     return svg + "</svg>\n"
   }
 
   /// Log-log scatter of (x, y) points per series, with a legend.
+  /// Times (y) below ``timeFloor`` are drawn on it, hollow, and its tick reads "≤ 1 µs".
   static func logLog(title: String, xAxis: String, yAxis: String, series: [(name: String, points: [(Double, Double)])]) -> String {
-    let points = series.flatMap(\.points).filter { $0.0 > 0 && $0.1 > 0 }
+    let series = series.map { s in (name: s.name, points: s.points.map { ($0.0, max($0.1, timeFloor), $0.1 < timeFloor) }) }
+    let left = 70.0
+    let points = series.flatMap(\.points).filter { $0.0 > 0 }
     let xs = points.map { log10($0.0) }, ys = points.map { log10($0.1) }
     let (x0, x1) = (floor(xs.min() ?? 0), max(ceil(xs.max() ?? 1), floor(xs.min() ?? 0) + 1))
     let (y0, y1) = (floor(ys.min() ?? -3), max(ceil(ys.max() ?? 0), floor(ys.min() ?? -3) + 1))
@@ -45,19 +67,56 @@ enum SVGPlot {
     for e in stride(from: y0, through: y1, by: 1) {
       let y = py(pow(10, e))
       svg += line(left, y, width - right, y, color: "#eee")
-      svg += text(tick(pow(10, e)), x: left - 8, y: y + 4, anchor: "end")
+      svg += text(pow(10, e) <= timeFloor ? "≤ 1 µs" : tick(pow(10, e)), x: left - 8, y: y + 4, anchor: "end")
     }
     svg += text(yAxis, x: 14, y: top + plotHeight / 2, anchor: "middle", rotate: true)
     for (i, s) in series.enumerated() {
-      let color = palette[i % palette.count]
-      for (a, b) in s.points where a > 0 && b > 0 {
-        svg += "<circle cx=\"\(f(px(a)))\" cy=\"\(f(py(b)))\" r=\"3.5\" fill=\"\(color)\" fill-opacity=\"0.7\"/>\n"
+      let color = colour(of: s.name)
+      for (a, b, floored) in s.points where a > 0 {
+        let fill = floored ? "fill=\"none\" stroke=\"\(color)\"" : "fill=\"\(color)\" fill-opacity=\"0.7\""
+        svg += "<circle cx=\"\(f(px(a)))\" cy=\"\(f(py(b)))\" r=\"3.5\" \(fill)/>\n"
       }
       svg += "<rect x=\"\(f(left + 10))\" y=\"\(f(top + 6 + 16 * Double(i)))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>\n"
       svg += text(s.name, x: left + 26, y: top + 15 + 16 * Double(i), anchor: "start")
     }
     let ticks = stride(from: x0, through: x1, by: 1).map { (pow(10, $0), px(pow(10, $0)), tick(pow(10, $0))) }
-    svg += axisLine(y: top + plotHeight, ticks: ticks, label: xAxis)
+    svg += axisLine(y: top + plotHeight, left: left, ticks: ticks, label: xAxis)
+    return svg + "</svg>\n"
+  }
+
+  /// A Dolan–Moré performance profile: per solver, the fraction of instances whose ratio to the
+  /// best solver is at most τ, a step function of τ on a log₂ axis (τ = 1 is "fastest").
+  static func profile(title: String, series: [(name: String, ratios: [Double])]) -> String {
+    let left = 70.0
+    let finite = series.flatMap(\.ratios).filter(\.isFinite)
+    let upper = max(1, ceil(log2(finite.max() ?? 2)))
+    let plotHeight = height - top - bottom
+    let px = { (tau: Double) in left + log2(tau) / upper * (width - left - right - 170) }
+    let py = { (fraction: Double) in top + plotHeight - fraction * plotHeight }
+    var svg = header(title: title, height: height)
+    for fraction in stride(from: 0.0, through: 1.0, by: 0.25) {
+      svg += line(left, py(fraction), width - right - 170, py(fraction), color: "#eee")
+      svg += text(String(format: "%.2f", fraction), x: left - 8, y: py(fraction) + 4, anchor: "end")
+    }
+    svg += text("fraction of instances", x: 14, y: top + plotHeight / 2, anchor: "middle", rotate: true)
+    for (i, s) in series.enumerated() {
+      let color = colour(of: s.name)
+      let count = Double(max(1, s.ratios.count))
+      let steps = s.ratios.filter(\.isFinite).sorted()
+      var path = "M \(f(px(1))) \(f(py(0)))"
+      var solved = 0.0
+      for tau in steps {
+        path += " H \(f(px(tau)))"
+        solved += 1
+        path += " V \(f(py(solved / count)))"
+      }
+      path += " H \(f(px(pow(2, upper))))"
+      svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" stroke-opacity=\"0.85\"/>\n"
+      svg += "<rect x=\"\(f(width - right - 160))\" y=\"\(f(top + 6 + 16 * Double(i)))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>\n"
+      svg += text(s.name, x: width - right - 144, y: top + 15 + 16 * Double(i), anchor: "start", size: 11)
+    }
+    let ticks = stride(from: 0.0, through: upper, by: max(1, (upper / 8).rounded(.up))).map { (pow(2, $0), px(pow(2, $0)), "\(Int(pow(2, $0)))") }
+    svg += axisLine(y: top + plotHeight, left: left, right: width - right - 170, ticks: ticks, label: "τ: time within τ × the fastest solver's")
     return svg + "</svg>\n"
   }
 
@@ -67,13 +126,13 @@ enum SVGPlot {
       + text(title, x: width / 2, y: 22, anchor: "middle", size: 15)
   }
 
-  private static func axisLine(y: Double, ticks: [(Double, Double, String)], label: String) -> String {
-    var svg = line(left, y, width - right, y, color: "#333")
+  private static func axisLine(y: Double, left: Double, right: Double = width - right, ticks: [(Double, Double, String)], label: String) -> String {
+    var svg = line(left, y, right, y, color: "#333")
     for (_, x, name) in ticks {
       svg += line(x, y, x, y + 5, color: "#333")
       svg += text(name, x: x, y: y + 18, anchor: "middle")
     }
-    return svg + text(label, x: (left + width - right) / 2, y: y + 38, anchor: "middle")
+    return svg + text(label, x: (left + right) / 2, y: y + 38, anchor: "middle")
   }
 
   private static func linearTicks(_ lower: Double, _ upper: Double) -> [Double] {

@@ -128,9 +128,10 @@ extension SolverBench {
       }
       let runner = BenchmarkRunner(solvers: selected, settings: SolverOptions(timeLimit: timeLimit, seed: seed),
                                    progress: progress, onSolutions: onSolutions)
+      let context = RunContext.current(settings: runner.settings, jobs: jobs)
       let rows = runner.run(instances, jobs: jobs)
       if showProgress { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
-      try finish(rows, settings: runner.settings, format: format, report: report)
+      try finish(rows, context: context, format: format, report: report)
       // Every failing row is listed even when a bad file decides the status (2 outranks 1).
       let failed = reportFailures(rows)
       if loadFailed { throw ExitCode(2) }
@@ -164,18 +165,18 @@ extension SolverBench {
     func run() throws {
       guard !files.isEmpty else { throw ValidationError("give at least one JSON file") }
       var rows: [BenchmarkRow] = []
-      var settings: SolverOptions?
+      var context: RunContext?
       for file in files {
         do {
           let document = try JSONDecoder().decode(Report.Document.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
           rows += document.rows
-          settings = settings ?? SolverOptions(timeLimit: document.timeLimitSeconds, seed: document.seed)
+          context = context ?? document.context
         } catch {
           FileHandle.standardError.write(Data("error: \(file): not a solverbench JSON document: \(error)\n".utf8))
           throw ExitCode(2)
         }
       }
-      try finish(rows, settings: settings!, format: format, report: report)
+      try finish(rows, context: context!, format: format, report: report)
       if reportFailures(rows) { throw ExitCode(1) }
     }
   }
@@ -211,13 +212,13 @@ extension SolverBench {
 }
 
 /// Prints rows in `format` and writes the report folder when asked.
-private func finish(_ rows: [BenchmarkRow], settings: SolverOptions, format: OutputFormat, report: String?) throws {
+private func finish(_ rows: [BenchmarkRow], context: RunContext, format: OutputFormat, report: String?) throws {
   switch format {
   case .table: print(Report.table(rows), terminator: "")
-  case .json: print(try Report.json(rows, settings: settings), terminator: "")
-  case .csv: print(Report.csv(rows), terminator: "")
+  case .json: print(try Report.json(rows, context: context), terminator: "")
+  case .csv: print(Report.csv(rows, context: context), terminator: "")
   }
-  if let report { try Report.writeReport(rows, settings: settings, to: URL(fileURLWithPath: report)) }
+  if let report { try Report.writeReport(rows, context: context, to: URL(fileURLWithPath: report)) }
 }
 
 /// Lists every failing row on stderr; true if there is any.

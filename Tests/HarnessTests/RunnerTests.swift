@@ -136,32 +136,79 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
                  seconds: seconds)
   }
 
+  private let context = RunContext(commit: "abc1234", date: "2026-11-23T12:00:00Z", machine: "x86_64, 2 cores, 23.4 GiB",
+                                   os: "Linux", swift: "Swift 6.3", timeLimitSeconds: 5, seed: 9, jobs: 1)
+
   @Test func aggregatesOnAHandMadeTable() {
-    let rows = [row("a", gap: 0, seconds: 0), row("a", gap: 10, seconds: 3), row("b", gap: nil, seconds: 1, failures: ["x"])]
+    let rows = [row("a", gap: 0, seconds: 0), row("a", gap: 10, seconds: 0.03), row("b", gap: nil, seconds: 1, failures: ["x"])]
     let aggregates = Report.aggregates(rows)
     #expect(aggregates.map(\.solver) == ["a", "b"])
     #expect(aggregates[0].runs == 2 && aggregates[0].optimal == 1 && aggregates[0].solved == 2)
     #expect(aggregates[0].meanGapPercent == 5 && aggregates[0].worstGapPercent == 10)
-    // exp((ln 1 + ln 4) / 2) − 1 = 2 − 1
-    #expect(abs(aggregates[0].shiftedGeometricMeanSeconds - 1) < 1e-12)
+    // exp((ln 0.01 + ln 0.04) / 2) − 0.01 = 0.02 − 0.01 with the 10 ms shift
+    #expect(abs(aggregates[0].shiftedGeometricMeanSeconds - 0.01) < 1e-12)
     #expect(aggregates[1].meanGapPercent == nil && aggregates[1].failures == 1)
   }
 
-  @Test func jsonParsesBack() throws {
+  @Test func jsonParsesBackWithItsContext() throws {
     let rows = [row("a", gap: 0, seconds: 0.5), row("b", gap: nil, seconds: 1)]
-    let text = try Report.json(rows, settings: SolverOptions(timeLimit: 5, seed: 9))
+    let text = try Report.json(rows, context: context)
     let document = try JSONDecoder().decode(Report.Document.self, from: Data(text.utf8))
     #expect(document.rows == rows)
-    #expect(document.schema == "edgesplit-bench/1")
-    #expect(document.timeLimitSeconds == 5 && document.seed == 9)
+    #expect(document.schema == "edgesplit-bench/2")
+    #expect(document.context == context && document.timeShiftSeconds == 0.01)
   }
 
-  @Test func csvQuotesFieldsThatNeedIt() {
-    let text = Report.csv([row("a,b", gap: 0, seconds: 1, failures: ["say \"no\""])])
+  @Test func csvQuotesFieldsThatNeedItAndStartsWithTheContext() {
+    let text = Report.csv([row("a,b", gap: 0, seconds: 1, failures: ["say \"no\""])], context: context)
     let lines = text.split(separator: "\n")
-    #expect(lines.count == 2)
-    #expect(lines[1].hasPrefix("i,admission,\"a,b\",heuristic,done,"))
-    #expect(lines[1].hasSuffix(",\"say \"\"no\"\"\""))
+    #expect(lines.count == context.lines.count + 2)
+    #expect(lines[0] == "# edgesplit \(EdgeSplitVersion.current) (commit abc1234)")
+    #expect(lines[context.lines.count].hasPrefix("instance,problem,size,solver,"))
+    #expect(lines.last!.hasPrefix("i,admission,3,\"a,b\",heuristic,done,"))
+    #expect(lines.last!.hasSuffix(",\"say \"\"no\"\"\""))
+  }
+
+  @Test func subMicrosecondTimesAreShownAsSuch() {
+    #expect(Report.seconds(4e-7) == "< 1 µs")
+    #expect(Report.seconds(0.0123456) == "0.01235")
+  }
+
+  @Test func performanceProfileRatiosAgainstTheFastest() {
+    var slow = row("slow", gap: 0, seconds: 0.4), fast = row("fast", gap: 0, seconds: 0.1)
+    var broken = row("broken", gap: 0, seconds: 0.01, failures: ["x"])
+    let profile = Report.performanceProfile([slow, fast, broken])
+    #expect(profile.map(\.name) == ["slow", "fast", "broken"])
+    #expect(profile[0].ratios == [4] && profile[1].ratios == [1] && profile[2].ratios == [.infinity])
+    slow.instance = "j"; fast.instance = "j"; broken.instance = "j"
+    #expect(Report.performanceProfile([slow]).first?.ratios == [1])
+  }
+
+  /// Every SVG of a report renders to a non-empty PNG (rsvg-convert, installed by scripts/test).
+  @Test func reportPlotsRenderToPNG() throws {
+    let rows = [row("p1-approx", gap: 0, seconds: 2e-7), row("p1-ilp-pruned", gap: 0, seconds: 0.2),
+                row("my-own-solver-with-a-long-name", gap: 3, seconds: 0.02)]
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesplit-report-\(UUID().uuidString)")
+    let written = try Report.writeReport(rows, context: context, to: folder)
+    let svgs = written.filter { $0.pathExtension == "svg" }
+    #expect(svgs.count == 3)
+    let converter = URL(fileURLWithPath: "/usr/bin/rsvg-convert")
+    try #require(FileManager.default.isExecutableFile(atPath: converter.path),
+                 "rsvg-convert is missing: run the tests with scripts/test, which installs librsvg2-bin")
+    for svg in svgs {
+      let png = svg.deletingPathExtension().appendingPathExtension("png")
+      let process = Process()
+      process.executableURL = converter
+      process.arguments = ["-o", png.path, svg.path]
+      try process.run()
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 0, "\(svg.lastPathComponent)")
+      let data = try Data(contentsOf: png)
+      #expect(data.count > 1_000 && data.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(png.lastPathComponent): \(data.count) bytes")
+    }
+    let markdown = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
+    #expect(markdown.contains("## Summary") && markdown.contains("<details>"))
+    #expect(markdown.range(of: "## Summary")!.lowerBound < markdown.range(of: "<details>")!.lowerBound)
   }
 
   @Test func globsMatchLikeAShell() {
