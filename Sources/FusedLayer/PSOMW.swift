@@ -46,7 +46,13 @@ public struct PSOMW: Sendable {
   }
 
   /// Runs the swarm; the same `seed` gives the same result.
-  /// - Complexity: O(swarmSize × iterations × n² × n log n) for n tiles (the repair's moves).
+  ///
+  /// Before the swarm moves, every (block length, tiling) pair is repaired from three
+  /// placements (all paths local, all offloaded, each path where it alone finishes sooner), so
+  /// no pair depends on a particle landing on it; the best of these seeds fill half of the
+  /// initial swarm (particle 0 is NFL, the rest random). After the last round the best
+  /// decisions of the three best pairs are polished (``polish(_:_:)``).
+  /// - Complexity: O((pairs + swarmSize × iterations) × n² × n log n) for n tiles, plus the polish.
   public func solve(_ tables: FusedTables, seed: UInt64) -> FusedResult {
     var random = SeededGenerator(seed: seed)
     let instance = tables.instance
@@ -62,6 +68,8 @@ public struct PSOMW: Sendable {
       (0..<dimensions).map { Double.random(in: lower[$0]..<upper[$0], using: &random) }
     }
     positions[0][0] = 0.5  // the no-fusion decision
+    let seeds = pairSeeds(tables).sorted { $0.makespan < $1.makespan }
+    for (i, seed) in zip(1..<max(1, swarmSize / 2 + 1), seeds) { encode(seed, tables, into: &positions[i], m) }
     var velocities = [[Double]](repeating: Array(repeating: 0, count: dimensions), count: swarmSize)
     var personalBest: [(position: [Double], result: FusedResult)] = []
     var globalBest: (position: [Double], result: FusedResult)?
@@ -90,52 +98,137 @@ public struct PSOMW: Sendable {
         }
       }
     }
-    return globalBest!.result
+    var finalists = [globalBest!.result]
+    for seed in seeds where finalists.count < 3 && !finalists.contains(where: { $0.decision.samePair(as: seed.decision) }) {
+      finalists.append(seed)
+    }
+    return finalists.map { polish($0, tables) }.min { $0.makespan < $1.makespan }!
   }
 
+  /// The best repair of each (block length, tiling) pair from three starting placements.
+  func pairSeeds(_ tables: FusedTables) -> [FusedResult] {
+    (1...tables.instance.maxBlockLength).flatMap { e in
+      tables.instance.tilings.indices.map { t in
+        let times = tables.pathTimes[e - 1][t]
+        let n = times.count
+        let starts = [
+          [Bool](repeating: false, count: n), [Bool](repeating: true, count: n),
+          times.map { $0.upload + $0.server + $0.download < $0.device },
+        ]
+        return starts.map { repair(tables, blockLength: e, tiling: t, keyOrder: Array(0..<n), offloaded: $0) }
+          .min { $0.makespan < $1.makespan }!
+      }
+    }
+  }
+
+  /// Writes a repaired decision into a particle.
+  func encode(_ result: FusedResult, _ tables: FusedTables, into x: inout [Double], _ m: Int) {
+    let decision = result.decision
+    x[0] = Double(decision.blockLength) + 0.5
+    guard let tiling = decision.tiling, let t = tables.instance.tilings.firstIndex(of: tiling) else { return }
+    x[1] = Double(t) + 0.5
+    let n = decision.order.count
+    for (rank, p) in decision.order.enumerated() { x[2 + p] = (Double(rank) + 0.5) / Double(n) }
+    for p in 0..<n { x[2 + m + p] = decision.offloaded[p] ? 0.5 : -0.5 }
+  }
   /// Decodes a particle, repairs it (minimizing waiting) and writes the repair back.
   func decodeAndRepair(_ x: inout [Double], _ tables: FusedTables, _ m: Int) -> FusedResult {
     let e = min(Int(x[0]), tables.instance.maxBlockLength)
     guard e > 0 else { return FusedBruteForce.noFusion(tables) }
     let t = min(Int(x[1]), tables.instance.tilings.count - 1)
-    let times = tables.pathTimes[e - 1][t]
-    let n = times.count
+    let n = tables.pathTimes[e - 1][t].count
     let keyOrder = (0..<n).sorted { (x[2 + $0], $0) < (x[2 + $1], $1) }
-    var offloaded = (0..<n).map { x[2 + m + $0] > 0 }
-
-    /// The best of the key order and the Johnson orders for a placement.
-    func schedule(_ offloaded: [Bool]) -> (order: [Int], makespan: Double, tailCut: Int) {
-      let remote = keyOrder.filter { offloaded[$0] }, local = keyOrder.filter { !offloaded[$0] }
-      let localJohnson = FusedTables.localOrder(local, times)
-      let candidates = [
-        keyOrder,
-        FusedTables.remoteOrder(remote, times, withDownload: true) + localJohnson,
-        FusedTables.remoteOrder(remote, times, withDownload: false) + localJohnson,
-      ]
-      return candidates.map { order in
-        let outcome = tables.best(blockLength: e, tiling: t, order: order, offloaded: offloaded)
-        return (order, outcome.makespan, outcome.tailCut)
-      }.min { $0.1 < $1.1 }!
-    }
-
-    var current = schedule(offloaded)
-    while true {
-      var bestMove: (path: Int, schedule: (order: [Int], makespan: Double, tailCut: Int))?
-      for p in 0..<n {
-        offloaded[p].toggle()
-        let candidate = schedule(offloaded)
-        offloaded[p].toggle()
-        if candidate.makespan < (bestMove?.schedule.makespan ?? current.makespan) { bestMove = (p, candidate) }
-      }
-      guard let move = bestMove else { break }
-      offloaded[move.path].toggle()
-      current = move.schedule
-    }
-
-    for (rank, p) in current.order.enumerated() { x[2 + p] = (Double(rank) + 0.5) / Double(n) }
-    for p in 0..<n { x[2 + m + p] = offloaded[p] ? 0.5 : -0.5 }
-    return FusedResult(decision: tables.decision(blockLength: e, tiling: t, order: current.order, offloaded: offloaded,
-                                                 tailCut: current.tailCut),
-                       makespan: current.makespan)
+    let result = repair(tables, blockLength: e, tiling: t, keyOrder: keyOrder, offloaded: (0..<n).map { x[2 + m + $0] > 0 })
+    encode(result, tables, into: &x, m)
+    return result
   }
+
+  /// The best of `keyOrder` and the Johnson orders for a placement, with the better merge
+  /// place and cut: offloaded paths by Johnson on (upload, server + download), (upload, server)
+  /// and (upload + server, server + download) (the Campbell–Dudek–Smith surrogate of the
+  /// three-stage flow shop), then local paths by Johnson on (device, output upload).
+  static func schedule(_ tables: FusedTables, blockLength e: Int, tiling t: Int, keyOrder: [Int], offloaded: [Bool])
+    -> FusedResult {
+    let times = tables.pathTimes[e - 1][t]
+    let remote = keyOrder.filter { offloaded[$0] }, local = keyOrder.filter { !offloaded[$0] }
+    let localJohnson = FusedTables.localOrder(local, times)
+    let candidates = [
+      keyOrder,
+      FusedTables.remoteOrder(remote, times, withDownload: true) + localJohnson,
+      FusedTables.remoteOrder(remote, times, withDownload: false) + localJohnson,
+      FusedTables.johnson(remote, first: { times[$0].upload + times[$0].server },
+                          second: { times[$0].server + times[$0].download }) + localJohnson,
+    ]
+    return candidates.map { order in
+      let outcome = tables.best(blockLength: e, tiling: t, order: order, offloaded: offloaded)
+      return FusedResult(decision: tables.decision(blockLength: e, tiling: t, order: order, offloaded: offloaded,
+                                                   tailCut: outcome.tailCut),
+                         makespan: outcome.makespan)
+    }.min { $0.makespan < $1.makespan }!
+  }
+
+  /// Minimizing waiting: from a placement, moves single paths between device and server (best
+  /// improving move first) while the makespan drops, each placement scheduled by
+  /// ``schedule(_:blockLength:tiling:keyOrder:offloaded:)``.
+  func repair(_ tables: FusedTables, blockLength e: Int, tiling t: Int, keyOrder: [Int], offloaded start: [Bool])
+    -> FusedResult {
+    var offloaded = start
+    var current = Self.schedule(tables, blockLength: e, tiling: t, keyOrder: keyOrder, offloaded: offloaded)
+    while true {
+      var bestMove: (path: Int, result: FusedResult)?
+      for p in offloaded.indices {
+        offloaded[p].toggle()
+        let candidate = Self.schedule(tables, blockLength: e, tiling: t, keyOrder: keyOrder, offloaded: offloaded)
+        offloaded[p].toggle()
+        if candidate.makespan < (bestMove?.result.makespan ?? current.makespan) { bestMove = (p, candidate) }
+      }
+      guard let move = bestMove else { return current }
+      offloaded[move.path].toggle()
+      current = move.result
+    }
+  }
+
+  /// Local search on a fused decision until no move improves it: toggling one path's place,
+  /// exchanging the places of a local and an offloaded path, or swapping two paths in the order.
+  /// - Complexity: O(n² × n log n) per improving step, n tiles.
+  func polish(_ start: FusedResult, _ tables: FusedTables) -> FusedResult {
+    guard let tiling = start.decision.tiling, let t = tables.instance.tilings.firstIndex(of: tiling) else { return start }
+    let e = start.decision.blockLength
+    var current = start
+    var improved = true
+    while improved {
+      improved = false
+      let order = current.decision.order, n = order.count
+      var neighbours: [(order: [Int], offloaded: [Bool])] = []
+      for p in 0..<n {
+        for q in p..<n {
+          var offloaded = current.decision.offloaded
+          if p == q {
+            offloaded[p].toggle()
+          } else if offloaded[p] != offloaded[q] {
+            offloaded.swapAt(p, q)
+          }
+          if offloaded != current.decision.offloaded { neighbours.append((order, offloaded)) }
+          if p != q {
+            var swapped = order
+            swapped.swapAt(p, q)
+            neighbours.append((swapped, current.decision.offloaded))
+          }
+        }
+      }
+      for neighbour in neighbours {
+        let candidate = Self.schedule(tables, blockLength: e, tiling: t, keyOrder: neighbour.order, offloaded: neighbour.offloaded)
+        if candidate.makespan < current.makespan * (1 - 1e-12) {
+          current = candidate
+          improved = true
+        }
+      }
+    }
+    return current
+  }
+}
+
+extension FusedDecision {
+  /// Whether both decisions fuse the same block under the same tiling.
+  func samePair(as other: FusedDecision) -> Bool { blockLength == other.blockLength && tiling == other.tiling }
 }
