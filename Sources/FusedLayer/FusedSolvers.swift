@@ -58,7 +58,7 @@ public enum FusedSolvers {
 
   /// PSOMW with the default swarm.
   public static let psomw = P3Solver(
-    name: "p3-psomw", role: .heuristic, summary: "particle swarm with the minimizing-waiting repair (30 particles, 60 rounds)"
+    name: "p3-psomw", role: .heuristic, summary: "particle swarm with the minimizing-waiting repair (20 particles, 30 rounds), every (block, tiling) pair seeded, best pairs polished"
   ) { instance, options in PSOMW().solve(instance, options: options) }
 
   /// NFL.
