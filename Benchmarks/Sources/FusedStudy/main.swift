@@ -5,7 +5,8 @@ import ModelZoo
 
 // P3 studies that are not timings (release build, from Benchmarks/):
 //   swift run -c release FusedStudy family [instances] [seeds]   PSOMW against BF on the random family
-//   swift run -c release FusedStudy map [directory]              where fusion pays: SVG heat maps
+//   swift run -c release FusedStudy time [directory]             PSOMW's wall clock on the shipped instances
+//   swift run -c release FusedStudy map [directory]              where fusion pays: SVG heat maps (default results/)
 
 /// PSOMW (default settings) against BF on `RandomFusedInstances` 0..<count, seeds 1...seeds:
 /// the share of runs within 0.04% and 1% of the optimum, the worst gap and the time per run.
@@ -98,6 +99,21 @@ func heatMap(title: String, columns: [String], rows: [String], xAxis: String, yA
   return (svg + ["</svg>"]).joined(separator: "\n") + "\n"
 }
 
+/// PSOMW's wall clock with the default settings on every instance file in `directory` (tables
+/// included, median of 5 runs, seed 1).
+func timeShipped(directory: String) throws {
+  let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
+  for file in files {
+    let instance = try InstanceIO.load(FusedFamily.self, contentsOf: URL(fileURLWithPath: "\(directory)/\(file)"))
+    let seconds = (0..<5).map { _ in
+      let start = ContinuousClock.now
+      _ = PSOMW().solve(instance, options: SolverOptions(seed: 1))
+      return (ContinuousClock.now - start) / .seconds(1)
+    }.sorted()[2]
+    print(String(format: "%@: PSOMW %.1f ms", instance.name, 1000 * seconds))
+  }
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "family":
@@ -105,16 +121,9 @@ case "family":
   family(count: numbers.first ?? 400, seeds: numbers.dropFirst().first ?? 10,
          swarm: numbers.count >= 4 ? PSOMW(swarmSize: numbers[2], iterations: numbers[3]) : PSOMW())
 case "map":
-  try map(directory: arguments.dropFirst().first ?? "../docs")
+  try map(directory: arguments.dropFirst().first ?? "results")
+case "time":
+  try timeShipped(directory: arguments.dropFirst().first ?? "../instances/fused")
 default:
-  print("usage: FusedStudy family [instances] [seeds] | map [directory]")
-}
-if arguments.first == "inspect", let i = arguments.dropFirst().first.flatMap(Int.init) {
-  let inst = RandomFusedInstances().instance(i)
-  let tables = FusedTables(inst)
-  print(inst.tilings, inst.maxBlockLength, inst.downlinkMbps as Any, inst.layerCount)
-  let bf = FusedBruteForce.solve(tables); let pso = PSOMW().solve(tables, seed: 1)
-  print("BF", bf.makespan, bf.decision); print("PSO", pso.makespan, pso.decision)
-  let t = inst.tilings.firstIndex(of: bf.decision.tiling!)!
-  for p in tables.pathTimes[bf.decision.blockLength - 1][t] { print(p) }
+  print("usage: FusedStudy family [instances] [seeds] [swarm rounds] | map [directory] | time [directory]")
 }
