@@ -64,5 +64,15 @@ let package = Package(
       path: "Benchmarks/FusedBenchmarks",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
+
+    // MARK: - P3 studies (not timings): PSOMW against BF on the random family, speed-up heat maps
+    .executableTarget(
+      name: "FusedStudy",
+      dependencies: [
+        .product(name: "FusedLayer", package: "EdgeSplit"),
+        .product(name: "EdgeSplitModel", package: "EdgeSplit"),
+        .product(name: "ModelZoo", package: "EdgeSplit"),
+      ]
+    ),
   ]
 )

@@ -1,7 +1,7 @@
 import EdgeSplitModel
 
 /// What every P3 solver needs, computed once per instance with the model's own geometry and
-/// timing (``FusedInstance/paths(blockLength:tiling:)``, ``FusedEvaluator``): each block
+/// timing (``FusedInstance/paths(blockLength:tiling:)``, ``FusedTiming``): each block
 /// length's path times per tiling, and the best tail of each block length and merge place.
 ///
 /// The tail is separable: for a given merge place the makespan is `merge + tailTime(cut)`,
@@ -23,28 +23,28 @@ public struct FusedTables: Sendable {
     self.instance = instance
     let count = instance.layerCount
     pathTimes = (1...instance.maxBlockLength).map { e in
-      instance.tilings.map { FusedEvaluator.times(instance, instance.paths(blockLength: e, tiling: $0)) }
+      instance.tilings.map { FusedTiming.times(instance, instance.paths(blockLength: e, tiling: $0)) }
     }
     deviceMergeTail = (0...instance.maxBlockLength).map { e in
       let cuts = e == 0 ? 0...count : min(e + 1, count)...count
-      return cuts.map { ($0, FusedEvaluator.tailTime(instance, blockLength: e, tailCut: $0)) }.min { $0.1 < $1.1 }!
+      return cuts.map { ($0, FusedTiming.tailTime(instance, blockLength: e, tailCut: $0)) }.min { $0.1 < $1.1 }!
     }
     serverMergeTail = (0...instance.maxBlockLength).map { e in
-      FusedEvaluator.mergesOnServer(instance, blockLength: e, tailCut: e)
-        ? FusedEvaluator.tailTime(instance, blockLength: e, tailCut: e) : nil
+      FusedTiming.mergesOnServer(instance, blockLength: e, tailCut: e)
+        ? FusedTiming.tailTime(instance, blockLength: e, tailCut: e) : nil
     }
   }
 
   /// Makespan when block length `e > 0`, tiling index `t` merges on the device, best tail.
   public func deviceMergeMakespan(blockLength e: Int, tiling t: Int, order: [Int], offloaded: [Bool]) -> Double {
-    FusedEvaluator.gatherTime(pathTimes[e - 1][t], order: order, offloaded: offloaded) + deviceMergeTail[e].seconds
+    FusedTiming.gatherTime(pathTimes[e - 1][t], order: order, offloaded: offloaded) + deviceMergeTail[e].seconds
   }
 
   /// Makespan when block length `e > 0`, tiling index `t` merges on the server; `nil` when
   /// that is impossible (the block is the whole network).
   public func serverMergeMakespan(blockLength e: Int, tiling t: Int, order: [Int], offloaded: [Bool]) -> Double? {
     serverMergeTail[e].map {
-      FusedEvaluator.serverMergeTime(pathTimes[e - 1][t], order: order, offloaded: offloaded) + $0
+      FusedTiming.serverMergeTime(pathTimes[e - 1][t], order: order, offloaded: offloaded) + $0
     }
   }
 
