@@ -78,7 +78,7 @@ public struct PSOMW: Sendable {
     let maxVelocity = (0..<dimensions).map { (upper[$0] - lower[$0]) / 2 }
 
     var positions = (0..<swarmSize).map { _ in
-      (0..<dimensions).map { Double.random(in: lower[$0]..<upper[$0], using: &random) }
+      (0..<dimensions).map { random.uniform(in: lower[$0]..<upper[$0]) }
     }
     positions[0][0] = 0.5  // the no-fusion decision
     let seeds = pairSeeds(tables).sorted { $0.makespan < $1.makespan }
@@ -91,7 +91,7 @@ public struct PSOMW: Sendable {
       for i in 0..<swarmSize {
         if round > 0 {
           for d in 0..<dimensions {
-            let r1 = Double.random(in: 0..<1, using: &random), r2 = Double.random(in: 0..<1, using: &random)
+            let r1 = random.uniform(in: 0..<1), r2 = random.uniform(in: 0..<1)
             var v = inertia * velocities[i][d]
               + cognitive * r1 * (personalBest[i].position[d] - positions[i][d])
               + social * r2 * (globalBest!.position[d] - positions[i][d])

@@ -21,10 +21,10 @@ public enum UploadGenerator {
     precondition(!models.isEmpty, "the generator needs at least one model")
     var rng = SeededGenerator(seed: seed)
     let devices = (0..<ues).map { i in
-      let phone = Bool.random(using: &rng)
-      let speed = Double.random(in: phone ? phoneGflops : piGflops, using: &rng)
-      let cap = Double.random(in: caps, using: &rng)
-      let model = models[Int.random(in: models.indices, using: &rng)]
+      let phone = rng.coin()
+      let speed = rng.uniform(in: phone ? phoneGflops : piGflops)
+      let cap = rng.uniform(in: caps)
+      let model = models[rng.integer(in: models.indices)]
       return UploadUE(name: "ue\(i + 1)-\(phone ? "phone" : "pi")", model: model,
                       deviceGflops: (speed * 10).rounded() / 10, maxUplinkMbps: (cap * 10).rounded() / 10)
     }
