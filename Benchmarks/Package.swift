@@ -74,5 +74,19 @@ let package = Package(
         .product(name: "ModelZoo", package: "EdgeSplit"),
       ]
     ),
+
+    // MARK: - P4 upload: MJOA-MU on 100 UEs with ResNet-50 / GoogLeNet DAGs
+    .executableTarget(
+      name: "UploadBenchmarks",
+      dependencies: [
+        "BenchmarkSupport",
+        .product(name: "Benchmark", package: "benchmark"),
+        .product(name: "Upload", package: "EdgeSplit"),
+        .product(name: "EdgeSplitModel", package: "EdgeSplit"),
+        .product(name: "ModelZoo", package: "EdgeSplit"),
+      ],
+      path: "Benchmarks/UploadBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
   ]
 )
