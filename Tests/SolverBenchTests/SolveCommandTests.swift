@@ -43,6 +43,19 @@ import Testing
     #expect(result.stdout.contains("fillcolor=\"#9ecae1\"") || result.stdout.contains("fillcolor=\"#fdae6b\""))
   }
 
+  /// The two newer families through the same command, in the three formats.
+  @Test(arguments: [("upload/small-dag-3ue-loose.json", "p4-mjoa-mu", "sum "), ("streams/rate2-bw40.json", "p5-greedy", "deadline misses")])
+  func newerFamiliesPlanInEveryFormat(file: String, solver: String, planLine: String) throws {
+    let text = try runProduct("solverbench", ["solve", shippedInstance(file), "--solver", solver])
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.hasPrefix("solver \(solver): ") && text.stdout.contains(planLine))
+    let json = try runProduct("solverbench", ["solve", shippedInstance(file), "--solver", solver, "--format", "json"])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    #expect(object["format"] as? String == "edgesplit-solution/1" && object["feasible"] as? Bool == true)
+    let dot = try runProduct("solverbench", ["solve", shippedInstance(file), "--solver", solver, "--format", "dot"])
+    #expect(dot.status == 0 && dot.stdout.hasPrefix("digraph ") && dot.stdout.hasSuffix("}\n"))
+  }
+
   @Test func unknownSolverIsAUsageError() throws {
     let result = try runProduct("solverbench", ["solve", shippedInstance(Self.files[0]), "--solver", "p2-dsl"])
     #expect(result.status == 2)
