@@ -50,6 +50,10 @@ public struct BenchmarkRow: Codable, Sendable, Hashable {
   public var failures: [String]
   /// Wall time of the solver call in seconds.
   public var seconds: Double
+  /// With `--versus NAME`: how much better this row's objective is than NAME's on the same
+  /// instance, in % of NAME's (`(obj − base) / |base|` when maximizing, `(base − obj) / |base|`
+  /// when minimizing); `nil` when either has no objective or the base is 0.
+  public var versusPercent: Double? = nil
 }
 
 /// Runs solvers on instances, checks every solution, and derives gaps and ratio checks.
@@ -58,17 +62,21 @@ public struct BenchmarkRunner: Sendable {
   public var solvers: [AnySolver]
   /// Time limit and seed.
   public var settings: SolverOptions
+  /// The solver every row is compared with (``BenchmarkRow/versusPercent``), e.g. the baseline a
+  /// paper reports its gains against; `nil` for none.
+  public var versus: String?
   /// Called before each solver run with (done, total, instance, solver); for progress output.
   public var progress: (@Sendable (Int, Int, String, String) -> Void)?
   /// Called once per instance with its scored rows and each row's outcome (`nil`: the solver failed), for
   /// writing solutions out; may be called from several threads at once with `jobs > 1`.
   public var onSolutions: (@Sendable (AnyInstance, [(BenchmarkRow, SolverOutcome<AnySolution>?)]) -> Void)?
 
-  public init(solvers: [AnySolver], settings: SolverOptions,
+  public init(solvers: [AnySolver], settings: SolverOptions, versus: String? = nil,
               progress: (@Sendable (Int, Int, String, String) -> Void)? = nil,
               onSolutions: (@Sendable (AnyInstance, [(BenchmarkRow, SolverOutcome<AnySolution>?)]) -> Void)? = nil) {
     self.solvers = solvers
     self.settings = settings
+    self.versus = versus
     self.progress = progress
     self.onSolutions = onSolutions
   }
@@ -196,6 +204,12 @@ public struct BenchmarkRunner: Sendable {
     if let first = proven.first, proven.contains(where: { !Self.agree($0, first) }) {
       for i in rows.indices where runs[i].solver.role == .exact {
         rows[i].failures.append("exact solvers disagree on the optimum: \(proven)")
+      }
+    }
+    if let versus, let base = rows.first(where: { $0.solver == versus })?.objective, base != 0 {
+      for i in rows.indices {
+        guard let objective = rows[i].objective else { continue }
+        rows[i].versusPercent = 100 * (sense == .maximize ? objective - base : base - objective) / abs(base)
       }
     }
     for i in rows.indices {

@@ -18,10 +18,17 @@ public struct Aggregate: Codable, Sendable, Hashable {
   public var meanGapPercent: Double?
   /// Largest gap in % over the same runs.
   public var worstGapPercent: Double?
+  /// Mean of ``BenchmarkRow/versusPercent`` over the runs that have one (`--versus`).
+  public var meanVersusPercent: Double? = nil
   /// Shifted geometric mean of wall time: `exp(mean(ln(t + s))) − s`, `s` = ``timeShift``.
   public var shiftedGeometricMeanSeconds: Double
   /// Runs with any failure (infeasible, wrong claim, broken ratio, solver error).
   public var failures: Int
+}
+
+extension Array<Double> {
+  /// The arithmetic mean, `nil` when empty.
+  var mean: Double? { isEmpty ? nil : reduce(0, +) / Double(count) }
 }
 
 /// Turns rows into aggregates and renders tables, CSV and JSON.
@@ -54,8 +61,9 @@ public enum Report {
         problem: group[0].problem, solver: group[0].solver, runs: group.count,
         solved: group.count { $0.feasible == true },
         optimal: group.count { $0.referenceKind == .optimum && ($0.gapPercent.map { abs($0) < 1e-9 } ?? false) },
-        meanGapPercent: gaps.isEmpty ? nil : gaps.reduce(0, +) / Double(gaps.count),
+        meanGapPercent: gaps.mean,
         worstGapPercent: gaps.max(),
+        meanVersusPercent: group.compactMap(\.versusPercent).mean,
         shiftedGeometricMeanSeconds: shiftedGeometricMean(group.map(\.seconds)),
         failures: group.count { !$0.failures.isEmpty })
     }
@@ -87,6 +95,15 @@ public enum Report {
 
   private static let columns = ["instance", "problem", "solver", "objective", "reference", "gap%", "ratio", "proven", "status", "seconds"]
 
+  /// The row columns, with `vs base %` when the run compared against a solver (`--versus`).
+  private static func columns(_ rows: [BenchmarkRow]) -> [String] {
+    rows.contains { $0.versusPercent != nil } ? columns + ["vs base %"] : columns
+  }
+
+  private static func cells(_ row: BenchmarkRow, versus: Bool) -> [String] {
+    cells(row) + (versus ? [row.versusPercent.map { String(format: "%+.2f", $0) } ?? "-"] : [])
+  }
+
   private static func cells(_ row: BenchmarkRow) -> [String] {
     let reference = row.reference.map { "\(number($0)) (\(row.referenceKind == .optimum ? "opt" : "bound"))" } ?? "-"
     let proven = row.provenRatio.map { "\(number($0))\(row.ratioHolds == false ? " BROKEN" : row.ratioHolds == true ? " ok" : "")" } ?? "-"
@@ -99,19 +116,26 @@ public enum Report {
 
   /// An aligned table of rows, then one of aggregates.
   public static func table(_ rows: [BenchmarkRow]) -> String {
-    var text = align([columns] + rows.map(cells))
+    let header = columns(rows)
+    var text = align([header] + rows.map { cells($0, versus: header.count > columns.count) })
     let summary = summaryCells(rows)
-    text += "\n" + align([summaryColumns] + summary)
+    text += "\n" + align([summaryColumns(rows)] + summary)
     return text
   }
 
   private static func summaryCells(_ rows: [BenchmarkRow]) -> [[String]] {
-    aggregates(rows).map { a in
+    let versus = rows.contains { $0.versusPercent != nil }
+    return aggregates(rows).map { a in
       [a.problem, a.solver, "\(a.runs)", "\(a.solved)", "\(a.optimal)",
        a.meanGapPercent.map { String(format: "%.2f", $0) } ?? "-",
        a.worstGapPercent.map { String(format: "%.2f", $0) } ?? "-",
        seconds(a.shiftedGeometricMeanSeconds), "\(a.failures)"]
+        + (versus ? [a.meanVersusPercent.map { String(format: "%+.2f", $0) } ?? "-"] : [])
     }
+  }
+
+  private static func summaryColumns(_ rows: [BenchmarkRow]) -> [String] {
+    rows.contains { $0.versusPercent != nil } ? summaryColumns + ["mean vs base %"] : summaryColumns
   }
 
   private static let summaryColumns = ["problem", "solver", "runs", "solved", "optimal", "mean gap%", "worst gap%", "sgm s (shift 10 ms)", "failures"]
@@ -120,11 +144,11 @@ public enum Report {
   /// with the run's context (read with `comment='#'` in pandas, `comment.char = "#"` in R).
   public static func csv(_ rows: [BenchmarkRow], context: RunContext) -> String {
     let header = ["instance", "problem", "size", "solver", "role", "status", "objective", "bound", "reference", "reference_kind",
-                  "gap_percent", "ratio", "proven_ratio", "ratio_holds", "feasible", "seconds", "failures"]
+                  "gap_percent", "ratio", "proven_ratio", "ratio_holds", "feasible", "seconds", "versus_percent", "failures"]
     let lines = rows.map { r in
       [r.instance, r.problem, "\(r.size)", r.solver, r.role, r.status, opt(r.objective), opt(r.bound), opt(r.reference),
        r.referenceKind.rawValue, opt(r.gapPercent), opt(r.ratio), opt(r.provenRatio),
-       r.ratioHolds.map { "\($0)" } ?? "", r.feasible.map { "\($0)" } ?? "", "\(r.seconds)",
+       r.ratioHolds.map { "\($0)" } ?? "", r.feasible.map { "\($0)" } ?? "", "\(r.seconds)", opt(r.versusPercent),
        r.failures.joined(separator: "; ")].map(quote).joined(separator: ",")
     }
     return (context.lines.map { "# " + $0 } + [header.joined(separator: ",")] + lines).joined(separator: "\n") + "\n"
@@ -180,7 +204,7 @@ extension Report {
       ## Summary
 
       ```
-      \(align([summaryColumns] + summaryCells(rows)))```
+      \(align([summaryColumns(rows)] + summaryCells(rows)))```
 
       """
     let familyOrder = Catalog.families.map(\.name)
@@ -214,7 +238,7 @@ extension Report {
         <details><summary>\(ofProblem.count) rows</summary>
 
         ```
-        \(align([columns] + ofProblem.map(cells)))```
+        \(align([columns(ofProblem)] + ofProblem.map { cells($0, versus: ofProblem.contains { $0.versusPercent != nil }) }))```
 
         </details>
 

@@ -22,9 +22,11 @@ public struct RunContext: Codable, Sendable, Hashable {
   public var seed: UInt64
   /// Instances run at once (`--jobs`): times are clean only with 1.
   public var jobs: Int
+  /// The solver rows are compared with (`--versus`), if any.
+  public var versus: String?
 
   public init(version: String = EdgeSplitVersion.current, commit: String?, date: String, machine: String, os: String,
-              swift: String, timeLimitSeconds: Double?, seed: UInt64, jobs: Int) {
+              swift: String, timeLimitSeconds: Double?, seed: UInt64, jobs: Int, versus: String? = nil) {
     self.version = version
     self.commit = commit
     self.date = date
@@ -34,10 +36,11 @@ public struct RunContext: Codable, Sendable, Hashable {
     self.timeLimitSeconds = timeLimitSeconds
     self.seed = seed
     self.jobs = jobs
+    self.versus = versus
   }
 
   /// This process's context for a run with `settings` on `jobs` threads.
-  public static func current(settings: SolverOptions, jobs: Int = 1) -> RunContext {
+  public static func current(settings: SolverOptions, jobs: Int = 1, versus: String? = nil) -> RunContext {
     let info = ProcessInfo.processInfo
     var system = utsname()
     uname(&system)
@@ -47,7 +50,7 @@ public struct RunContext: Codable, Sendable, Hashable {
       commit: gitCommit(), date: ISO8601DateFormatter().string(from: Date()),
       machine: "\(architecture), \(info.activeProcessorCount) cores, \(String(format: "%.1f", memory)) GiB",
       os: info.operatingSystemVersionString, swift: compilerVersion, timeLimitSeconds: settings.timeLimit,
-      seed: settings.seed, jobs: jobs)
+      seed: settings.seed, jobs: jobs, versus: versus)
   }
 
   /// The compiler's version, to the minor release.
@@ -82,7 +85,8 @@ public struct RunContext: Codable, Sendable, Hashable {
   var lines: [String] {
     [
       "edgesplit \(version)\(commit.map { " (commit \($0))" } ?? "")", "date \(date)", "machine \(machine)", "os \(os)",
-      "compiler \(swift)", "time limit \(timeLimitSeconds.map { "\($0) s" } ?? "none") per exact solve, seed \(seed), jobs \(jobs)",
+      "compiler \(swift)", "time limit \(timeLimitSeconds.map { "\($0) s" } ?? "none") per exact solve, seed \(seed), jobs \(jobs)"
+        + (versus.map { ", compared with \($0)" } ?? ""),
     ]
   }
 }

@@ -69,6 +69,9 @@ extension SolverBench {
     @Option(help: "Also write report.md with SVG plots into this folder.")
     var report: String?
 
+    @Option(help: ArgumentHelp("Compare every row with this solver's objective on the same instance (a 'vs base %' column: % better than it), e.g. p4-serial-upload or p5-greedy.", valueName: "solver"))
+    var versus: String?
+
     @Option(help: "Also write every row's solution as an edgesplit-solution/1 JSON file into this folder.")
     var solutions: String?
 
@@ -126,9 +129,12 @@ extension SolverBench {
         let folder = URL(fileURLWithPath: solutions)
         onSolutions = { instance, rows in writeSolutions(rows, of: instance, into: folder) }
       }
-      let runner = BenchmarkRunner(solvers: selected, settings: SolverOptions(timeLimit: timeLimit, seed: seed),
+      if let versus, !selected.contains(where: { $0.name == versus }) {
+        throw ValidationError("--versus \(versus) is not among the selected solvers; see `solverbench list`")
+      }
+      let runner = BenchmarkRunner(solvers: selected, settings: SolverOptions(timeLimit: timeLimit, seed: seed), versus: versus,
                                    progress: progress, onSolutions: onSolutions)
-      let context = RunContext.current(settings: runner.settings, jobs: jobs)
+      let context = RunContext.current(settings: runner.settings, jobs: jobs, versus: versus)
       let rows = runner.run(instances, jobs: jobs)
       if showProgress { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
       try finish(rows, context: context, format: format, report: report)

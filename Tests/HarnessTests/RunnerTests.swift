@@ -120,6 +120,15 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     #expect(rows[1].failures.contains("bound 0.0 is beaten by the optimum 1.0"))
   }
 
+  @Test func versusComparesEveryRowWithTheNamedSolver() throws {
+    let none = fixed("none", .heuristic, [])
+    let rows = BenchmarkRunner(solvers: Catalog.solvers(matching: ["p1-ilp-pruned"]) + [none],
+                               settings: SolverOptions(timeLimit: 10), versus: "p1-ilp-pruned").run([try contested()])
+    #expect(rows.map(\.versusPercent) == [0, -100])
+    #expect(Report.aggregates(rows).map(\.meanVersusPercent) == [0, -100])
+    #expect(Report.table(rows).contains("vs base %"))
+  }
+
   @Test func backendErrorsAndEmptyOptimaFail() throws {
     let error = try rows([exact("err", SolverOutcome(solution: nil, objective: nil, termination: .error("GLPK failed: x")))])[0]
     #expect(error.failures == ["solver error: GLPK failed: x"])
