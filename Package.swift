@@ -73,7 +73,7 @@ let package = Package(
     // MARK: - Bring your own model: ONNX graphs (own protobuf wire reader) and measured CSV profiles
     .target(name: "ModelImport", dependencies: ["EdgeSplitModel", "ModelZoo"]),
     // Fixtures: the .onnx/.csv files and the script that makes them, read by path.
-    .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "ModelZoo", "EdgeSplitModel"], exclude: ["Fixtures"]),
+    .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "ModelZoo", "EdgeSplitModel", "Optimization"], exclude: ["Fixtures"]),
 
     // MARK: - Graph algorithms: maximum flow / minimum s–t cut, written once for every family
     .target(name: "Graphs"),

@@ -66,7 +66,7 @@ extension SolverBench {
     func run() throws {
       let data = try readInput(file)
       guard let text = String(data: data, encoding: .utf8) else {
-        throw ValidationError("\(file): not UTF-8 text")
+        throw badInput("\(file): not UTF-8 text")
       }
       let model = try importing { () throws(ImportError) in
         try ProfileCSV.model(from: text, file: file, name: name, inputBytes: inputBytes)
@@ -76,16 +76,22 @@ extension SolverBench {
   }
 }
 
-/// The file's contents; an unreadable file is a usage error (exit 2).
+/// The file's contents; an unreadable file is bad input (exit 2).
 private func readInput(_ path: String) throws -> Data {
   do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-    throw ValidationError("\(path): cannot read file: \(error.localizedDescription)")
+    throw badInput("\(path): cannot read file: \(error.localizedDescription)")
   }
 }
 
-/// Runs an import; an ``ImportError`` is bad input (exit 2, the message as is).
+/// Runs an import; an ``ImportError`` is bad input (exit 2).
 private func importing(_ body: () throws(ImportError) -> DNNModel) throws -> DNNModel {
-  do { return try body() } catch { throw ValidationError(error.description) }
+  do { return try body() } catch { throw badInput(error.description) }
+}
+
+/// Prints `error: message` on stderr, as for bad instance files, and gives exit status 2.
+private func badInput(_ message: String) -> ExitCode {
+  FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+  return ExitCode(2)
 }
 
 private func stem(_ path: String) -> String { URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
