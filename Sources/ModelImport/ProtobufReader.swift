@@ -54,15 +54,17 @@ struct ProtobufReader {
   mutating func varint() throws(ProtobufError) -> UInt64 {
     let start = position
     var result: UInt64 = 0
-    for shift in stride(from: 0, to: 70, by: 7) {
+    var shift: UInt64 = 0
+    while true {
       guard position < end else { throw error("truncated varint", at: start) }
       let byte = bytes[position]
       position += 1
-      if shift == 63 && byte > 1 { throw error("varint overflows 64 bits", at: start) }
-      result |= UInt64(byte & 0x7f) << UInt64(shift)
+      // The tenth byte carries bit 63 only and must end the varint.
+      guard shift < 63 || byte <= 1 else { throw error("varint longer than 10 bytes or above 2^64 - 1", at: start) }
+      result |= UInt64(byte & 0x7f) << shift
       if byte & 0x80 == 0 { return result }
+      shift += 7
     }
-    throw error("varint longer than 10 bytes", at: start)
   }
 
   /// A varint read as a two's-complement `int64` (protobuf's `int64`/`int32` encoding).
