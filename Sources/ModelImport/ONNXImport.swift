@@ -59,6 +59,7 @@ private struct Importer {
 
   mutating func run() throws(ImportError) -> DNNModel {
     try declareInput()
+    if let problem = builder.problem { throw fail(problem.message) }
     for (index, node) in graph.nodes.enumerated() {
       let name = node.name.isEmpty ? (node.outputs.first.flatMap { $0.isEmpty ? nil : $0 } ?? "\(node.opType)_\(index)") : node.name
       location = "node '\(name)' (op \(node.opType))"
@@ -166,8 +167,8 @@ private struct Importer {
     guard groups >= 1, Int64(input.channels) == weights.dims[1] * Int64(groups) else {
       throw fail("\(input.channels) input channels do not match weights \(weights.dims) with group \(groups)")
     }
-    let padding = try pads(node).leading
-    guard try pads(node).trailing == 0 else { throw fail("asymmetric pads are not supported for Conv") }
+    let (padding, extra) = try pads(node)
+    guard extra == 0 else { throw fail("asymmetric pads are not supported for Conv") }
     return builder.conv(
       name, out: Int(weights.dims[0]), kernel: kernel, stride: try square(node, "strides", default: [1, 1]),
       padding: padding, dilation: try square(node, "dilations", default: [1, 1]), groups: groups,
@@ -211,8 +212,12 @@ private struct Importer {
     let source = [1] + input.shape.map(Int64.init)
     var resolved = target.enumerated().map { index, side in side == 0 && index < source.count ? source[index] : side }
     if let unknown = resolved.firstIndex(of: -1) {
-      let known = resolved.enumerated().filter { $0.offset != unknown }.reduce(Int64(1)) { $0 * $1.element }
-      guard known > 0 else { throw fail("cannot resolve target shape \(target)") }
+      var known: Int64 = 1
+      for (index, side) in resolved.enumerated() where index != unknown {
+        let (product, overflow) = known.multipliedReportingOverflow(by: side)
+        guard !overflow, product > 0 else { throw fail("cannot resolve the target shape \(target)") }
+        known = product
+      }
       resolved[unknown] = Int64(input.elements) / known
     }
     if resolved == source { return input }

@@ -93,7 +93,7 @@ public struct NetworkBuilder: Sendable {
   public mutating func input(channels: Int, height: Int, width: Int) -> Tensor {
     let shape = [channels, height, width]
     if modelInput != nil { fail("input", "the model input is declared twice") }
-    if !shape.allSatisfy({ $0 > 0 }) { fail("input", "sizes must be positive, got \(shape)") }
+    do { try Check.shape(shape, "input") } catch { return fail(error.path, error.message) }
     let tensor = Tensor(layer: nil, shape: shape)
     modelInput = tensor
     current = tensor
@@ -132,9 +132,12 @@ public struct NetworkBuilder: Sendable {
     let ho = Self.outputSize(h, kernel: spread, stride: stride, padding: padding)
     let wo = Self.outputSize(w, kernel: spread, stride: stride, padding: padding)
     guard ho > 0, wo > 0 else { return fail(name, "kernel \(spread) does not fit a \(h)×\(w) input") }
+    guard let macs = Self.countable(out, ho, wo, cin / groups, kernel, kernel) else {
+      return fail(name, "more than 2^53 multiply-accumulates: Cin \(cin), out \(out), k \(kernel), output \(ho)×\(wo)")
+    }
     let perOutput = (cin / groups) * kernel * kernel
     let kind: LayerKind = groups > 1 && groups == cin ? .depthwiseConv : .conv
-    return emit(name, kind, macs: out * ho * wo * perOutput,
+    return emit(name, kind, macs: macs,
                 params: out * perOutput + (bias ? out : 0), inputs: inputs, shape: [out, ho, wo],
                 window: WindowGeometry(kernel: spread, stride: stride, padding: padding))
   }
@@ -159,7 +162,10 @@ public struct NetworkBuilder: Sendable {
     guard out > 0, !input.shape.isEmpty, features > 0 else {
       return fail(name, "bad fc: \(input.shape) → \(out)")
     }
-    return emit(name, kind, macs: features * out, params: features * out + (bias ? out : 0),
+    guard let macs = Self.countable(features, out) else {
+      return fail(name, "more than 2^53 multiply-accumulates: \(features) → \(out)")
+    }
+    return emit(name, kind, macs: macs, params: macs + (bias ? out : 0),
                 inputs: [input], shape: [out], accuracy: accuracy)
   }
 
@@ -272,6 +278,18 @@ public struct NetworkBuilder: Sendable {
 
   private func bytes(of tensor: Tensor) -> Double { Double(bytesPerElement) * Double(tensor.elements) }
 
+  /// The product of `factors` when it is at most 2^53 (so FLOPs and bytes stay exact as
+  /// `Double`), `nil` when larger: counts from imported files cannot overflow.
+  private static func countable(_ factors: Int...) -> Int? {
+    var product = 1
+    for factor in factors {
+      let (next, overflow) = product.multipliedReportingOverflow(by: factor)
+      guard !overflow, next <= 1 << 53 else { return nil }
+      product = next
+    }
+    return product
+  }
+
   /// `(ΣC, H, W)` of feature maps that share height and width, or `nil` after recording why not.
   private mutating func spatial(_ inputs: [Tensor], _ name: String) -> (Int, Int, Int)? {
     guard !inputs.isEmpty, inputs.allSatisfy({ $0.shape.count == 3 }) else {
@@ -289,6 +307,7 @@ public struct NetworkBuilder: Sendable {
     shape: TensorShape, window: WindowGeometry? = nil, accuracy: Double? = nil
   ) -> Tensor {
     guard indexByName[name] == nil else { return fail(name, "duplicate layer name") }
+    do { try Check.shape(shape, "outputShape") } catch { return fail(name, "output shape \(error.message)") }
     let sources = inputs.compactMap(\.layer)
     guard sources.isEmpty || sources.count == inputs.count else {
       return fail(name, "a layer cannot read both the model input and other layers")

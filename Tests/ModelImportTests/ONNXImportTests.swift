@@ -139,6 +139,18 @@ struct ONNXImportTests {
     #expect((try? importONNX("unsupported.onnx")) == nil)
   }
 
+  /// Sizes whose FLOP or byte counts would overflow are errors, not traps.
+  @Test func hugeSizesAreErrors() {
+    #expect(throws: ImportError(file: "huge-input.onnx", location: "graph input 'input'",
+                                message: "has more than \(Check.maxTensorElements) elements")) {
+      try importONNX("huge-input.onnx")
+    }
+    #expect(throws: ImportError(file: "huge-gemm.onnx", location: "node 'fc' (op MatMul)",
+                                message: "more than 2^53 multiply-accumulates: 1073741824 → 1099511627776")) {
+      try importONNX("huge-gemm.onnx")
+    }
+  }
+
   @Test func truncatedFileNamesTheByte() throws {
     let error = try #require(throws: ImportError.self) { try importONNX("truncated.onnx") }
     #expect(error.description.hasPrefix("truncated.onnx: byte "))

@@ -125,6 +125,23 @@ def unsupported():
     g.save("lstm.out", None, check=False)
 
 
+def shape_only(name, dims):
+    """A weight tensor with dimensions and no data (the importer reads only the shape)."""
+    tensor = TensorProto(name=name, data_type=TensorProto.FLOAT)
+    tensor.dims.extend(dims)
+    return tensor
+
+
+def huge():
+    """Sizes whose counts would overflow: a 2^48-element input, and a Gemm of 2^30 → 2^40."""
+    g = Graph("huge-input", [1, 1, 1 << 24, 1 << 24])
+    g.save(g.node("Relu", ["input"], "relu"), None, check=False)
+    g = Graph("huge-gemm", [1, 1024, 1024, 1024])
+    x = g.node("Flatten", ["input"], "flatten")
+    g.inits.append(shape_only("w", [1 << 30, 1 << 40]))
+    g.save(g.node("MatMul", [x, "w"], "fc"), None, check=False)
+
+
 def malformed():
     """The tiny CNN cut off in the middle of its graph: a length that runs past the end."""
     data = open("tiny-cnn.onnx", "rb").read()
@@ -136,4 +153,5 @@ if __name__ == "__main__":
     resnet_block()
     alexnet_small()
     unsupported()
+    huge()
     malformed()
