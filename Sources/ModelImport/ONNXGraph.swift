@@ -23,7 +23,6 @@ struct ONNXGraph {
   /// The `AttributeProto` values the importer understands; others are kept as `.other`.
   enum Attribute {
     case int(Int64)
-    case float(Float)
     case ints([Int64])
     case string(String)
     case tensor(Tensor)
@@ -129,9 +128,6 @@ struct ONNXGraph {
       case 1:
         try r.expect(wire, .lengthDelimited, field: "name")
         name = try r.string()
-      case 2:
-        try r.expect(wire, .fixed32, field: "f")
-        value = .float(Float(bitPattern: try r.fixed32()))
       case 3:
         try r.expect(wire, .varint, field: "i")
         value = .int(try r.int64())

@@ -70,16 +70,6 @@ struct ProtobufReader {
   /// A varint read as a two's-complement `int64` (protobuf's `int64`/`int32` encoding).
   mutating func int64() throws(ProtobufError) -> Int64 { Int64(bitPattern: try varint()) }
 
-  mutating func fixed32() throws(ProtobufError) -> UInt32 {
-    let raw = try take(4)
-    return raw.reversed().reduce(0) { $0 << 8 | UInt32($1) }
-  }
-
-  mutating func fixed64() throws(ProtobufError) -> UInt64 {
-    let raw = try take(8)
-    return raw.reversed().reduce(0) { $0 << 8 | UInt64($1) }
-  }
-
   /// The payload of a length-delimited field.
   mutating func lengthDelimited() throws(ProtobufError) -> ArraySlice<UInt8> {
     let start = position
