@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "GLPKBinding", targets: ["GLPKBinding"]),
     .library(name: "EdgeSplitModel", targets: ["EdgeSplitModel"]),
     .library(name: "ModelZoo", targets: ["ModelZoo"]),
+    .library(name: "ModelImport", targets: ["ModelImport"]),
     .library(name: "Graphs", targets: ["Graphs"]),
     .library(name: "Admission", targets: ["Admission"]),
     .library(name: "AdmissionMILP", targets: ["AdmissionMILP"]),
@@ -69,6 +70,11 @@ let package = Package(
     ),
     .testTarget(name: "ModelZooTests", dependencies: ["ModelZoo", "EdgeSplitModel"]),
 
+    // MARK: - Bring your own model: ONNX graphs (own protobuf wire reader) and measured CSV profiles
+    .target(name: "ModelImport", dependencies: ["EdgeSplitModel", "ModelZoo"]),
+    // Fixtures: the .onnx/.csv files and the script that makes them, read by path.
+    .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "ModelZoo", "EdgeSplitModel", "Optimization"], exclude: ["Fixtures"]),
+
     // MARK: - Graph algorithms: maximum flow / minimum s–t cut, written once for every family
     .target(name: "Graphs"),
     .testTarget(name: "GraphsTests", dependencies: ["Graphs", "EdgeSplitModel"]),
@@ -125,7 +131,7 @@ let package = Package(
     .testTarget(name: "HarnessTests", dependencies: ["Harness"], exclude: ["Fixtures"]),
     .executableTarget(
       name: "solverbench",
-      dependencies: ["Harness", "EdgeSplitModel", "Streams", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: ["Harness", "EdgeSplitModel", "ModelImport", "ModelZoo", "Streams", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     // A program that uses only the heuristics and min-cut solvers: it must link no GPL code
     // (CLITests runs `ldd` on it).

@@ -58,6 +58,8 @@ public struct DNNModel: Sendable, Hashable {
                        "must be in 0...\(Check.maxTensorSide), got \(window.padding)")
       }
       if let accuracy = layer.accuracy { try Check.within(accuracy, 0...1, "\(path).accuracy") }
+      if let ms = layer.deviceMs { try Check.nonNegative(ms, "\(path).deviceMs") }
+      if let ms = layer.serverMs { try Check.nonNegative(ms, "\(path).serverMs") }
       for (j, input) in layer.inputs.enumerated() {
         guard let source = index[input] else {
           throw FieldError("\(path).inputs[\(j)]", "layer '\(layer.name)' reads '\(input)', which is not a layer of this model")
@@ -110,6 +112,25 @@ public struct DNNModel: Sendable, Hashable {
   /// True when every layer has at most one input and one reader.
   public var isChain: Bool {
     predecessors.allSatisfy { $0.count <= 1 } && successors.allSatisfy { $0.count <= 1 }
+  }
+
+  /// Seconds one inference of layer `layer` (an index into ``layers``) takes on `processor`
+  /// running at `gflops` GFLOP/s: the measured ``Layer/deviceMs`` or ``Layer/serverMs`` ÷ 1000
+  /// when the layer has one for that processor, else `flops ÷ gflops` (``Seconds/compute(_:gflops:)``).
+  ///
+  /// A measured time wins over the FLOPs even when `gflops` differs from the speed of the machine
+  /// it was measured on: it is the time on *the* device of an instance, or on one thread of *the*
+  /// server (the caller applies ``speedup(threads:)`` to a server time, measured or not, as it does
+  /// today). Layers without a measurement keep the FLOPs model, so a partly profiled model mixes
+  /// both, layer by layer. Every timing model calls this instead of `Seconds.compute` per layer.
+  public func seconds(_ layer: Int, on processor: Processor, gflops: Double) -> Double {
+    let layer = layers[layer]
+    let measured = switch processor {
+    case .device: layer.deviceMs
+    case .server: layer.serverMs
+    }
+    if let measured { return measured / 1000 }
+    return Seconds.compute(layer.flops, gflops: gflops)
   }
 
   /// How many times faster `threads` server threads run this model than one thread:

@@ -30,6 +30,14 @@ public struct WindowGeometry: Codable, Sendable, Hashable {
   }
 }
 
+/// Where a layer runs, for the per-layer times of ``DNNModel/seconds(_:on:gflops:)``.
+public enum Processor: String, Codable, Sendable, CaseIterable {
+  /// The user's device (one per instance; its speed is the instance's device GFLOP/s).
+  case device
+  /// The edge server (its speed is the server's GFLOP/s for one thread).
+  case server
+}
+
 /// A tensor shape: `[channels, height, width]` for feature maps, `[features]` for vectors.
 public typealias TensorShape = [Int]
 
@@ -55,11 +63,20 @@ public struct Layer: Codable, Sendable, Hashable {
   public var window: WindowGeometry?
   /// Top-1 accuracy of the classifier ending here, for `exit` layers of multi-exit models.
   public var accuracy: Double?
+  /// Measured time of one inference of this layer on the instance's device, in milliseconds
+  /// (finite, ≥ 0). When present it replaces `flops ÷ deviceGflops`; see
+  /// ``DNNModel/seconds(_:on:gflops:)``.
+  public var deviceMs: Double?
+  /// Measured time of one inference of this layer on the server, in milliseconds (finite, ≥ 0),
+  /// on **one** server thread: models with threads divide it by ``DNNModel/speedup(threads:)``
+  /// exactly as they divide the FLOPs-based time. When present it replaces
+  /// `flops ÷ serverGflops`; see ``DNNModel/seconds(_:on:gflops:)``.
+  public var serverMs: Double?
 
   public init(
     name: String, type: LayerKind, flops: Double, outputBytes: Double, paramBytes: Double,
     inputs: [String], outputShape: TensorShape? = nil, window: WindowGeometry? = nil,
-    accuracy: Double? = nil
+    accuracy: Double? = nil, deviceMs: Double? = nil, serverMs: Double? = nil
   ) {
     self.name = name
     self.type = type
@@ -70,5 +87,7 @@ public struct Layer: Codable, Sendable, Hashable {
     self.outputShape = outputShape
     self.window = window
     self.accuracy = accuracy
+    self.deviceMs = deviceMs
+    self.serverMs = serverMs
   }
 }

@@ -1,7 +1,7 @@
 import EdgeSplitModel
 
 /// Real DNN architectures as ``DNNModel``s, with every number computed by ``NetworkBuilder``
-/// from the architecture definition (see its conventions: FLOPs = 2 × MACs, fp32 bytes,
+/// from the architecture definition (see its conventions: FLOPs = 2 × MACs, fp32 bytes unless a `precision` is given,
 /// ReLU/BN/LRN folded, BN = 2 parameters per channel, pool/add/concat = 0 FLOPs).
 ///
 /// ImageNet models take a 3×224×224 input and follow the torchvision definitions, so their
@@ -24,23 +24,38 @@ public enum ModelZoo {
   /// Registry names, in a fixed order.
   public static let names: [String] = registry.map(\.name)
 
-  /// The model registered under `name`, or `nil` for an unknown name.
+  /// The model registered under `name` (fp32, raw input tensor), or `nil` for an unknown name.
   public static func model(named name: String) -> DNNModel? {
-    registry.first { $0.name == name }?.make()
+    registry.first { $0.name == name }?.make(.fp32)
+  }
+
+  /// The model registered under `name` with every tensor and parameter in `precision`
+  /// (``Precision/bytesPerElement`` × elements), or `nil` for an unknown name.
+  ///
+  /// `inputBytes` is the size of the model input as sent, when it is encoded rather than a raw
+  /// tensor (e.g. a JPEG of that many bytes); `nil` sends the tensor in `precision`. It must be
+  /// finite and > 0 (a ``FieldError`` at `inputBytes` otherwise). FLOPs do not change.
+  public static func model(
+    named name: String, precision: Precision, inputBytes: Double? = nil
+  ) throws(FieldError) -> DNNModel? {
+    guard let model = registry.first(where: { $0.name == name })?.make(precision) else { return nil }
+    guard let inputBytes else { return model }
+    return try DNNModel(name: model.name, inputBytes: inputBytes, inputShape: model.inputShape,
+                        layers: model.layers, parallelFraction: model.parallelFraction)
   }
 
   /// Every registered model, in ``names`` order.
-  public static func all() -> [DNNModel] { registry.map { $0.make() } }
+  public static func all() -> [DNNModel] { registry.map { $0.make(.fp32) } }
 
-  private static let registry: [(name: String, make: @Sendable () -> DNNModel)] = [
+  private static let registry: [(name: String, make: @Sendable (Precision) -> DNNModel)] = [
     ("alexnet", alexnet), ("vgg16", vgg16), ("resnet18", resnet18), ("resnet50", resnet50),
     ("mobilenetv2", mobilenetv2), ("googlenet", googlenet), ("tinyyolov2", tinyyolov2),
     ("branchy-alexnet", branchyAlexnet),
   ]
 
   /// Input builder for 224×224 RGB classifiers.
-  private static func imagenet(_ name: String) -> NetworkBuilder {
-    var b = NetworkBuilder(name)
+  private static func imagenet(_ name: String, _ precision: Precision) -> NetworkBuilder {
+    var b = NetworkBuilder(name, precision: precision)
     b.input(channels: 3, height: 224, width: 224)
     return b
   }
@@ -49,8 +64,8 @@ public enum ModelZoo {
 
   /// AlexNet, torchvision's single-GPU variant (64-192-384-256-256 channels, conv1 11×11/4
   /// with padding 2, so 55×55; no LRN, no grouping): 61,100,840 params, 0.71 GMACs. A chain.
-  public static func alexnet() -> DNNModel {
-    var b = imagenet("alexnet")
+  public static func alexnet(precision: Precision = .fp32) -> DNNModel {
+    var b = imagenet("alexnet", precision)
     alexnetFeatures(&b)
     alexnetClassifier(&b, finalAccuracy: nil)
     return b.finish()
@@ -82,8 +97,8 @@ public enum ModelZoo {
   }
 
   /// VGG-16 (configuration D, no batch norm): 138,357,544 params, 15.47 GMACs. A chain.
-  public static func vgg16() -> DNNModel {
-    var b = imagenet("vgg16")
+  public static func vgg16(precision: Precision = .fp32) -> DNNModel {
+    var b = imagenet("vgg16", precision)
     for (stage, (width, convs)) in zip([64, 128, 256, 512, 512], [2, 2, 3, 3, 3]).enumerated() {
       for i in 1...convs { b.convReLU("conv\(stage + 1)_\(i)", out: width, kernel: 3, padding: 1) }
       b.pool("pool\(stage + 1)", .max, kernel: 2, stride: 2)
@@ -99,8 +114,8 @@ public enum ModelZoo {
   /// except the last, linear 1×1 to 125 = 5 anchors × 25) and 6 max pools; the sixth is 2×2/1
   /// with darknet's one-pixel trailing padding, keeping 13×13. 15,861,773 params, 3.44 GMACs
   /// (darknet prints ≈ 6.97 BFLOPs). The region (decoding) layer has no weights and is omitted.
-  public static func tinyyolov2() -> DNNModel {
-    var b = NetworkBuilder("tinyyolov2")
+  public static func tinyyolov2(precision: Precision = .fp32) -> DNNModel {
+    var b = NetworkBuilder("tinyyolov2", precision: precision)
     b.input(channels: 3, height: 416, width: 416)
     for (i, width) in [16, 32, 64, 128, 256, 512].enumerated() {
       b.convBN("conv\(i + 1)", out: width, kernel: 3, padding: 1)
@@ -115,15 +130,15 @@ public enum ModelZoo {
   // MARK: - DAGs
 
   /// ResNet-18 (torchvision): 11,689,512 params, 1.81 GMACs. Residual adds are DAG joins.
-  public static func resnet18() -> DNNModel {
-    resnet("resnet18", blocks: [2, 2, 2, 2]) { b, prefix, width, stride, x in
+  public static func resnet18(precision: Precision = .fp32) -> DNNModel {
+    resnet("resnet18", precision, blocks: [2, 2, 2, 2]) { b, prefix, width, stride, x in
       b.basicBlock(prefix, width: width, stride: stride, from: x)
     }
   }
 
   /// ResNet-50 (torchvision v1.5, stride on the 3×3 conv): 25,557,032 params, 4.09 GMACs.
-  public static func resnet50() -> DNNModel {
-    resnet("resnet50", blocks: [3, 4, 6, 3]) { b, prefix, width, stride, x in
+  public static func resnet50(precision: Precision = .fp32) -> DNNModel {
+    resnet("resnet50", precision, blocks: [3, 4, 6, 3]) { b, prefix, width, stride, x in
       b.bottleneck(prefix, width: width, stride: stride, from: x)
     }
   }
@@ -131,10 +146,10 @@ public enum ModelZoo {
   /// Stem, four stages of `blocks[i]` blocks of width 64·2ⁱ (the first of each stage strided
   /// except in stage 1), global average pool and the 1000-way fc. Names follow torchvision.
   private static func resnet(
-    _ name: String, blocks: [Int],
+    _ name: String, _ precision: Precision, blocks: [Int],
     block: (inout NetworkBuilder, String, Int, Int, NetworkBuilder.Tensor) -> NetworkBuilder.Tensor
   ) -> DNNModel {
-    var b = imagenet(name)
+    var b = imagenet(name, precision)
     b.convBN("conv1", out: 64, kernel: 7, stride: 2, padding: 3)
     var x = b.pool("maxpool", .max, kernel: 3, stride: 2, padding: 1)
     for (stage, count) in blocks.enumerated() {
@@ -150,8 +165,8 @@ public enum ModelZoo {
 
   /// MobileNetV2 (width 1.0, torchvision): 3,504,872 params, 0.30 GMACs. Inverted residuals
   /// with stride 1 and equal channels add their input back, so the graph is a DAG.
-  public static func mobilenetv2() -> DNNModel {
-    var b = imagenet("mobilenetv2")
+  public static func mobilenetv2(precision: Precision = .fp32) -> DNNModel {
+    var b = imagenet("mobilenetv2", precision)
     var x = b.convBN("features.0", out: 32, kernel: 3, stride: 2, padding: 1)
     // (expansion t, output channels c, repeats n, first stride s), from the paper's Table 2.
     let settings = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2),
@@ -173,8 +188,8 @@ public enum ModelZoo {
   /// 6,624,904 params, 1.50 GMACs. Every conv is conv + BN; pools use ceil mode; the "5×5"
   /// branch is 3×3 (a known quirk torchvision keeps for its pretrained weights). Each module
   /// is four branches of separate layers joined by a `concat`.
-  public static func googlenet() -> DNNModel {
-    var b = imagenet("googlenet")
+  public static func googlenet(precision: Precision = .fp32) -> DNNModel {
+    var b = imagenet("googlenet", precision)
     b.convBN("conv1", out: 64, kernel: 7, stride: 2, padding: 3)
     b.pool("maxpool1", .max, kernel: 3, stride: 2, ceilMode: true)
     b.convBN("conv2", out: 64, kernel: 1)
@@ -212,8 +227,8 @@ public enum ModelZoo {
   /// side-exit accuracies (0.34, 0.45) are **illustrative**, not measured: chosen to increase
   /// with depth as BranchyNet's side branches do; no public per-exit figure exists for this
   /// backbone.
-  public static func branchyAlexnet() -> DNNModel {
-    var b = imagenet("branchy-alexnet")
+  public static func branchyAlexnet(precision: Precision = .fp32) -> DNNModel {
+    var b = imagenet("branchy-alexnet", precision)
     let sideExits = [1: (channels: 32, accuracy: 0.34), 2: (channels: 64, accuracy: 0.45)]
     alexnetFeatures(&b) { b, stage, tapped in
       guard let exit = sideExits[stage] else { return }

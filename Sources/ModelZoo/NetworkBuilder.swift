@@ -1,5 +1,24 @@
 import EdgeSplitModel
 
+/// Numeric precision of a model's tensors and parameters: how many bytes one element takes.
+public enum Precision: String, Sendable, CaseIterable {
+  /// 32-bit floats, 4 bytes per element: the zoo's default.
+  case fp32
+  /// 16-bit floats, 2 bytes per element.
+  case fp16
+  /// 8-bit integers (quantized), 1 byte per element.
+  case int8
+
+  /// Bytes per tensor or parameter element.
+  public var bytesPerElement: Int {
+    switch self {
+    case .fp32: 4
+    case .fp16: 2
+    case .int8: 1
+    }
+  }
+}
+
 /// Builds a ``DNNModel`` from an architecture definition, so that every shape, FLOP count and
 /// byte size is computed from the layer hyper-parameters and never typed in by hand.
 ///
@@ -12,8 +31,9 @@ import EdgeSplitModel
 ///   `Cout × Hout × Wout × (Cin / groups) × k × k`; fully connected MACs are `in × out`.
 ///   Pooling, ReLU, batch norm, LRN, `add` and `concat` cost 0 FLOPs (their element-wise work
 ///   is negligible next to conv/fc and is not counted, as in the usual GMAC figures).
-/// - **Bytes** are fp32: 4 × elements, for outputs, parameters and the model input.
-/// - **Spatial size** is `floor((H + 2p − k) / s) + 1`; pooling may use PyTorch's ceil mode
+/// - **Bytes** are `bytesPerElement` × elements (fp32 = 4 by default, see ``Precision``), for
+///   outputs, parameters and the model input.
+/// - **Spatial size** is `floor((H + 2p − d(k − 1) − 1) / s) + 1` (dilation `d`, 1 unless given); pooling may use PyTorch's ceil mode
 ///   (the last window must still start inside the input or its left padding) and darknet-style
 ///   extra padding on the trailing (bottom/right) side only.
 /// - **Folding**: ReLU, batch norm and LRN are folded into the layer that produced the current
@@ -34,10 +54,8 @@ public struct NetworkBuilder: Sendable {
     /// `[C, H, W]` for feature maps, `[N]` for vectors.
     public let shape: TensorShape
 
-    /// Number of fp32 elements.
+    /// Number of elements.
     public var elements: Int { shape.reduce(1, *) }
-    /// Size in bytes (fp32).
-    public var bytes: Double { 4 * Double(elements) }
     /// Leading dimension: channels of a feature map, features of a vector.
     public var channels: Int { shape.first ?? 0 }
   }
@@ -47,6 +65,8 @@ public struct NetworkBuilder: Sendable {
 
   /// Name given to the built model.
   public let name: String
+  /// Bytes of one tensor or parameter element (4 for fp32, see ``Precision``).
+  public let bytesPerElement: Int
   /// The tensor the next operation reads unless it is given `from:`.
   public private(set) var current: Tensor
   /// Number of layers appended so far.
@@ -55,20 +75,25 @@ public struct NetworkBuilder: Sendable {
   private var modelInput: Tensor?
   private var layers: [Layer] = []
   private var indexByName: [String: Int] = [:]
-  private var problem: FieldError?
+  /// The first mistake recorded so far (what ``build(parallelFraction:)`` will throw), if any:
+  /// lets a caller that translates another format stop at the step that caused it.
+  public private(set) var problem: FieldError?
 
-  /// Starts an empty network; call ``input(channels:height:width:)`` first.
-  public init(_ name: String) {
+  /// Starts an empty network whose tensors and parameters have `precision`; call
+  /// ``input(channels:height:width:)`` first.
+  public init(_ name: String, precision: Precision = .fp32) {
     self.name = name
+    bytesPerElement = precision.bytesPerElement
     current = Tensor(layer: nil, shape: [])
   }
 
-  /// Declares the model input (an fp32 `channels × height × width` image) and makes it current.
+  /// Declares the model input (a `channels × height × width` image of the builder's precision)
+  /// and makes it current.
   @discardableResult
   public mutating func input(channels: Int, height: Int, width: Int) -> Tensor {
     let shape = [channels, height, width]
     if modelInput != nil { fail("input", "the model input is declared twice") }
-    if !shape.allSatisfy({ $0 > 0 }) { fail("input", "sizes must be positive, got \(shape)") }
+    do { try Check.shape(shape, "input") } catch { return fail(error.path, error.message) }
     let tensor = Tensor(layer: nil, shape: shape)
     modelInput = tensor
     current = tensor
@@ -78,13 +103,16 @@ public struct NetworkBuilder: Sendable {
   // MARK: - Layers with weights
 
   /// A 2-D convolution with square kernels. `groups == Cin > 1` makes it depthwise
-  /// (``LayerKind/depthwiseConv``); other group counts stay ``LayerKind/conv``.
+  /// (``LayerKind/depthwiseConv``); other group counts stay ``LayerKind/conv``. A `dilation`
+  /// above 1 spreads the `kernel` taps over `dilation × (kernel − 1) + 1` pixels: the work is
+  /// still `kernel²` MACs per output, and the recorded ``WindowGeometry/kernel`` is the spread
+  /// (the input region one output reads).
   @discardableResult
   public mutating func conv(
-    _ name: String, out: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+    _ name: String, out: Int, kernel: Int, stride: Int = 1, padding: Int = 0, dilation: Int = 1,
     groups: Int = 1, bias: Bool = true, from: Tensor? = nil
   ) -> Tensor {
-    convolution(name, out: out, kernel: kernel, stride: stride, padding: padding,
+    convolution(name, out: out, kernel: kernel, stride: stride, padding: padding, dilation: dilation,
                 groups: groups, bias: bias, inputs: [from ?? current])
   }
 
@@ -92,22 +120,26 @@ public struct NetworkBuilder: Sendable {
   /// as one layer: lets the synthetic generators give a multi-input layer real work.
   @discardableResult
   mutating func convolution(
-    _ name: String, out: Int, kernel: Int, stride: Int, padding: Int, groups: Int, bias: Bool,
+    _ name: String, out: Int, kernel: Int, stride: Int, padding: Int, dilation: Int = 1, groups: Int, bias: Bool,
     inputs: [Tensor]
   ) -> Tensor {
     guard let (cin, h, w) = spatial(inputs, name) else { return current }
-    guard out > 0, kernel > 0, stride > 0, padding >= 0, groups > 0,
+    guard out > 0, kernel > 0, stride > 0, padding >= 0, dilation > 0, groups > 0,
           cin % groups == 0, out % groups == 0 else {
-      return fail(name, "bad conv: Cin \(cin), out \(out), k \(kernel), s \(stride), p \(padding), groups \(groups)")
+      return fail(name, "bad conv: Cin \(cin), out \(out), k \(kernel), s \(stride), p \(padding), d \(dilation), groups \(groups)")
     }
-    let ho = Self.outputSize(h, kernel: kernel, stride: stride, padding: padding)
-    let wo = Self.outputSize(w, kernel: kernel, stride: stride, padding: padding)
-    guard ho > 0, wo > 0 else { return fail(name, "kernel \(kernel) does not fit a \(h)×\(w) input") }
+    let spread = dilation * (kernel - 1) + 1
+    let ho = Self.outputSize(h, kernel: spread, stride: stride, padding: padding)
+    let wo = Self.outputSize(w, kernel: spread, stride: stride, padding: padding)
+    guard ho > 0, wo > 0 else { return fail(name, "kernel \(spread) does not fit a \(h)×\(w) input") }
+    guard let macs = Self.countable(out, ho, wo, cin / groups, kernel, kernel) else {
+      return fail(name, "more than 2^53 multiply-accumulates: Cin \(cin), out \(out), k \(kernel), output \(ho)×\(wo)")
+    }
     let perOutput = (cin / groups) * kernel * kernel
     let kind: LayerKind = groups > 1 && groups == cin ? .depthwiseConv : .conv
-    return emit(name, kind, macs: out * ho * wo * perOutput,
+    return emit(name, kind, macs: macs,
                 params: out * perOutput + (bias ? out : 0), inputs: inputs, shape: [out, ho, wo],
-                window: WindowGeometry(kernel: kernel, stride: stride, padding: padding))
+                window: WindowGeometry(kernel: spread, stride: stride, padding: padding))
   }
 
   /// A fully connected layer; a feature-map input is flattened implicitly (`in = C × H × W`).
@@ -130,7 +162,10 @@ public struct NetworkBuilder: Sendable {
     guard out > 0, !input.shape.isEmpty, features > 0 else {
       return fail(name, "bad fc: \(input.shape) → \(out)")
     }
-    return emit(name, kind, macs: features * out, params: features * out + (bias ? out : 0),
+    guard let macs = Self.countable(features, out) else {
+      return fail(name, "more than 2^53 multiply-accumulates: \(features) → \(out)")
+    }
+    return emit(name, kind, macs: macs, params: macs + (bias ? out : 0),
                 inputs: [input], shape: [out], accuracy: accuracy)
   }
 
@@ -196,19 +231,22 @@ public struct NetworkBuilder: Sendable {
   /// Local response normalization: folded like ``relu()``, 0 FLOPs, no parameters.
   public mutating func lrn() {}
 
-  /// Batch norm over the current tensor's channels: folded into the layer that produced it,
-  /// adding 2 parameters (γ, β) per channel to that layer's `paramBytes`.
-  public mutating func batchnorm() {
-    guard let producer = current.layer, let i = indexByName[producer] else {
+  /// Batch norm over the channels of `from` (default: the current tensor): folded into the
+  /// layer that produced it, adding 2 parameters (γ, β) per channel to that layer's `paramBytes`.
+  public mutating func batchnorm(from: Tensor? = nil) {
+    let input = from ?? current
+    guard let producer = input.layer, let i = indexByName[producer] else {
       fail("batchnorm", "batch norm must follow a layer, not the model input"); return
     }
-    layers[i].paramBytes += 4 * Double(2 * current.channels)
+    layers[i].paramBytes += Double(bytesPerElement * 2 * input.channels)
   }
 
-  /// Reshapes the current tensor to a vector. A view: no layer, no cost, same producer.
+  /// Reshapes `from` (default: the current tensor) to a vector and makes it current. A view:
+  /// no layer, no cost, same producer.
   @discardableResult
-  public mutating func flatten() -> Tensor {
-    current = Tensor(layer: current.layer, shape: [current.elements])
+  public mutating func flatten(from: Tensor? = nil) -> Tensor {
+    let input = from ?? current
+    current = Tensor(layer: input.layer, shape: [input.elements])
     return current
   }
 
@@ -219,7 +257,7 @@ public struct NetworkBuilder: Sendable {
   public func build(parallelFraction: Double? = nil) throws(FieldError) -> DNNModel {
     if let problem { throw problem }
     guard let modelInput else { throw FieldError("input", "no model input declared") }
-    return try DNNModel(name: name, inputBytes: modelInput.bytes, inputShape: modelInput.shape,
+    return try DNNModel(name: name, inputBytes: bytes(of: modelInput), inputShape: modelInput.shape,
                         layers: layers, parallelFraction: parallelFraction)
   }
 
@@ -238,6 +276,20 @@ public struct NetworkBuilder: Sendable {
 
   // MARK: - Internals
 
+  private func bytes(of tensor: Tensor) -> Double { Double(bytesPerElement) * Double(tensor.elements) }
+
+  /// The product of `factors` when it is at most 2^53 (so FLOPs and bytes stay exact as
+  /// `Double`), `nil` when larger: counts from imported files cannot overflow.
+  private static func countable(_ factors: Int...) -> Int? {
+    var product = 1
+    for factor in factors {
+      let (next, overflow) = product.multipliedReportingOverflow(by: factor)
+      guard !overflow, next <= 1 << 53 else { return nil }
+      product = next
+    }
+    return product
+  }
+
   /// `(ΣC, H, W)` of feature maps that share height and width, or `nil` after recording why not.
   private mutating func spatial(_ inputs: [Tensor], _ name: String) -> (Int, Int, Int)? {
     guard !inputs.isEmpty, inputs.allSatisfy({ $0.shape.count == 3 }) else {
@@ -255,6 +307,7 @@ public struct NetworkBuilder: Sendable {
     shape: TensorShape, window: WindowGeometry? = nil, accuracy: Double? = nil
   ) -> Tensor {
     guard indexByName[name] == nil else { return fail(name, "duplicate layer name") }
+    do { try Check.shape(shape, "outputShape") } catch { return fail(name, "output shape \(error.message)") }
     let sources = inputs.compactMap(\.layer)
     guard sources.isEmpty || sources.count == inputs.count else {
       return fail(name, "a layer cannot read both the model input and other layers")
@@ -266,8 +319,8 @@ public struct NetworkBuilder: Sendable {
     let output = Tensor(layer: name, shape: shape)
     indexByName[name] = layers.count
     layers.append(Layer(
-      name: name, type: kind, flops: 2 * Double(macs), outputBytes: output.bytes,
-      paramBytes: 4 * Double(params), inputs: sources, outputShape: shape, window: window,
+      name: name, type: kind, flops: 2 * Double(macs), outputBytes: bytes(of: output),
+      paramBytes: Double(bytesPerElement) * Double(params), inputs: sources, outputShape: shape, window: window,
       accuracy: accuracy))
     current = output
     return output

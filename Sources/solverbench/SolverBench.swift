@@ -19,7 +19,7 @@ struct SolverBench: ParsableCommand {
       proven ratio or a solver error; 2 bad input or usage.
       """,
     version: EdgeSplitVersion.current,
-    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ListSolvers.self, Train.self],
+    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ListSolvers.self, Train.self, ImportONNX.self, ImportCSV.self],
     defaultSubcommand: Run.self)
 
   /// Like the default entry point, but usage errors exit 2 (the documented status), not 64.
