@@ -6,7 +6,7 @@ public enum SurgerySolvers {
 
   /// DSL, exact for the latency objective.
   public static let dsl = P2Solver(
-    name: "p2-dsl", role: .exact, summary: "DADS DSL: minimum-latency partition as a minimum s-t cut (Dinic)",
+    name: "p2-dsl", role: .exact, summary: "DADS DSL: minimum-latency partition as a minimum s-t cut (exact push-relabel)",
     skip: only(.latency)
   ) { instance, options in DSL.solve(instance, options: options) }
 
