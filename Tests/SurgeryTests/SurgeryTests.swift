@@ -147,20 +147,55 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
     }
   }
 
-  /// Not a timing assertion: checks DSL on a deep DAG and prints how long it took (run with
-  /// `-c release` for the number quoted in the README).
-  @Test func tenThousandLayerDAG() throws {
-    // One input reader and close device/server speeds, so the best cut is deep inside the DAG.
-    // (Its speed is measured in Benchmarks/, never asserted here.)
-    let model = SyntheticNetworks.costDAG(layers: 10_000, width: 8, seed: 42, inputShare: 0)
-    let instance = try SurgeryInstance(name: "deep", model: model, deviceGflops: 100, serverGflops: 200,
-                                       uplinkMbps: 100, objective: .latency)
-    let (partition, cutValue) = DSL.cut(instance)
+  /// The deep-cut scaling families cut where they say, and push–relabel and the Dinic oracle
+  /// agree on them exactly. (Their speed is measured in Benchmarks/, never asserted here.)
+  @Test(arguments: [0.01, 0.3, 0.7])
+  func deepCutFamiliesCutAtTheirDepth(depth: Double) throws {
+    let layers = 2_000
+    let model = SyntheticNetworks.deepCutDAG(layers: layers, width: 8, cutDepth: depth, seed: 42)
+    let speeds = SyntheticNetworks.deepCutSpeeds
+    let instance = try SurgeryInstance(name: model.name, model: model, deviceGflops: speeds.deviceGflops,
+                                       serverGflops: speeds.serverGflops, uplinkMbps: speeds.uplinkMbps, objective: .latency)
+    let graph = DSL.network(for: instance)
+    let cut = graph.network.minimumCut(source: graph.source, sink: graph.sink)
+    #expect(cut == graph.network.minimumCut(source: graph.source, sink: graph.sink, algorithm: .dinic))
+    let partition = graph.partition(sourceSide: cut.sourceSide)
     let verdict = SurgeryEvaluator.evaluate(partition, on: instance)
     #expect(verdict.isFeasible)
-    #expect(close(cutValue, verdict.objective))
+    #expect(close(cut.value, verdict.objective))
     #expect(fitsWithin(verdict.objective, SurgeryBaselines.bestChainCut(instance).stages.latency))
     let onDevice = partition.onDevice.filter { $0 }.count
-    #expect(onDevice > 0 && onDevice < model.layers.count, "the instance should have an inner cut")
+    #expect(abs(onDevice - Int(depth * Double(layers))) <= 8, "\(onDevice) layers on the device")
+  }
+}
+
+/// Times from 10⁻¹² to 10¹⁵ s and outputs of 10¹⁷ bytes in one model: no epsilon may delete a
+/// real arc, no unit may overflow, GLPK must see a sane range.
+@Suite struct SurgeryAdversarialMagnitudes {
+  @Test func dslIsExact() throws {
+    for instance in try adversarialInstances(objective: .latency) {
+      let optimum = BruteForce(instance).leastLatency
+      let (partition, cutValue) = DSL.cut(instance)
+      let verdict = SurgeryEvaluator.evaluate(partition, on: instance)
+      #expect(verdict.isFeasible, "\(instance.name): \(verdict.violations)")
+      #expect(close(verdict.objective, optimum), "\(instance.name): DSL \(verdict.objective), brute force \(optimum)")
+      #expect(close(cutValue, verdict.objective), "\(instance.name): cut \(cutValue), latency \(verdict.objective)")
+    }
+  }
+
+  @Test(arguments: SurgeryObjective.allCases)
+  func ilpIsExact(objective: SurgeryObjective) throws {
+    for instance in try adversarialInstances(objective: objective) {
+      let brute = BruteForce(instance)
+      let optimum = objective == .latency ? brute.leastLatency : brute.leastLargestStage
+      let ilp = try SurgeryILP.solve(instance)
+      #expect(ilp.termination == .optimal, "\(instance.name): \(ilp)")
+      let partition = try #require(ilp.solution, "\(instance.name)")
+      let verdict = SurgeryEvaluator.evaluate(partition, on: instance)
+      #expect(verdict.isFeasible, "\(instance.name)")
+      #expect(close(verdict.objective, optimum), "\(instance.name): ILP \(verdict.objective), brute force \(optimum)")
+      let claimed = try #require(ilp.objective)
+      #expect(abs(claimed - optimum) <= 1e-6 * optimum, "\(instance.name): ILP claims \(claimed), optimum \(optimum)")
+    }
   }
 }
