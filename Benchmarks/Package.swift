@@ -50,6 +50,18 @@ let package = Package(
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
 
+    // MARK: - P2 peers: exports the deep-cut DAGs' G′ (and times DSL on them) for
+    // scripts/networkx_peer.py; needs no benchmark framework
+    .executableTarget(
+      name: "SurgeryPeerExport",
+      dependencies: [
+        .product(name: "Surgery", package: "EdgeSplit"),
+        .product(name: "Graphs", package: "EdgeSplit"),
+        .product(name: "EdgeSplitModel", package: "EdgeSplit"),
+        .product(name: "ModelZoo", package: "EdgeSplit"),
+      ]
+    ),
+
     // MARK: - P3 fused layers: PSOMW, BF and NFL on a VGG-16 instance
     .executableTarget(
       name: "FusedBenchmarks",

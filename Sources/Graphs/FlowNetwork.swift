@@ -31,6 +31,19 @@ public struct FlowNetwork: Sendable {
   /// Number of arcs added.
   public var arcCount: Int { capacities.count }
 
+  /// One arc as added (parallel arcs stay separate).
+  public struct Arc: Sendable, Hashable {
+    public var tail: Int, head: Int
+    /// Its capacity, possibly ``FlowNetwork/infinity``.
+    public var capacity: Double
+  }
+
+  /// The arcs in the order added; self-loops and zero capacities were left out. For exporting
+  /// the network to other tools.
+  public var arcs: [Arc] {
+    capacities.indices.map { Arc(tail: Int(tails[$0]), head: Int(heads[$0]), capacity: capacities[$0]) }
+  }
+
   /// Adds a node and returns its index.
   @discardableResult
   public mutating func addNode() -> Int {

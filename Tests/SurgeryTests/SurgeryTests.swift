@@ -199,3 +199,44 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
     }
   }
 }
+
+@Suite struct DSHLocalTests {
+  /// Random DAGs of 2 to 20 layers at random speeds, under heavy load.
+  private func randomThroughputInstances() throws -> [SurgeryInstance] {
+    var rng = SeededGenerator(seed: 2026)
+    return try (0..<200).map { seed in
+      let model = SyntheticNetworks.costDAG(layers: 2 + seed % 19, width: 1 + seed % 5, seed: UInt64(500 + seed))
+      return try SurgeryInstance(
+        name: model.name, model: model, deviceGflops: power10(Double.random(in: 0...1.5, using: &rng)),
+        serverGflops: power10(Double.random(in: 1...3, using: &rng)), uplinkMbps: power10(Double.random(in: 0...3, using: &rng)),
+        objective: .throughput)
+    }
+  }
+
+  /// Optimal on at least 95% of the random DAGs (DSH alone: about 80%), never worse than DSH or
+  /// the chain cut, always feasible and within ratio 3.
+  @Test func dominatesItsStartsAndIsUsuallyOptimal() throws {
+    let instances = try randomThroughputInstances() + crossCheckInstances(objective: .throughput)
+    var optimal = 0, dshOptimal = 0
+    for instance in instances {
+      let optimum = BruteForce(instance).leastLargestStage
+      let outcome = DSHLocal.solve(instance)
+      let partition = try #require(outcome.solution)
+      let verdict = SurgeryEvaluator.evaluate(partition, on: instance)
+      #expect(verdict.isFeasible, "\(instance.name): \(verdict.violations)")
+      #expect(verdict.objective == outcome.objective)
+      let dsh = DSH.search(instance).result.stages.largestStage
+      #expect(verdict.objective <= dsh, "\(instance.name): worse than DSH")
+      #expect(verdict.objective <= SurgeryBaselines.bestChainCut(instance).stages.largestStage, "\(instance.name): worse than the chain cut")
+      #expect(fitsWithin(verdict.objective, 3 * optimum))
+      if close(verdict.objective, optimum) { optimal += 1 }
+      if close(dsh, optimum) { dshOptimal += 1 }
+    }
+    print("p2-dsh-local optimal on \(optimal) / \(instances.count), DSH on \(dshOptimal)")
+    #expect(Double(optimal) >= 0.95 * Double(instances.count), "optimal on \(optimal) / \(instances.count)")
+  }
+
+  @Test func isRegistered() {
+    #expect(SurgerySolvers.all.contains { $0.name == "p2-dsh-local" && $0.role == .approximation(ratio: 3) })
+  }
+}
