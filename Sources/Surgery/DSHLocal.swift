@@ -22,9 +22,19 @@ import EdgeSplitModel
 public enum DSHLocal {
   /// The improved partition as a solver outcome (ratio 3, no proof), with the number of moves.
   public static func solve(_ instance: SurgeryInstance, options: SolverOptions = .init()) -> SolverOutcome<Partition> {
-    let model = instance.model
-    let starts = [DSH.search(instance).result.partition, SurgeryBaselines.bestChainCut(instance).partition,
-                  .allOnDevice(model), .allOnServer(model)]
+    let (result, moves) = improve(starts(instance, dsh: DSH.search(instance).result), on: instance)
+    return result.outcome(for: instance, statistics: ["moves": Double(moves)])
+  }
+
+  /// The starts of ``solve(_:options:)``: `dsh` (DSH's result), the best chain cut, all-device and all-server.
+  public static func starts(_ instance: SurgeryInstance, dsh: SurgeryResult) -> [Partition] {
+    [dsh.partition, SurgeryBaselines.bestChainCut(instance).partition, .allOnDevice(instance.model), .allOnServer(instance.model)]
+  }
+
+  /// The best partition reached by descending from each of `starts` (predecessor-closed
+  /// partitions of the instance's model), and the number of moves taken in all.
+  public static func improve(_ starts: [Partition], on instance: SurgeryInstance) -> (result: SurgeryResult, moves: Int) {
+    precondition(!starts.isEmpty, "local search needs a start")
     var best: SurgeryResult?
     var moves = 0
     for start in starts {
@@ -33,7 +43,7 @@ public enum DSHLocal {
       let candidate = SurgeryResult(search.partition, on: instance)
       if best.map({ isBetter(candidate.stages, than: $0.stages) }) ?? true { best = candidate }
     }
-    return best!.outcome(for: instance, statistics: ["moves": Double(moves)])
+    return (best!, moves)
   }
 
   /// True when `a` has a smaller largest stage than `b`, or the same one and a smaller latency.

@@ -204,8 +204,8 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
   /// Random DAGs of 2 to 20 layers at random speeds, under heavy load.
   private func randomThroughputInstances() throws -> [SurgeryInstance] {
     var rng = SeededGenerator(seed: 2026)
-    return try (0..<200).map { seed in
-      let model = SyntheticNetworks.costDAG(layers: 2 + seed % 19, width: 1 + seed % 5, seed: UInt64(500 + seed))
+    return try (0..<120).map { seed in
+      let model = SyntheticNetworks.costDAG(layers: 2 + seed % 19, width: 1 + seed % 4, seed: UInt64(500 + seed))
       return try SurgeryInstance(
         name: model.name, model: model, deviceGflops: power10(Double.random(in: 0...1.5, using: &rng)),
         serverGflops: power10(Double.random(in: 1...3, using: &rng)), uplinkMbps: power10(Double.random(in: 0...3, using: &rng)),
@@ -220,12 +220,12 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
     var optimal = 0, dshOptimal = 0
     for instance in instances {
       let optimum = BruteForce(instance).leastLargestStage
-      let outcome = DSHLocal.solve(instance)
-      let partition = try #require(outcome.solution)
-      let verdict = SurgeryEvaluator.evaluate(partition, on: instance)
+      let dshResult = DSH.search(instance).result
+      let dsh = dshResult.stages.largestStage
+      let local = DSHLocal.improve(DSHLocal.starts(instance, dsh: dshResult), on: instance).result
+      let verdict = SurgeryEvaluator.evaluate(local.partition, on: instance)
       #expect(verdict.isFeasible, "\(instance.name): \(verdict.violations)")
-      #expect(verdict.objective == outcome.objective)
-      let dsh = DSH.search(instance).result.stages.largestStage
+      #expect(verdict.objective == local.stages.largestStage)
       #expect(verdict.objective <= dsh, "\(instance.name): worse than DSH")
       #expect(verdict.objective <= SurgeryBaselines.bestChainCut(instance).stages.largestStage, "\(instance.name): worse than the chain cut")
       #expect(fitsWithin(verdict.objective, 3 * optimum))
@@ -236,7 +236,12 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
     #expect(Double(optimal) >= 0.95 * Double(instances.count), "optimal on \(optimal) / \(instances.count)")
   }
 
-  @Test func isRegistered() {
-    #expect(SurgerySolvers.all.contains { $0.name == "p2-dsh-local" && $0.role == .approximation(ratio: 3) })
+  @Test func isRegisteredAndReportsItsPartition() throws {
+    let solver = try #require(SurgerySolvers.all.first { $0.name == "p2-dsh-local" })
+    #expect(solver.role == .approximation(ratio: 3))
+    let instance = try crossCheckInstances(objective: .throughput)[5]
+    let outcome = DSHLocal.solve(instance)
+    let partition = try #require(outcome.solution)
+    #expect(SurgeryEvaluator.evaluate(partition, on: instance).objective == outcome.objective)
   }
 }
