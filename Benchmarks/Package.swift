@@ -36,13 +36,15 @@ let package = Package(
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
 
-    // MARK: - P2 surgery: DSL on deep DAGs of 100 → 10k layers, DSH on GoogLeNet, DSL vs ILP on ResNet-18
+    // MARK: - P2 surgery: DSL on deep-cut DAGs of 1k → 50k layers (cuts at 1%, 30%, 70%), Dinic up to 10k,
+    // DSH and DSH-local, DSL vs ILP on ResNet-18
     .executableTarget(
       name: "SurgeryBenchmarks",
       dependencies: [
         "BenchmarkSupport",
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "Surgery", package: "EdgeSplit"),
+        .product(name: "SurgeryMILP", package: "EdgeSplit"),
         .product(name: "EdgeSplitModel", package: "EdgeSplit"),
         .product(name: "ModelZoo", package: "EdgeSplit"),
       ],
