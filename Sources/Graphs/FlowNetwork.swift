@@ -65,10 +65,17 @@ public struct FlowNetwork: Sendable {
 
   /// How ``minimumCut(source:sink:algorithm:)`` computes the maximum flow. Both return the same
   /// cut; Dinic is kept as an independent oracle for tests.
+  ///
+  /// Both run on the *reversed* network, from the sink to the source. Phase one of push–relabel
+  /// then yields the smallest source side directly (the nodes that can still reach the source),
+  /// and on DNN surgery networks the excess moves the cheap way: the server-side excess that
+  /// cannot cross the cut is cut off in bulk by the global relabeling, instead of the model
+  /// input's transfer time being carried layer by layer to the cut and back (which made the
+  /// forward direction grow quadratically with the depth of the cut).
   public enum Algorithm: Sendable, Hashable, CaseIterable {
     /// Highest-label push–relabel (phase one only: a maximum preflow is enough for the cut) with
-    /// periodic global relabeling by a backward breadth-first search from the sink, and the gap
-    /// heuristic. Near-linear on the layered networks of DNN surgery.
+    /// periodic global relabeling by a breadth-first search from the sink, and the gap
+    /// heuristic. Close to linear on the layered networks of DNN surgery.
     case pushRelabel
     /// Dinic's blocking flows, with an explicit stack. O(V² E); slow when the cut lies deep.
     case dinic
@@ -80,9 +87,10 @@ public struct FlowNetwork: Sendable {
     /// ``sourceSide`` (``FlowNetwork/infinity`` when every cut crosses an infinite arc).
     public var value: Double
     /// `sourceSide[v]` is true for the nodes on the source's side of the minimum cut with the
-    /// *largest* source side: the nodes that cannot reach the sink in the final residual network
-    /// (this side is unique, whatever the algorithm). When ``value`` is infinite there is no
-    /// finite cut, and this holds every node reachable from the source, the sink included.
+    /// *smallest* source side: the nodes reachable from the source in the residual network of a
+    /// maximum flow (this side is unique, whatever the algorithm). When ``value`` is infinite
+    /// there is no finite cut, and this holds every node reachable from the source, the sink
+    /// included.
     public var sourceSide: [Bool]
   }
 
@@ -104,27 +112,30 @@ public struct FlowNetwork: Sendable {
   public func minimumCut(source: Int, sink: Int, algorithm: Algorithm = .pushRelabel) -> Cut {
     precondition(source != sink, "source and sink must differ")
     precondition((0..<nodeCount).contains(source) && (0..<nodeCount).contains(sink), "source or sink out of range")
-    let graph = Adjacency(self)
-    if graph.reaches(sink, from: source, through: { graph.capacity[$0] == .infinity }) {
-      return Cut(value: Self.infinity, sourceSide: graph.reachable(from: source) { graph.capacity[$0] > 0 })
+    // The flow runs on the reversed network, from the sink to the source: the nodes that can
+    // still reach the source after its first phase are then the smallest source side.
+    let graph = Adjacency(self, reversed: true)
+    if graph.reaches(source, from: sink, through: { graph.capacity[$0] == .infinity }) {
+      return Cut(value: Self.infinity, sourceSide: graph.reachable(from: source) { graph.capacity[Int(graph.twin[$0])] > 0 })
     }
     // Every finite cut's arcs are finite, so the cheaper trivial cut (or all finite arcs) bounds it.
-    var sourceArcs = 0.0, sinkArcs = 0.0, finite = 0.0
-    for a in capacities.indices where capacities[a].isFinite {
-      finite += capacities[a]
-      if Int(tails[a]) == source { sourceArcs += capacities[a] }
-      if Int(heads[a]) == sink { sinkArcs += capacities[a] }
+    var finite = 0.0
+    var sourceCut = 0.0, sinkCut = 0.0  // the cuts {source} and V ∖ {sink}
+    for a in capacities.indices {
+      let c = capacities[a]
+      if c.isFinite { finite += c }
+      if Int(tails[a]) == source { sourceCut += c }
+      if Int(heads[a]) == sink { sinkCut += c }
     }
     let boundSlack = 1 + 0x1p-20  // covers the rounding of the sums above
-    var bound = boundSlack * graph.trivialCutBound(source: source, sink: sink, sourceArcs: sourceArcs,
-                                                   sinkArcs: sinkArcs, finite: finite)
+    var bound = boundSlack * min(finite, sourceCut, sinkCut)
     while true {
       var residual = Residual(graph, bound: bound)
       let flow = switch algorithm {
-      case .pushRelabel: residual.pushRelabel(source: source, sink: sink)
-      case .dinic: residual.dinic(source: source, sink: sink)
+      case .pushRelabel: residual.pushRelabel(source: sink, sink: source)
+      case .dinic: residual.dinic(source: sink, sink: source)
       }
-      let side = residual.reachesSink(sink).map { !$0 }
+      let side = residual.reachesSink(source)
       let value = capacity(ofCut: side)
       if flow == 0 || flow >= residual.precisionFloor || !(value * boundSlack < bound) {
         return Cut(value: value, sourceSide: side)
@@ -144,7 +155,8 @@ public struct FlowNetwork: Sendable {
     /// The capacity of each arc slot (0 for the reverse twins).
     var capacity: [Double]
 
-    init(_ network: FlowNetwork) {
+    /// The adjacency of `network`, or of `network` with every arc turned around.
+    init(_ network: FlowNetwork, reversed: Bool) {
       n = network.nodeCount
       let m = network.arcCount
       precondition(2 * m < Int(Int32.max), "too many arcs")
@@ -159,7 +171,7 @@ public struct FlowNetwork: Sendable {
       twin = [Int32](repeating: 0, count: 2 * m)
       capacity = [Double](repeating: 0, count: 2 * m)
       for a in 0..<m {
-        let u = Int(network.tails[a]), v = Int(network.heads[a])
+        let (u, v) = reversed ? (Int(network.heads[a]), Int(network.tails[a])) : (Int(network.tails[a]), Int(network.heads[a]))
         let forward = next[u], backward = next[v]
         next[u] += 1
         next[v] += 1
@@ -187,14 +199,6 @@ public struct FlowNetwork: Sendable {
 
     func reaches(_ target: Int, from source: Int, through open: (Int) -> Bool) -> Bool {
       reachable(from: source, through: open)[target]
-    }
-
-    /// The least finite capacity among the cut `{source}`, the cut `V ∖ {sink}` and the sum of all
-    /// finite arcs (which bounds every finite cut).
-    func trivialCutBound(source: Int, sink: Int, sourceArcs: Double, sinkArcs: Double, finite: Double) -> Double {
-      let sourceCutFinite = (first[source]..<first[source + 1]).allSatisfy { capacity[$0].isFinite }
-      let sinkCutFinite = (0..<capacity.count).allSatisfy { Int(head[$0]) != sink || capacity[$0].isFinite }
-      return min(finite, sourceCutFinite ? sourceArcs : .infinity, sinkCutFinite ? sinkArcs : .infinity)
     }
   }
 
@@ -265,7 +269,8 @@ public struct FlowNetwork: Sendable {
     // MARK: Push–relabel
 
     /// Highest-label push–relabel, phase one: afterwards no node that can still reach the sink
-    /// holds excess, so the sink's excess is the maximum flow value. Returns it.
+    /// holds excess, so the sink's excess is the maximum flow value. Returns it. (`source` and
+    /// `sink` are those of the reversed network this runs on.)
     mutating func pushRelabel(source: Int, sink: Int) -> Int128 {
       var state = PushRelabelState(n: n, source: source, sink: sink)
       for a in first[source]..<first[source + 1] where residual[a] > 0 {

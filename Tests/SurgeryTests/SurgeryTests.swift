@@ -151,7 +151,7 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
   /// agree on them exactly. (Their speed is measured in Benchmarks/, never asserted here.)
   @Test(arguments: [0.01, 0.3, 0.7])
   func deepCutFamiliesCutAtTheirDepth(depth: Double) throws {
-    let layers = 2_000
+    let layers = 1_000
     let model = SyntheticNetworks.deepCutDAG(layers: layers, width: 8, cutDepth: depth, seed: 42)
     let speeds = SyntheticNetworks.deepCutSpeeds
     let instance = try SurgeryInstance(name: model.name, model: model, deviceGflops: speeds.deviceGflops,
