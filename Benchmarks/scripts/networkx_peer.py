@@ -10,6 +10,7 @@ construction excluded), checks that both find the same cut value, and prints a t
     python3 Benchmarks/scripts/networkx_peer.py                 # 1k, 10k, 50k layers
     python3 Benchmarks/scripts/networkx_peer.py --layers 1000 10000
     python3 Benchmarks/scripts/networkx_peer.py --no-export --directory /tmp/p2-peer   # reuse files
+    python3 Benchmarks/scripts/networkx_peer.py --plot Benchmarks/p2-scaling.svg      # and a log-log plot
 
 Installs networkx from PyPI with pip when it is missing. Set SWIFT_SCRATCH_PATH to build the
 exporter in another scratch directory.
@@ -71,11 +72,51 @@ def median_seconds(runs, body):
     return statistics.median(wall), statistics.median(cpu), result
 
 
+def log_log_plot(rows, path):
+    """An SVG log-log plot of wall-clock time against layers: Swift DSL and networkx, one line per depth."""
+    import math
+    width, height, margin = 640, 420, 60
+    xs = [row[0] for row in rows]
+    ys = [value for row in rows for value in (row[3], row[6])]
+    x0, x1 = math.log10(min(xs)), math.log10(max(xs))
+    y0, y1 = math.floor(math.log10(min(ys))), math.ceil(math.log10(max(ys)))
+
+    def point(x, y):
+        px = margin + (math.log10(x) - x0) / max(x1 - x0, 1e-9) * (width - 2 * margin)
+        py = height - margin - (math.log10(y) - y0) / (y1 - y0) * (height - 2 * margin)
+        return f"{px:.1f},{py:.1f}"
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+             f'<rect width="{width}" height="{height}" fill="white"/>']
+    for exponent in range(y0, y1 + 1):
+        y = point(min(xs), 10 ** exponent).split(",")[1]
+        parts.append(f'<line x1="{margin}" x2="{width - margin}" y1="{y}" y2="{y}" stroke="#ddd"/>'
+                     f'<text x="{margin - 8}" y="{y}" text-anchor="end">1e{exponent} s</text>')
+    for x in sorted(set(xs)):
+        px = point(x, 10 ** y0).split(",")[0]
+        parts.append(f'<text x="{px}" y="{height - margin + 18}" text-anchor="middle">{x:,} layers</text>')
+    colors = {0.01: "#1b9e77", 0.3: "#d95f02", 0.7: "#7570b3"}
+    for depth, color in colors.items():
+        series = sorted((row for row in rows if abs(row[1] - depth) < 1e-9), key=lambda row: row[0])
+        for index, dash, label in ((3, "", "Swift DSL"), (6, ' stroke-dasharray="6 4"', "networkx preflow_push")):
+            points = " ".join(point(row[0], row[index]) for row in series)
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2"{dash}/>')
+    legend_y = 20
+    for depth, color in colors.items():
+        parts.append(f'<text x="{margin}" y="{legend_y}" fill="{color}">cut depth {depth:.0%}</text>')
+        legend_y += 16
+    parts.append(f'<text x="{width - margin}" y="20" text-anchor="end">solid: Swift DSL, dashed: networkx preflow_push</text>')
+    parts.append("</svg>")
+    with open(path, "w") as file:
+        file.write("\n".join(parts) + "\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--directory", default="/tmp/edgesplit-p2-peer")
     parser.add_argument("--layers", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--no-export", action="store_true", help="reuse the JSON files already in --directory")
+    parser.add_argument("--plot", help="also write a log-log SVG plot of time against layers to this file")
     arguments = parser.parse_args()
     if not arguments.no_export:
         export(arguments.directory, arguments.layers)
@@ -101,6 +142,8 @@ def main():
         dinic_text = f"{dinic * 1e3:,.0f} ms" if dinic is not None else "-"
         print(f"| {layers:,} | {depth:.0%} | {on_device:,} | {dsl * 1e3:,.1f} ms ({dsl_cpu * 1e3:,.1f}) | {dinic_text} "
               f"| {peer * 1e3:,.0f} ms ({peer_cpu * 1e3:,.0f}) | {peer / dsl:,.0f}x ({peer_cpu / max(dsl_cpu, 1e-6):,.0f}x) |")
+    if arguments.plot:
+        log_log_plot(rows, arguments.plot)
 
 
 if __name__ == "__main__":
