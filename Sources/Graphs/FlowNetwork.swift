@@ -33,7 +33,10 @@ public struct FlowNetwork: Sendable {
 
   /// One arc as added (parallel arcs stay separate).
   public struct Arc: Sendable, Hashable {
-    public var tail: Int, head: Int
+    /// Where the arc starts.
+    public var tail: Int
+    /// Where the arc ends.
+    public var head: Int
     /// Its capacity, possibly ``FlowNetwork/infinity``.
     public var capacity: Double
   }
@@ -128,7 +131,8 @@ public struct FlowNetwork: Sendable {
       if Int(heads[a]) == sink { sinkCut += c }
     }
     let boundSlack = 1 + 0x1p-20  // covers the rounding of the sums above
-    var bound = boundSlack * min(finite, sourceCut, sinkCut)
+    // (Sums of huge finite capacities can overflow; the largest finite bound still covers the cut.)
+    var bound = min(boundSlack * min(finite, sourceCut, sinkCut), .greatestFiniteMagnitude)
     while true {
       var residual = Residual(graph, bound: bound)
       let flow = switch algorithm {

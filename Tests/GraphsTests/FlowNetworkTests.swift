@@ -139,6 +139,20 @@ private func close(_ a: Double, _ b: Double, relative: Double = 1e-9) -> Bool {
     }
   }
 
+  @Test func capacitiesNearTheLargestDouble() {
+    // The capacities add up past Double.greatestFiniteMagnitude; the cut itself does not.
+    var network = FlowNetwork(nodeCount: 4)
+    network.addArc(from: 0, to: 1, capacity: 1.5e308)
+    network.addArc(from: 1, to: 3, capacity: 1e308)
+    network.addArc(from: 0, to: 2, capacity: 1e308)
+    network.addArc(from: 2, to: 3, capacity: 1e-300)
+    for algorithm in FlowNetwork.Algorithm.allCases {
+      let cut = network.minimumCut(source: 0, sink: 3, algorithm: algorithm)
+      #expect(cut.value == 1e308 + 1e-300)
+      #expect(cut.sourceSide == [true, true, true, false])
+    }
+  }
+
   @Test func deepChainDoesNotRecurse() {
     // A 200,000-node path: a recursive search would overflow a test thread's stack.
     let n = 200_000
