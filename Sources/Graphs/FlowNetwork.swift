@@ -10,7 +10,7 @@
 /// `B / 2⁸⁸` (the exact power of two depends on the arc count, so that sums fit in `Int128`).
 /// No positive arc becomes zero, and a minimum cut of the rounded network is a minimum cut of
 /// the real one up to `arcCount` units. When that slack is not below `2⁻⁵⁰` of the cut found,
-/// the pass is repeated with `B` set to the cut's capacity, which is at least `2¹⁰` times smaller,
+/// the pass is repeated with `B` set to the cut's capacity, which is at least `2⁹` times smaller,
 /// so capacities spanning any range of magnitudes are handled in a few passes.
 public struct FlowNetwork: Sendable {
   /// The capacity of an arc that must never be cut.
@@ -111,7 +111,8 @@ public struct FlowNetwork: Sendable {
   ///
   /// - Complexity: push–relabel O(V² √E) per pass in the worst case, close to O(V + E) on DNN
   ///   surgery networks; Dinic O(V² E) per pass. One pass unless the minimum cut is below about
-  ///   `2⁻³⁰` of the first bound (the cheaper of the two trivial cuts); O(V + E) memory.
+  ///   `E³ · 2⁻⁷⁵` of the first bound, the cheaper of the two trivial cuts (`2⁻²⁴` for 10⁵ arcs);
+  ///   O(V + E) memory.
   public func minimumCut(source: Int, sink: Int, algorithm: Algorithm = .pushRelabel) -> Cut {
     precondition(source != sink, "source and sink must differ")
     precondition((0..<nodeCount).contains(source) && (0..<nodeCount).contains(sink), "source or sink out of range")
