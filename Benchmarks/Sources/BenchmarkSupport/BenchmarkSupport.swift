@@ -34,7 +34,7 @@ public enum Shipped {
   public static func surgery(_ name: String) -> SurgeryInstance {
     let path = "surgery/\(name).json"
     for (candidate, content) in try! ShippedInstances.surgery() where candidate == path {
-      if case .instance(.surgery(let instance)) = content { return instance }
+      if case .instance(let instance) = content, let surgery = instance.typed(as: SurgeryFamily.self) { return surgery }
     }
     fatalError("no shipped P2 instance \(path)")
   }
