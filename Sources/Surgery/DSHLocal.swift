@@ -68,6 +68,9 @@ public enum DSHLocal {
     /// Scratch: how many readers of each layer the move under evaluation carries.
     private var movedReaders: [Int]
     private var inMove: [Bool]
+    /// Scratch: the closed-set search that last reached each layer (a stamp, so nothing is cleared).
+    private var reachedBy: [Int]
+    private var searches = 0
 
     init(_ instance: SurgeryInstance, start: Partition) {
       self.instance = instance
@@ -78,6 +81,7 @@ public enum DSHLocal {
       stages = StageTimes(device: 0, transfer: 0, server: 0)
       movedReaders = [Int](repeating: 0, count: n)
       inMove = [Bool](repeating: false, count: n)
+      reachedBy = [Int](repeating: 0, count: n)
       recount()
     }
 
@@ -102,14 +106,17 @@ public enum DSHLocal {
 
     /// `v` and every layer reachable from it through `next` on the same side as `v`: the closed
     /// set a move from that side carries.
-    func closedSet(from v: Int, toDevice: Bool) -> [Int] {
+    mutating func closedSet(from v: Int, toDevice: Bool) -> [Int] {
       let model = instance.model
-      let next = toDevice ? model.predecessors : model.successors
+      searches += 1
       var set = [v]
-      var seen: Set<Int> = [v]
+      reachedBy[v] = searches
       var index = 0
       while index < set.count {
-        for w in next[set[index]] where partition.onDevice[w] != toDevice && seen.insert(w).inserted {
+        let u = set[index]
+        for w in toDevice ? model.predecessors[u] : model.successors[u]
+        where partition.onDevice[w] != toDevice && reachedBy[w] != searches {
+          reachedBy[w] = searches
           set.append(w)
         }
         index += 1
