@@ -37,7 +37,8 @@ let package = Package(
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
 
-    // MARK: - P2 surgery: DSL on deep DAGs of 100 → 10k layers, DSH on GoogLeNet, DSL vs ILP on ResNet-18
+    // MARK: - P2 surgery: DSL on deep-cut DAGs of 1k → 50k layers (cuts at 1%, 30%, 70%), Dinic up to 10k,
+    // DSH and DSH-local, DSL vs ILP on ResNet-18
     .executableTarget(
       name: "SurgeryBenchmarks",
       dependencies: [
@@ -50,6 +51,18 @@ let package = Package(
       ],
       path: "Benchmarks/SurgeryBenchmarks",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
+
+    // MARK: - P2 peers: exports the deep-cut DAGs' G′ (and times DSL on them) for
+    // scripts/networkx_peer.py; needs no benchmark framework
+    .executableTarget(
+      name: "SurgeryPeerExport",
+      dependencies: [
+        .product(name: "Surgery", package: "EdgeSplit"),
+        .product(name: "Graphs", package: "EdgeSplit"),
+        .product(name: "EdgeSplitModel", package: "EdgeSplit"),
+        .product(name: "ModelZoo", package: "EdgeSplit"),
+      ]
     ),
 
     // MARK: - P3 fused layers: PSOMW, BF and NFL on a VGG-16 instance

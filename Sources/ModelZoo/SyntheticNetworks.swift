@@ -164,10 +164,48 @@ extension SyntheticNetworks {
   /// scaling runs need.
   public static func costDAG(layers count: Int, width: Int, seed: UInt64, inputShare: Double = 0.1) -> DNNModel {
     precondition(count >= 1 && width >= 1 && (0...1).contains(inputShare), "invalid costDAG arguments")
+    return costProfile(name: "cost-dag-\(count)-\(seed)", layers: count, width: width, seed: seed, inputShare: inputShare,
+                       layerCosts: { _, draw in (draw.chance(0.1) ? 0 : draw.logUniform(6, 9.5), draw.logUniform(3, 6.5)) },
+                       inputBytes: { $0.logUniform(4, 6.5) })
+  }
+
+  /// The device and server speeds (GFLOP/s) and uplink (Mbit/s) for which
+  /// ``deepCutDAG(layers:width:cutDepth:seed:)`` places its minimum-latency cut.
+  public static let deepCutSpeeds = (deviceGflops: 100.0, serverGflops: 200.0, uplinkMbps: 100.0)
+
+  /// A cost profile like ``costDAG(layers:width:seed:inputShare:)`` (each layer reads one to
+  /// three of the `width` layers before it; only layer 0 reads the model input) whose
+  /// minimum-latency cut, at ``deepCutSpeeds``, keeps about `cutDepth × layers` layers on the
+  /// device: the scaling family for minimum cuts, since the work of a max flow grows with the
+  /// depth of the cut, not with the size of the graph alone.
+  ///
+  /// Before the cut, layers are light (10³–10⁵ FLOPs: running them on the device costs next to
+  /// nothing) and their outputs heavy (10⁵·⁵–10⁶·⁵ bytes), the model input heavier still
+  /// (10⁷ bytes plus 10³ per layer), so sending anything early is dear; the `width` layers just
+  /// before the cut have tiny outputs (10²–10³ bytes), a cheap place to cut; after it, layers are
+  /// heavy (10⁸–10⁹·⁵ FLOPs, twice as fast on the server) with heavy outputs, so they stay on the
+  /// server. `cutDepth` 0 keeps the bottleneck at the very start, 1 at the end.
+  public static func deepCutDAG(layers count: Int, width: Int, cutDepth: Double, seed: UInt64) -> DNNModel {
+    precondition(count >= 1 && width >= 1 && (0...1).contains(cutDepth), "invalid deepCutDAG arguments")
+    let cut = Int((cutDepth * Double(count)).rounded())
+    let percent = Int((100 * cutDepth).rounded())
+    return costProfile(
+      name: "deep-cut-\(count)-d\(percent)-\(seed)", layers: count, width: width, seed: seed, inputShare: 0,
+      layerCosts: { i, draw in
+        if i >= cut { return (draw.logUniform(8, 9.5), draw.logUniform(5.5, 6.5)) }
+        return (draw.logUniform(3, 5), i >= cut - width ? draw.logUniform(2, 3) : draw.logUniform(5.5, 6.5))
+      },
+      inputBytes: { _ in 1e7 + 1e3 * Double(count) })
+  }
+
+  /// The shared generator of the cost profiles: layer `i` reads one to three distinct layers of
+  /// the `width` before it (or, with probability `inputShare`, and always for layer 0, the model
+  /// input) and gets its FLOPs and output bytes from `layerCosts`.
+  private static func costProfile(
+    name: String, layers count: Int, width: Int, seed: UInt64, inputShare: Double,
+    layerCosts: (Int, inout Draw) -> (flops: Double, outputBytes: Double), inputBytes: (inout Draw) -> Double
+  ) -> DNNModel {
     var draw = Draw(seed)
-    func logUniform(_ low: Double, _ high: Double) -> Double {
-      Double.exp10(low + (high - low) * draw.unit()).rounded()
-    }
     var layers: [Layer] = []
     layers.reserveCapacity(count)
     for i in 0..<count {
@@ -179,13 +217,13 @@ extension SyntheticNetworks {
           if !inputs.contains(name) { inputs.append(name) }
         }
       }
-      let flops = draw.chance(0.1) ? 0 : logUniform(6, 9.5)
-      layers.append(Layer(name: "l\(i)", type: .conv, flops: flops, outputBytes: logUniform(3, 6.5), paramBytes: 0, inputs: inputs))
+      let (flops, outputBytes) = layerCosts(i, &draw)
+      layers.append(Layer(name: "l\(i)", type: .conv, flops: flops, outputBytes: outputBytes, paramBytes: 0, inputs: inputs))
     }
     do {
-      return try DNNModel(name: "cost-dag-\(count)-\(seed)", inputBytes: logUniform(4, 6.5), layers: layers)
+      return try DNNModel(name: name, inputBytes: inputBytes(&draw), layers: layers)
     } catch {
-      preconditionFailure("costDAG built an invalid model: \(error)")
+      preconditionFailure("a cost profile built an invalid model: \(error)")
     }
   }
 }
@@ -204,4 +242,9 @@ struct Draw {
 
   /// True with probability `p`.
   mutating func chance(_ p: Double) -> Bool { unit() < p }
+
+  /// Log-uniform in `10^low ... 10^high`, rounded to an integer.
+  mutating func logUniform(_ low: Double, _ high: Double) -> Double {
+    Double.exp10(low + (high - low) * unit()).rounded()
+  }
 }

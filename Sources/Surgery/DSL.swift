@@ -112,7 +112,7 @@ public enum DSL {
   }
 
   /// A minimum cut of G′ (scaled as given) and the partition it describes.
-  /// - Complexity: that of ``FlowNetwork/minimumCut(source:sink:)`` on n + (multi-reader
+  /// - Complexity: that of ``FlowNetwork/minimumCut(source:sink:algorithm:)`` (push–relabel) on n + (multi-reader
   ///   layers) + 2 nodes and O(n + m) arcs.
   public static func cut(
     _ instance: SurgeryInstance, deviceWeight: Double = 1, serverWeight: Double = 1

@@ -6,7 +6,7 @@ public enum SurgerySolvers {
 
   /// DSL, exact for the latency objective.
   public static let dsl = P2Solver(
-    name: "p2-dsl", role: .exact, summary: "DADS DSL: minimum-latency partition as a minimum s-t cut (Dinic)",
+    name: "p2-dsl", role: .exact, summary: "DADS DSL: minimum-latency partition as a minimum s-t cut (exact push-relabel)",
     skip: only(.latency)
   ) { instance, options in DSL.solve(instance, options: options) }
 
@@ -17,6 +17,13 @@ public enum SurgerySolvers {
     skip: only(.throughput)
   ) { instance, options in DSH.solve(instance, options: options) }
 
+  /// DSH improved by exact local moves: ratio 3, since DSH's partition is one of its starts.
+  public static let dshLocal = P2Solver(
+    name: "p2-dsh-local", role: .approximation(ratio: 3),
+    summary: "DSH, chain cut, all-device and all-server improved by moving closed sets of layers across the cut",
+    skip: only(.throughput)
+  ) { instance, options in DSHLocal.solve(instance, options: options) }
+
   /// Edge-Only.
   public static let allOnDevice = baseline("p2-all-device", .allOnDevice, "Edge-Only: every layer on the device")
   /// Cloud-Only.
@@ -25,7 +32,7 @@ public enum SurgerySolvers {
   public static let chainCut = baseline("p2-chain-cut", .bestChainCut, "Neurosurgeon-style: best prefix of the topological order")
 
   /// Every solver of this module, in table order.
-  public static let all = [dsl, dsh, allOnDevice, allOnServer, chainCut]
+  public static let all = [dsl, dsh, dshLocal, allOnDevice, allOnServer, chainCut]
 
   private static func only(_ objective: SurgeryObjective) -> @Sendable (SurgeryInstance) -> String? {
     { $0.objective == objective ? nil : "solves the \(objective.rawValue) objective only" }

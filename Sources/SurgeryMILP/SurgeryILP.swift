@@ -9,28 +9,95 @@ import GLPKBinding
 /// data arc `u → v`: `x_v ≤ x_u` (predecessor-closed) and `y_u ≥ x_u − x_v`; for every layer `r`
 /// reading the model input: `y_in ≥ 1 − x_r`. With `Te = Σ te_v x_v`, `Tc = Σ tc_v (1 − x_v)`,
 /// `Tt = Σ tt_u y_u + tt_in y_in`, latency minimizes `Te + Tt + Tc`; throughput minimizes `z`
-/// subject to `z ≥ Te`, `z ≥ Tt`, `z ≥ Tc`. Times enter GLPK in milliseconds so that its absolute
-/// tolerances stay far below the values; results are reported in seconds.
+/// subject to `z ≥ Te`, `z ≥ Tt`, `z ≥ Tc`.
+///
+/// **Units and scaling.** Times enter GLPK in units of `S / 10⁶` for a scale `S`, an upper bound
+/// on the optimum: first the better of all-device and all-server, so GLPK sees coefficients of at
+/// most 10⁶ whatever the instance's magnitudes (accepted times span up to ~10³⁰⁸ s), and the
+/// objective carries the constant `−10⁶` (`−S`), so values near the optimum are near zero: GLPK
+/// prunes a branch whose bound is within `10⁻⁷ · (1 + |incumbent|)` of the incumbent, which is
+/// then `10⁻¹³ · S` instead of `10⁻⁷` of the optimum.
+/// - a time above `S` cannot occur in an optimal partition, so its variable is fixed instead of
+///   entering a row (`te_v > S` fixes `x_v = 0`, `tc_v > S` fixes `x_v = 1`, `tt_u > S` fixes
+///   `y_u = 0`), and its term becomes a constant;
+/// - a time below `2⁻⁴⁰ · S` counts as zero, which moves any partition's value by at most
+///   `(2n + 1) · 2⁻⁴⁰ · S`.
+///
+/// When the partition found is worth less than `S / 4`, the program is solved again with `S` set
+/// to that value (each pass at least 4 times smaller), so the final scale is within a factor 4
+/// of the optimum and GLPK's tolerances stay relative to it (the passes share the time limit).
+/// Results are reported in seconds.
 public enum SurgeryILP {
+  /// Times below this fraction of the scale are left out of the program.
+  public static let negligibleShare = 0x1p-40
+  /// GLPK units per scale `S`.
+  static let unitsPerScale = 1e6
+
   /// Solves `instance` for its own objective, with `options.backend` or GLPK.
   public static func solve(
     _ instance: SurgeryInstance, options: SolverOptions = .init()
   ) throws(MILPValidationError) -> SolverOutcome<Partition> {
     let model = instance.model
-    let milliseconds = 1000.0
-    let te = model.layers.map { milliseconds * instance.deviceSeconds(flops: $0.flops) }
-    let tc = model.layers.map { milliseconds * instance.serverSeconds(flops: $0.flops) }
-    let latency = instance.objective == .latency
-    var program = MILP(sense: .minimize, objectiveConstant: latency ? tc.reduce(0, +) : 0)
-    let x = model.layers.indices.map { v in
-      program.addVariable(name: "x\(v)", lowerBound: 0, upperBound: 1, kind: .binary,
-                          objective: latency ? te[v] - tc[v] : 0)
+    var scale = min(SurgeryEvaluator.stageTimes(.allOnDevice(model), on: instance).value(for: instance.objective),
+                    SurgeryEvaluator.stageTimes(.allOnServer(model), on: instance).value(for: instance.objective))
+    var passes = 0, elapsed = 0.0
+    while true {
+      passes += 1
+      let (program, x) = formulation(instance, scale: scale)
+      var milpOptions = options.milpOptions
+      milpOptions.timeLimit = options.timeLimit.map { $0 - elapsed }  // what earlier passes left
+      let result = try (options.backend ?? GLPKSolver()).solve(program, options: milpOptions)
+      elapsed += result.solveSeconds
+      let partition = result.values.map { values in Partition(onDevice: x.map { values[$0] > 0.5 }) }
+      var outcome = SolverOutcome(result, solution: partition, model: program)
+      let seconds = { (units: Double) in (units + unitsPerScale) * (scale / unitsPerScale) }
+      outcome.objective = outcome.objective.map(seconds)
+      outcome.bound = outcome.bound.map(seconds)
+      outcome.statistics["passes"] = Double(passes)
+      guard result.termination == .optimal, let partition else { return outcome }
+      let value = SurgeryEvaluator.stageTimes(partition, on: instance).value(for: instance.objective)
+      guard value > 0 && value < scale / 4, options.timeLimit.map({ elapsed < $0 }) ?? true else { return outcome }
+      scale = value
     }
+  }
+
+  /// The program in units of `scale / unitsPerScale` seconds, and the column of each layer's `x_v`.
+  static func formulation(_ instance: SurgeryInstance, scale: Double) -> (MILP, [Int]) {
+    let model = instance.model
+    let latency = instance.objective == .latency
+    /// A time in units of `scale`: `nil` when it exceeds the scale (its choice is then fixed),
+    /// zero when negligible.
+    func units(_ seconds: Double) -> Double? {
+      if seconds > scale { return nil }
+      return seconds == 0 || seconds < negligibleShare * scale ? 0 : seconds / scale * unitsPerScale
+    }
+    let te = model.layers.map { units(instance.deviceSeconds(flops: $0.flops)) }
+    let tc = model.layers.map { units(instance.serverSeconds(flops: $0.flops)) }
+    var program = MILP(sense: .minimize, objectiveConstant: -unitsPerScale)
+    // Constants: device time of layers fixed on the device, server time of those fixed on the server.
+    var fixedDevice = 0.0, fixedServer = 0.0
+    var deviceTerms: [MILP.Term] = [], serverTerms: [MILP.Term] = [], serverOfFree = 0.0
+    let x = model.layers.indices.map { v in
+      let fixed: Double? = te[v] == nil ? 0 : (tc[v] == nil ? 1 : nil)
+      let column = program.addVariable(name: "x\(v)", lowerBound: fixed ?? 0, upperBound: fixed ?? 1, kind: .binary,
+                                       objective: latency && fixed == nil ? te[v]! - tc[v]! : 0)
+      switch fixed {
+      case 0: fixedServer += tc[v] ?? 0
+      case 1: fixedDevice += te[v] ?? 0
+      default:
+        if te[v]! > 0 { deviceTerms.append(.init(variable: column, coefficient: te[v]!)) }
+        if tc[v]! > 0 { serverTerms.append(.init(variable: column, coefficient: tc[v]!)) }
+        serverOfFree += tc[v]!
+      }
+      return column
+    }
+    if latency { program.objectiveConstant += fixedDevice + fixedServer + serverOfFree }
     var transferTerms: [MILP.Term] = []
     func sendIndicator(_ name: String, bytes: Double) -> Int {
-      let seconds = milliseconds * instance.transferSeconds(bytes: bytes)
-      let y = program.addVariable(name: name, lowerBound: 0, upperBound: 1, kind: .binary, objective: latency ? seconds : 0)
-      transferTerms.append(MILP.Term(variable: y, coefficient: seconds))
+      let seconds = units(instance.transferSeconds(bytes: bytes))
+      let y = program.addVariable(name: name, lowerBound: 0, upperBound: seconds == nil ? 0 : 1, kind: .binary,
+                                  objective: latency ? seconds ?? 0 : 0)
+      if let seconds, seconds > 0 { transferTerms.append(MILP.Term(variable: y, coefficient: seconds)) }
       return y
     }
     let sendInput = sendIndicator("yin", bytes: model.inputBytes)
@@ -51,15 +118,11 @@ public enum SurgeryILP {
     if !latency {
       let z = program.addVariable(name: "z", lowerBound: 0, objective: 1)
       let zTerm = MILP.Term(variable: z, coefficient: 1)
-      program.addConstraint(name: "device", terms: [zTerm] + x.indices.map { .init(variable: x[$0], coefficient: -te[$0]) },
-                            lowerBound: 0)
-      program.addConstraint(name: "network", terms: [zTerm] + transferTerms.map { .init(variable: $0.variable, coefficient: -$0.coefficient) },
-                            lowerBound: 0)
-      program.addConstraint(name: "server", terms: [zTerm] + x.indices.map { .init(variable: x[$0], coefficient: tc[$0]) },
-                            lowerBound: tc.reduce(0, +))
+      let negated = { (terms: [MILP.Term]) in terms.map { MILP.Term(variable: $0.variable, coefficient: -$0.coefficient) } }
+      program.addConstraint(name: "device", terms: [zTerm] + negated(deviceTerms), lowerBound: fixedDevice)
+      program.addConstraint(name: "network", terms: [zTerm] + negated(transferTerms), lowerBound: 0)
+      program.addConstraint(name: "server", terms: [zTerm] + serverTerms, lowerBound: serverOfFree + fixedServer)
     }
-    let result = try (options.backend ?? GLPKSolver()).solve(program, options: options.milpOptions)
-    let partition = result.values.map { values in Partition(onDevice: x.map { values[$0] > 0.5 }) }
-    return SolverOutcome(result, solution: partition, unit: milliseconds, model: program)
+    return (program, x)
   }
 }

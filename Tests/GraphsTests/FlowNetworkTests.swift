@@ -1,4 +1,5 @@
 import EdgeSplitModel
+import Foundation
 import Graphs
 import Testing
 
@@ -30,8 +31,8 @@ private func randomNetwork(_ n: Int, density: Double, infiniteShare: Double, _ r
   return network
 }
 
-private func close(_ a: Double, _ b: Double) -> Bool {
-  a == b || abs(a - b) <= 1e-9 * max(1, abs(a), abs(b))
+private func close(_ a: Double, _ b: Double, relative: Double = 1e-9) -> Bool {
+  a == b || abs(a - b) <= relative * max(abs(a), abs(b))
 }
 
 @Suite struct FlowNetworkTests {
@@ -41,10 +42,12 @@ private func close(_ a: Double, _ b: Double) -> Bool {
     for (u, v, c) in [(0, 1, 16.0), (0, 2, 13), (2, 1, 4), (1, 3, 12), (3, 2, 9), (2, 4, 14), (4, 3, 7), (3, 5, 20), (4, 5, 4)] {
       network.addArc(from: u, to: v, capacity: c)
     }
-    let cut = network.minimumCut(source: 0, sink: 5)
-    #expect(cut.value == 23)
-    #expect(cut.sourceSide == [true, true, true, false, true, false])
-    #expect(network.capacity(ofCut: cut.sourceSide) == 23)
+    for algorithm in FlowNetwork.Algorithm.allCases {
+      let cut = network.minimumCut(source: 0, sink: 5, algorithm: algorithm)
+      #expect(cut.value == 23)
+      #expect(cut.sourceSide == [true, true, true, false, true, false])
+      #expect(network.capacity(ofCut: cut.sourceSide) == 23)
+    }
   }
 
   @Test func infiniteEverywhereAndDisconnected() {
@@ -57,21 +60,96 @@ private func close(_ a: Double, _ b: Double) -> Bool {
     #expect(cut.value == 0 && cut.sourceSide == [true, false])
   }
 
-  @Test(arguments: 0..<300)
+    @Test(arguments: 0..<300)
   func matchesBruteForceOnRandomNetworks(seed: Int) {
     var rng = SeededGenerator(seed: UInt64(seed))
     let n = Int.random(in: 2...10, using: &rng)
     let network = randomNetwork(n, density: Double.random(in: 0.15...0.7, using: &rng),
                                 infiniteShare: seed % 3 == 0 ? 0 : 0.2, &rng)
-    let cut = network.minimumCut(source: 0, sink: n - 1)
     let expected = bruteForceMinimumCut(network)
-    #expect(close(cut.value, expected), "seed \(seed): flow \(cut.value), brute force \(expected)")
-    #expect(cut.sourceSide[0])
-    if expected.isFinite {
-      #expect(!cut.sourceSide[n - 1])
-      #expect(close(network.capacity(ofCut: cut.sourceSide), expected), "the returned side is not a minimum cut")
-    } else {
-      #expect(cut.sourceSide[n - 1], "no finite cut, yet the sink is not reached")
+    for algorithm in FlowNetwork.Algorithm.allCases {
+      let cut = network.minimumCut(source: 0, sink: n - 1, algorithm: algorithm)
+      #expect(close(cut.value, expected), "seed \(seed), \(algorithm): flow \(cut.value), brute force \(expected)")
+      #expect(cut.sourceSide[0])
+      if expected.isFinite {
+        #expect(!cut.sourceSide[n - 1])
+        #expect(close(network.capacity(ofCut: cut.sourceSide), expected), "the returned side is not a minimum cut")
+      } else {
+        #expect(cut.sourceSide[n - 1], "no finite cut, yet the sink is not reached")
+      }
+    }
+  }
+
+  /// Push–relabel against the Dinic oracle on larger layered networks like DNN surgery's: the
+  /// same value and the same (largest) source side.
+  @Test(arguments: 0..<40)
+  func pushRelabelMatchesDinic(seed: Int) {
+    var rng = SeededGenerator(seed: UInt64(1000 + seed))
+    let layers = Int.random(in: 20...400, using: &rng)
+    var network = FlowNetwork(nodeCount: layers + 2)
+    let source = layers, sink = layers + 1
+    func capacity() -> Double { Double.random(in: 0...1, using: &rng) < 0.05 ? 0 : Double.random(in: 1...1000, using: &rng).rounded() }
+    for v in 0..<layers {
+      network.addArc(from: source, to: v, capacity: capacity())
+      network.addArc(from: v, to: sink, capacity: capacity())
+      for _ in 0..<Int.random(in: 1...3, using: &rng) where v > 0 {
+        let u = Int.random(in: max(0, v - 8)..<v, using: &rng)
+        network.addArc(from: u, to: v, capacity: capacity())
+        network.addArc(from: v, to: u, capacity: FlowNetwork.infinity)
+      }
+    }
+    let pushRelabel = network.minimumCut(source: source, sink: sink)
+    let dinic = network.minimumCut(source: source, sink: sink, algorithm: .dinic)
+    #expect(pushRelabel.value == dinic.value, "seed \(seed)")  // integral capacities: exact sums
+    #expect(pushRelabel.sourceSide == dinic.sourceSide, "seed \(seed)")
+  }
+
+  /// Capacities from 1e-12 to 1e17 in one network: no small arc may vanish next to a huge one.
+  @Test(arguments: 0..<200)
+  func exactAcrossMagnitudes(seed: Int) {
+    var rng = SeededGenerator(seed: UInt64(5000 + seed))
+    let n = Int.random(in: 3...9, using: &rng)
+    var network = FlowNetwork(nodeCount: n)
+    for u in 0..<n {
+      for v in 0..<n where u != v && Double.random(in: 0..<1, using: &rng) < 0.5 {
+        let capacity = Double.random(in: 0..<1, using: &rng) < 0.1
+          ? FlowNetwork.infinity : pow(10, Double.random(in: -12...17, using: &rng))
+        network.addArc(from: u, to: v, capacity: capacity)
+      }
+    }
+    let expected = bruteForceMinimumCut(network)
+    for algorithm in FlowNetwork.Algorithm.allCases {
+      let cut = network.minimumCut(source: 0, sink: n - 1, algorithm: algorithm)
+      #expect(close(cut.value, expected, relative: 1e-12), "seed \(seed), \(algorithm): \(cut.value) vs \(expected)")
+    }
+  }
+
+  @Test func tinyArcBehindAHugeOne() {
+    // 0 → 1 carries 1e17; the only way on is 1e-12 wide. An epsilon relative to the total
+    // capacity would read the cut as 0.
+    var network = FlowNetwork(nodeCount: 4)
+    network.addArc(from: 0, to: 1, capacity: 1e17)
+    network.addArc(from: 1, to: 2, capacity: 1e-12)
+    network.addArc(from: 2, to: 3, capacity: 3e-12)
+    network.addArc(from: 0, to: 3, capacity: 5e-300)
+    for algorithm in FlowNetwork.Algorithm.allCases {
+      let cut = network.minimumCut(source: 0, sink: 3, algorithm: algorithm)
+      #expect(cut.value == 1e-12 + 5e-300)
+      #expect(cut.sourceSide == [true, true, false, false])
+    }
+  }
+
+  @Test func capacitiesNearTheLargestDouble() {
+    // The capacities add up past Double.greatestFiniteMagnitude; the cut itself does not.
+    var network = FlowNetwork(nodeCount: 4)
+    network.addArc(from: 0, to: 1, capacity: 1.5e308)
+    network.addArc(from: 1, to: 3, capacity: 1e308)
+    network.addArc(from: 0, to: 2, capacity: 1e308)
+    network.addArc(from: 2, to: 3, capacity: 1e-300)
+    for algorithm in FlowNetwork.Algorithm.allCases {
+      let cut = network.minimumCut(source: 0, sink: 3, algorithm: algorithm)
+      #expect(cut.value == 1e308 + 1e-300)
+      #expect(cut.sourceSide == [true, true, true, false])
     }
   }
 
@@ -80,8 +158,10 @@ private func close(_ a: Double, _ b: Double) -> Bool {
     let n = 200_000
     var network = FlowNetwork(nodeCount: n)
     for v in 0..<(n - 1) { network.addArc(from: v, to: v + 1, capacity: v == n / 2 ? 0.5 : 1) }
-    let cut = network.minimumCut(source: 0, sink: n - 1)
-    #expect(cut.value == 0.5)
-    #expect(cut.sourceSide.filter { $0 }.count == n / 2 + 1)
+    for algorithm in FlowNetwork.Algorithm.allCases {
+      let cut = network.minimumCut(source: 0, sink: n - 1, algorithm: algorithm)
+      #expect(cut.value == 0.5)
+      #expect(cut.sourceSide.filter { $0 }.count == n / 2 + 1)
+    }
   }
 }

@@ -64,3 +64,26 @@ func crossCheckInstances(objective: SurgeryObjective) throws -> [SurgeryInstance
 func close(_ a: Double, _ b: Double) -> Bool {
   a == b || abs(a - b) <= 1e-9 * max(1e-12, abs(a), abs(b))
 }
+
+/// Models of 1 to 16 layers (the shapes of `costDAG`) whose times span 10⁻¹² to 10¹⁵ seconds in
+/// one model: FLOPs and bytes log-uniform over 27 orders of magnitude, some zero, one output of
+/// 10¹⁷ bytes in every fourth model, random processor speeds. Nothing is rounded: these are the
+/// magnitudes an epsilon or a fixed unit gets wrong.
+func adversarialInstances(objective: SurgeryObjective) throws -> [SurgeryInstance] {
+  var rng = SeededGenerator(seed: 1_000_003)
+  func magnitude() -> Double {
+    Double.random(in: 0..<1, using: &rng) < 0.08 ? 0 : power10(Double.random(in: -12...15, using: &rng))
+  }
+  return try (0..<40).map { seed in
+    let shape = SyntheticNetworks.costDAG(layers: 1 + seed % 16, width: 1 + seed % 3, seed: UInt64(100 + seed))
+    var layers = shape.layers.map { layer in
+      Layer(name: layer.name, type: layer.type, flops: 1e9 * magnitude(), outputBytes: 1e6 * magnitude(),
+            paramBytes: 0, inputs: layer.inputs)
+    }
+    if seed % 4 == 0 { layers[layers.count / 2].outputBytes = 1e17 }
+    let model = try DNNModel(name: "adversarial-\(seed)", inputBytes: 1e6 * max(magnitude(), 1e-12), layers: layers)
+    return try SurgeryInstance(name: model.name, model: model, deviceGflops: power10(Double.random(in: -1...1, using: &rng)),
+                               serverGflops: power10(Double.random(in: 0...2, using: &rng)), uplinkMbps: 8,
+                               objective: objective)
+  }
+}

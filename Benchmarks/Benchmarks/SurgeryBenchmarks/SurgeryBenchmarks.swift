@@ -5,28 +5,25 @@ import ModelZoo
 import Surgery
 import SurgeryMILP
 
-// P2 timings: DSL (one minimum cut) on seeded synthetic DAGs of 100, 1,000 and 10,000 layers
-// (the speed goal: 10,000 layers well under a second), DSH on the same DAGs under heavy load and
-// on GoogLeNet, and DSL next to the exact GLPK integer program on ResNet-18 latency.
+// P2 timings: DSL (one minimum cut) on the deep-cut DAG families of 1,000, 10,000 and 50,000
+// layers whose minimum cut keeps 1%, 30% and 70% of the layers on the device (the speed goal:
+// 50,000 layers under 0.5 s at any depth), the same cut by the Dinic oracle up to 10,000 layers,
+// DSH and DSH + local moves under heavy load, and DSL next to the exact GLPK integer program on
+// ResNet-18 latency.
 //
-// The DAGs are `SyntheticNetworks.costDAG` (each layer reads one to three of the 8 layers before
-// it; output sizes span three orders of magnitude), whose minimum cuts fall deep inside the
-// graph; the "layers on device" metric records where each cut fell. (`deepDAG`, whose
-// activations grow like a real CNN's, only ever cuts at all-device or all-server.)
+// The DAGs are `SyntheticNetworks.deepCutDAG` (width 8, seed 42) at `deepCutSpeeds`; the
+// "layers on device" metric records where each cut fell. A max flow's work grows with the depth
+// of the cut, so a one-layer-deep cut says nothing about scaling.
 
-/// `SyntheticNetworks.costDAG` of `layers` layers (width 8, seed 42, one input reader) with the
-/// speeds of the 10,000-layer case in SurgeryTests (100 and 200 GFLOP/s, 100 Mbit/s), once per
-/// objective.
-private func deepDAGInstances(layers: Int) -> (latency: SurgeryInstance, throughput: SurgeryInstance) {
-  let model = SyntheticNetworks.costDAG(layers: layers, width: 8, seed: 42, inputShare: 0)
-  let instance = { (objective: SurgeryObjective) in
-    try! SurgeryInstance(name: "dag-\(layers)-\(objective.rawValue)", model: model, deviceGflops: 100,
-                         serverGflops: 200, uplinkMbps: 100, objective: objective)
-  }
-  return (instance(.latency), instance(.throughput))
+/// `deepCutDAG(layers:width: 8, cutDepth:seed: 42)` at `deepCutSpeeds`, for `objective`.
+private func deepCutInstance(layers: Int, depth: Double, objective: SurgeryObjective = .latency) -> SurgeryInstance {
+  let model = SyntheticNetworks.deepCutDAG(layers: layers, width: 8, cutDepth: depth, seed: 42)
+  let speeds = SyntheticNetworks.deepCutSpeeds
+  return try! SurgeryInstance(name: "\(model.name)-\(objective.rawValue)", model: model, deviceGflops: speeds.deviceGflops,
+                              serverGflops: speeds.serverGflops, uplinkMbps: speeds.uplinkMbps, objective: objective)
 }
 
-private let deepDAGs = [100, 1_000, 10_000].map(deepDAGInstances(layers:))
+private let depths = [0.01, 0.3, 0.7]
 private let googlenetThroughput = Shipped.surgery("googlenet-phone-18.88mbps-throughput")
 private let resnet18Latency = Shipped.surgery("resnet18-phone-18.88mbps-latency")
 
@@ -35,42 +32,43 @@ private let resnet18Latency = Shipped.surgery("resnet18-phone-18.88mbps-latency"
 private let layersOnDevice = BenchmarkMetric.custom("layers on device", polarity: .prefersLarger,
                                                     useScalingFactor: false)
 
-private func recordCut(_ partition: Partition, of benchmark: Benchmark) {
-  benchmark.measurement(layersOnDevice, partition.onDevice.filter { $0 }.count)
-}
-
 let benchmarks: @Sendable () -> Void = {
-  func dsh(_ instance: SurgeryInstance, configuration: Benchmark.Configuration) {
-    Benchmark("P2 DSH \(instance.name)", configuration: configuration.recording([layersOnDevice])) { benchmark in
-      var outcome: DSH.Outcome?
-      for _ in benchmark.scaledIterations { outcome = DSH.search(instance) }
+  /// Times `solve` on `instance` and records where the partition cut.
+  func partitioning(
+    _ label: String, _ instance: SurgeryInstance, configuration: Benchmark.Configuration,
+    _ solve: @escaping @Sendable (SurgeryInstance) -> SolverOutcome<Partition>
+  ) {
+    Benchmark("P2 \(label) \(instance.name)", configuration: configuration.recording([layersOnDevice])) { benchmark in
+      var outcome: SolverOutcome<Partition>?
+      for _ in benchmark.scaledIterations { outcome = solve(instance) }
       benchmark.stopMeasurement()
-      recordCut(outcome!.result.partition, of: benchmark)
+      benchmark.measurement(layersOnDevice, outcome!.solution!.onDevice.filter { $0 }.count)
     }
   }
 
-  for (latency, throughput) in deepDAGs {
-    Benchmark("P2 DSL \(latency.name)", configuration: .quick.recording([layersOnDevice])) { benchmark in
-      var result: SurgeryResult?
-      for _ in benchmark.scaledIterations { result = DSL.bestPartition(latency) }
-      benchmark.stopMeasurement()
-      recordCut(result!.partition, of: benchmark)
+  for layers in [1_000, 10_000, 50_000] {
+    for depth in depths {
+      let instance = deepCutInstance(layers: layers, depth: depth)
+      partitioning("DSL", instance, configuration: .quick) { DSL.solve($0) }
+      if layers <= 10_000 {
+        Benchmark("P2 Dinic min cut \(instance.name)", configuration: .slow) { benchmark in
+          let graph = DSL.network(for: instance)
+          for _ in benchmark.scaledIterations {
+            blackHole(graph.network.minimumCut(source: graph.source, sink: graph.sink, algorithm: .dinic))
+          }
+        }
+      }
     }
-    dsh(throughput, configuration: throughput.model.layers.count >= 10_000 ? .slow : .quick)
   }
-  dsh(googlenetThroughput, configuration: .quick)
+  for layers in [100, 1_000] {
+    let instance = deepCutInstance(layers: layers, depth: 0.3, objective: .throughput)
+    partitioning("DSH", instance, configuration: .quick) { DSH.solve($0) }
+    partitioning("DSH-local", instance, configuration: .quick) { DSHLocal.solve($0) }
+  }
+  partitioning("DSH", googlenetThroughput, configuration: .quick) { DSH.solve($0) }
+  partitioning("DSH-local", googlenetThroughput, configuration: .quick) { DSHLocal.solve($0) }
 
   // The same instance both ways: the minimum cut against GLPK's branch and bound.
-  Benchmark("P2 DSL \(resnet18Latency.name)", configuration: .quick.recording([layersOnDevice])) { benchmark in
-    var result: SurgeryResult?
-    for _ in benchmark.scaledIterations { result = DSL.bestPartition(resnet18Latency) }
-    benchmark.stopMeasurement()
-    recordCut(result!.partition, of: benchmark)
-  }
-  Benchmark("P2 ILP \(resnet18Latency.name)", configuration: .quick.recording([layersOnDevice])) { benchmark in
-    var outcome: SolverOutcome<Partition>?
-    for _ in benchmark.scaledIterations { outcome = try! SurgeryILP.solve(resnet18Latency) }
-    benchmark.stopMeasurement()
-    recordCut(outcome!.solution!, of: benchmark)
-  }
+  partitioning("DSL", resnet18Latency, configuration: .quick) { DSL.solve($0) }
+  partitioning("ILP", resnet18Latency, configuration: .quick) { try! SurgeryILP.solve($0) }
 }
