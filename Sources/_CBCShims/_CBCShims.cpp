@@ -170,6 +170,10 @@ void solve_mip(const _CBCShimsProblem *p, const _CBCShimsOptions *o, double *x, 
     std::vector<int> columns(p->column_count);
     for (int j = 0; j < p->column_count; j++) columns[j] = j;
     Cbc_setMIPStartI(model.m, p->column_count, columns.data(), o->initial_solution);
+    // CBC 2.10's default preprocessing ("sos") adds slack columns, and then reading the MIP
+    // start fails ("Illegal index in ClpModel::getColumnName") and CBC stops before branch and
+    // bound. Plain preprocessing keeps the columns.
+    Cbc_setParameter(model.m, "preprocess", "on");
   }
   Cbc_solve(model.m);
   r->status = Cbc_status(model.m);
@@ -205,7 +209,15 @@ void solve_mip(const _CBCShimsProblem *p, const _CBCShimsOptions *o, double *x, 
       set(r, has_solution ? _CBCSHIMS_FEASIBLE : _CBCSHIMS_NO_SOLUTION, _CBCSHIMS_LIMIT_INTERRUPTED, nullptr);
       break;
     case 2: set(r, _CBCSHIMS_ERROR, _CBCSHIMS_LIMIT_NONE, "CBC abandoned the search (numerical difficulties)"); return;
-    default: set(r, _CBCSHIMS_ERROR, _CBCSHIMS_LIMIT_NONE, "CBC stopped before branch and bound"); return;
+    default:
+      // -1: CbcMain1 stopped before branch and bound, which a time limit does during
+      // preprocessing or the root cut loop.
+      if (Cbc_isSecondsLimitReached(model.m) || r->secondary_status == 4) {
+        set(r, has_solution ? _CBCSHIMS_FEASIBLE : _CBCSHIMS_NO_SOLUTION, _CBCSHIMS_LIMIT_TIME, nullptr);
+        break;
+      }
+      set(r, _CBCSHIMS_ERROR, _CBCSHIMS_LIMIT_NONE, "CBC stopped before branch and bound");
+      return;
   }
   if (r->outcome == _CBCSHIMS_OPTIMAL || r->outcome == _CBCSHIMS_FEASIBLE) copy_solution(p, best, x, r);
   if (r->outcome == _CBCSHIMS_OPTIMAL) {

@@ -98,7 +98,7 @@ private let models: [(name: String, model: MILP)] = {
       let result = try backend.solve(model, options: SolveOptions(timeLimit: 0.05, initialSolution: start))
       switch result.termination {
       case .optimal, .feasible(limit: .time): break
-      default: Issue.record("\(backend.name): \(result.termination)")
+      default: Issue.record("\(backend.name): \(result.termination) \(result.message)")
       }
       if let primal = result.bounds.primal, let dual = result.bounds.dual { #expect(primal <= dual + 1e-6) }
     }
