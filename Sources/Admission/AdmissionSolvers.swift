@@ -1,9 +1,14 @@
 import EdgeSplitModel
 
 extension AdmissionTable {
+  /// The total weight `solution` admits (its objective; not a feasibility check).
+  public func weight(of solution: AdmissionSolution) -> Double {
+    solution.admissions.reduce(0) { $0 + instance.requests[$1.request].weight }
+  }
+
   /// `solution` as a finished outcome, with its weight as the claimed objective.
   func finished(_ solution: AdmissionSolution) -> SolverOutcome<AdmissionSolution> {
-    .finished(solution, objective: solution.admissions.reduce(0) { $0 + instance.requests[$1.request].weight })
+    .finished(solution, objective: weight(of: solution))
   }
 }
 
@@ -47,6 +52,15 @@ public enum AdmissionSolvers {
     summary: "Local-ratio GAP scheme: an exact knapsack per cloudlet over the waiting requests (1/2-approximation)"
   ) { instance, options in AdmissionApproximation.solve(instance, options: options) }
 
+  /// Density-ordered best fit improved by local search with ejection chains (no ratio claimed).
+  public static let localSearch = P1Solver(
+    name: "p1-local-search", role: .heuristic,
+    summary: "Best fit by weight per thread, then insert / shift / eject-and-reinsert local search (no ratio claimed)"
+  ) { instance, options in
+    let table = AdmissionTable(instance)
+    return table.finished(AdmissionLocalSearch.solve(table))
+  }
+
   /// Fewest threads first.
   public static let fewestThreadsFirst = greedy(
     "p1-greedy-fewest-threads", .fewestThreadsFirst, "All (request, cloudlet) pairs by ascending thread need, admitted while they fit")
@@ -58,7 +72,7 @@ public enum AdmissionSolvers {
     "p1-greedy-first-fit", .firstFit, "Requests in arrival order, each on the first cloudlet where it fits")
 
   /// Every solver of this module, in table order.
-  public static let all = [approximation, fewestThreadsFirst, earliestDeadlineBestFit, firstFit]
+  public static let all = [approximation, localSearch, fewestThreadsFirst, earliestDeadlineBestFit, firstFit]
 
   private static func greedy(_ name: String, _ rule: AdmissionGreedy.Rule, _ summary: String) -> P1Solver {
     P1Solver(name: name, role: .heuristic, summary: summary) { instance, options in

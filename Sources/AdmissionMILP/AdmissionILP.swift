@@ -17,7 +17,7 @@ public enum AdmissionILP {
   }
 
   /// A column's meaning.
-  struct Column {
+  struct Column: Hashable {
     var request: Int, cloudlet: Int, devicePrefix: Int, threads: Int
   }
 
@@ -92,9 +92,38 @@ public enum AdmissionILP {
     try solve(AdmissionTable(instance), formulation: formulation, options: options)
   }
 
+  /// The cut generators the P1 programs ask GLPK for (CBC picks its own): measured on the hard
+  /// families (`Benchmarks/README.md`), these pay; the others cost more time than they save.
+  public static var cutGenerators: SolveOptions.CutGenerators { [.cover, .clique, .mixedIntegerRounding] }
+
+  /// The start handed to the backend: the best of the ½-approximation, the greedy rules and the
+  /// local-search heuristic on `table` (all run in well under a second on what the ILP can solve).
+  public static func bestKnownSolution(_ table: AdmissionTable) -> AdmissionSolution {
+    let candidates = [AdmissionApproximation.solve(table), AdmissionLocalSearch.solve(table)]
+      + AdmissionGreedy.Rule.allCases.map { AdmissionGreedy.solve(table, rule: $0) }
+    return candidates.max { table.weight(of: $0) < table.weight(of: $1) }!
+  }
+
+  /// `solution` as values of `columns`, or `nil` if some admission has no column (a plan the
+  /// formulation does not contain).
+  static func values(of solution: AdmissionSolution, _ columns: [Column]) -> [Double]? {
+    let index = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    var values = [Double](repeating: 0, count: columns.count)
+    for a in solution.admissions {
+      guard let j = index[Column(request: a.request, cloudlet: a.cloudlet, devicePrefix: a.devicePrefix, threads: a.threads)]
+      else { return nil }
+      values[j] = 1
+    }
+    return values
+  }
+
   /// Solves P1 exactly on a prebuilt table.
   ///
   /// An instance where no request fits anywhere has optimum 0 and is answered without a backend.
+  /// Otherwise the backend starts from ``bestKnownSolution(_:)`` (GLPK with
+  /// ``cutGenerators``), and a run stopped by a limit always reports an incumbent at least as
+  /// good as that start, with the backend's dual bound. Statistics: `columns`, `rows`,
+  /// `solveSeconds`, `startObjective` (the start's weight) and `backend.<name>` = 1.
   public static func solve(
     _ table: AdmissionTable, formulation: Formulation = .pruned, options: SolverOptions = .init()
   ) throws(MILPValidationError) -> SolverOutcome<AdmissionSolution> {
@@ -103,13 +132,34 @@ public enum AdmissionILP {
       return SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, bound: 0, termination: .optimal,
                            statistics: ["columns": 0])
     }
-    let result = try (options.backend ?? GLPKSolver()).solve(model, options: options.milpOptions)
+    let start = bestKnownSolution(table)
+    let startValues = values(of: start, columns)
+    var milpOptions = options.milpOptions
+    milpOptions.cutGenerators = cutGenerators
+    milpOptions.initialSolution = startValues
+    let backend = options.backend ?? GLPKSolver()
+    let result = try backend.solve(model, options: milpOptions)
     let solution = result.values.map { values in
       AdmissionSolution(admissions: zip(values, columns).compactMap { value, column in
         value > 0.5 ? Admission(request: column.request, cloudlet: column.cloudlet,
                                 devicePrefix: column.devicePrefix, threads: column.threads) : nil
       })
     }
-    return SolverOutcome(result, solution: solution, model: model)
+    var outcome = SolverOutcome(result, solution: solution, model: model)
+    let startWeight = table.weight(of: start)
+    outcome.statistics["startObjective"] = startWeight
+    outcome.statistics["backend.\(backend.name)"] = 1
+    // Stopped by a limit with nothing better than the start (GLPK may stop before its root
+    // heuristic call, CBC before reading its MIP start): the start is the incumbent.
+    let limit: TerminationReason.Limit? = switch result.termination {
+    case .feasible(let limit), .noSolutionFound(let limit): limit
+    default: nil
+    }
+    if let limit, startValues != nil, (outcome.objective ?? -.infinity) < startWeight {
+      outcome.solution = start
+      outcome.objective = startWeight
+      outcome.termination = .feasible(limit: limit)
+    }
+    return outcome
   }
 }

@@ -152,13 +152,20 @@ public struct BenchmarkRunner: Sendable {
     var seconds: Double
   }
 
+  /// The termination, with the MILP backend that reached it when the solver names one (a
+  /// `backend.<name>` statistic): `optimal (cbc)`.
+  static func status<S>(_ outcome: SolverOutcome<S>) -> String {
+    let backends = outcome.statistics.keys.filter { $0.hasPrefix("backend.") }.map { $0.dropFirst("backend.".count) }.sorted()
+    return "\(outcome.termination)" + (backends.isEmpty ? "" : " (\(backends.joined(separator: ", ")))")
+  }
+
   private func score(_ instance: AnyInstance, _ runs: [Run]) -> [BenchmarkRow] {
     let sense = instance.family.sense
     var rows: [BenchmarkRow] = []
     for run in runs {
       let solver = run.solver, error = run.error
       var row = BenchmarkRow(instance: instance.name, problem: instance.family.name, size: instance.size, solver: solver.name, role: solver.role.name,
-                             status: error.map { "error: \($0)" } ?? "\(run.outcome!.termination)", objective: nil, bound: run.outcome?.bound,
+                             status: error.map { "error: \($0)" } ?? Self.status(run.outcome!), objective: nil, bound: run.outcome?.bound,
                              reference: nil, referenceKind: .none, gapPercent: nil, ratio: nil,
                              provenRatio: solver.role.provenRatio, ratioHolds: nil, feasible: nil,
                              failures: error.map { ["solver failed: \($0)"] } ?? [], seconds: run.seconds)

@@ -1,6 +1,8 @@
 import ArgumentParser
+import CBCBinding
 import EdgeSplitModel
 import Foundation
+import GLPKBinding
 import Harness
 
 /// `solverbench`: runs EdgeSplit's solvers on a folder of instance files and reports
@@ -48,6 +50,9 @@ extension SolverBench {
 
     @Option(help: "Time limit in seconds for each exact solve.")
     var timeLimit: Double = 60
+
+    @Option(help: "MILP backend of the exact solvers: glpk or cbc.")
+    var backend: Backend = .glpk
 
     @Option(help: "Seed for randomized solvers.")
     var seed: UInt64 = 1
@@ -123,7 +128,8 @@ extension SolverBench {
         let folder = URL(fileURLWithPath: solutions)
         onSolutions = { instance, rows in writeSolutions(rows, of: instance, into: folder) }
       }
-      let runner = BenchmarkRunner(solvers: selected, settings: SolverOptions(timeLimit: timeLimit, seed: seed),
+      let runner = BenchmarkRunner(solvers: selected,
+                                   settings: SolverOptions(timeLimit: timeLimit, seed: seed, backend: backend.solver),
                                    progress: progress, onSolutions: onSolutions)
       let rows = runner.run(instances, jobs: jobs)
       if showProgress { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
@@ -200,9 +206,25 @@ extension SolverBench {
     @Argument(help: "Folder to write into.")
     var path: String = "instances"
 
+    @Flag(help: "Write the larger hard P1 benchmark set (Benchmarks/, not CI) instead of the shipped set.")
+    var hardBenchmark = false
+
     func run() throws {
-      let written = try ShippedInstances.write(to: URL(fileURLWithPath: path))
+      let folder = URL(fileURLWithPath: path)
+      let written = try hardBenchmark ? ShippedInstances.writeHardBenchmark(to: folder) : ShippedInstances.write(to: folder)
       print("wrote \(written.count) files under \(path)")
+    }
+  }
+}
+
+/// The MILP backends `--backend` accepts.
+enum Backend: String, ExpressibleByArgument, CaseIterable {
+  case glpk, cbc
+
+  var solver: any MILPSolver {
+    switch self {
+    case .glpk: GLPKSolver()
+    case .cbc: CBCSolver()
     }
   }
 }

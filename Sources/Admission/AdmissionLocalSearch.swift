@@ -1,0 +1,149 @@
+import Algorithms
+import EdgeSplitModel
+
+/// A near-optimal P1 heuristic: a density-ordered best-fit start, improved by local search with
+/// short ejection chains. No worst-case ratio is claimed (the ½-approximation,
+/// ``AdmissionApproximation``, keeps the proven guarantee); measured gaps are in the README.
+///
+/// The GAP view: request `r` has weight `w_r` and size `s(r, c)` (its cheapest thread count,
+/// ``AdmissionTable/threads(request:cloudlet:)``) on every cloudlet where it meets its deadline.
+///
+/// 1. **Start.** Requests by decreasing density `w_r / min_c s(r, c)` (ties: heavier first,
+///    then index), each on the cloudlet where it fits leaving the fewest threads free.
+/// 2. **Improve** (passes over the waiting requests, heaviest first, until a pass changes
+///    nothing or ``maxPasses``), trying for each waiting `r` and each cloudlet `c` it can use:
+///    - *insert* `r` when it fits;
+///    - *shift*: move one admitted `q` from `c` to another cloudlet with room, then insert `r`
+///      (gain `w_r`);
+///    - *eject*: replace one admitted `q` on `c` with `w_q < w_r` whose threads make room,
+///      then try to re-admit `q` anywhere (by insertion), keeping the chain's gain `≥ w_r − w_q > 0`.
+///    Each move strictly increases the admitted weight, so the search ends.
+/// Scans of a cloudlet's admitted requests look at the ``scanLimit`` lightest only, which
+/// bounds a pass by `O(R · C · scanLimit)`.
+public enum AdmissionLocalSearch {
+  /// Largest number of improvement passes.
+  public static let maxPasses = 8
+  /// How many admitted requests of a cloudlet (lightest first) a shift or an ejection considers.
+  public static let scanLimit = 24
+
+  /// Runs the heuristic on a prebuilt table.
+  public static func solve(_ table: AdmissionTable) -> AdmissionSolution {
+    var state = State(table)
+    state.start()
+    for _ in 0..<maxPasses where state.improve() {}
+    return state.solution
+  }
+
+  struct State {
+    let table: AdmissionTable
+    let cloudletCount: Int
+    let weights: [Double]
+    var free: [Int]
+    /// The cloudlet of each admitted request, -1 when waiting.
+    var placement: [Int]
+    /// Admitted requests per cloudlet, kept sorted by weight ascending (then index).
+    var members: [[Int]]
+
+    init(_ table: AdmissionTable) {
+      self.table = table
+      cloudletCount = table.instance.cloudlets.count
+      weights = table.instance.requests.map(\.weight)
+      free = table.instance.cloudlets.map(\.threads)
+      placement = [Int](repeating: -1, count: table.instance.requests.count)
+      members = [[Int]](repeating: [], count: cloudletCount)
+    }
+
+    func size(_ r: Int, _ c: Int) -> Int? { table.threads(request: r, cloudlet: c) }
+
+    mutating func place(_ r: Int, on c: Int) {
+      free[c] -= size(r, c)!
+      placement[r] = c
+      let at = members[c].partitioningIndex { (weights[$0], $0) > (weights[r], r) }
+      members[c].insert(r, at: at)
+    }
+
+    mutating func remove(_ r: Int) {
+      let c = placement[r]
+      free[c] += size(r, c)!
+      placement[r] = -1
+      members[c].remove(at: members[c].firstIndex(of: r)!)
+    }
+
+    /// The cloudlet where `r` fits leaving the fewest threads free, skipping `excluded`.
+    func bestFit(_ r: Int, excluding excluded: Int = -1) -> Int? {
+      var best: Int?, bestLeft = Int.max
+      for c in 0..<cloudletCount where c != excluded {
+        if let s = size(r, c), s <= free[c], free[c] - s < bestLeft { (best, bestLeft) = (c, free[c] - s) }
+      }
+      return best
+    }
+
+    mutating func start() {
+      let need = placement.indices.map { r in (0..<cloudletCount).compactMap { size(r, $0) }.min() }
+      let order = placement.indices.filter { need[$0] != nil }.sorted { a, b in
+        let (da, db) = (weights[a] / Double(need[a]!), weights[b] / Double(need[b]!))
+        return da != db ? da > db : weights[a] != weights[b] ? weights[a] > weights[b] : a < b
+      }
+      for r in order { if let c = bestFit(r) { place(r, on: c) } }
+    }
+
+    /// One pass over the waiting requests; whether anything improved.
+    mutating func improve() -> Bool {
+      let waiting = placement.indices.filter { placement[$0] < 0 }
+        .sorted { weights[$0] != weights[$1] ? weights[$0] > weights[$1] : $0 < $1 }
+      var improved = false
+      for r in waiting where placement[r] < 0 {
+        if tryInsert(r) || tryShift(r) || tryEject(r) { improved = true }
+      }
+      return improved
+    }
+
+    mutating func tryInsert(_ r: Int) -> Bool {
+      guard let c = bestFit(r) else { return false }
+      place(r, on: c)
+      return true
+    }
+
+    mutating func tryShift(_ r: Int) -> Bool {
+      for c in 0..<cloudletCount {
+        guard let s = size(r, c), s > free[c] else { continue }
+        for q in members[c].prefix(scanLimit) where free[c] + size(q, c)! >= s {
+          if let d = bestFit(q, excluding: c) {
+            remove(q)
+            place(q, on: d)
+            place(r, on: c)
+            return true
+          }
+        }
+      }
+      return false
+    }
+
+    mutating func tryEject(_ r: Int) -> Bool {
+      var best: (c: Int, q: Int)?
+      for c in 0..<cloudletCount {
+        guard let s = size(r, c), s > free[c] else { continue }
+        for q in members[c].prefix(scanLimit) {
+          guard weights[q] < weights[r] else { break }  // sorted: no lighter one follows
+          if free[c] + size(q, c)! >= s {
+            if best == nil || weights[q] < weights[best!.q] { best = (c, q) }
+            break  // the lightest that makes room on c
+          }
+        }
+      }
+      guard let (c, q) = best else { return false }
+      remove(q)
+      place(r, on: c)
+      _ = tryInsert(q)
+      return true
+    }
+
+    var solution: AdmissionSolution {
+      AdmissionSolution(admissions: placement.indices.compactMap { r in
+        let c = placement[r]
+        guard c >= 0, let option = table.cheapest(request: r, cloudlet: c) else { return nil }
+        return Admission(request: r, cloudlet: c, devicePrefix: option.devicePrefix, threads: option.threads)
+      })
+    }
+  }
+}
