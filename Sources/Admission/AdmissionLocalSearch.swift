@@ -8,16 +8,21 @@ import EdgeSplitModel
 /// The GAP view: request `r` has weight `w_r` and size `s(r, c)` (its cheapest thread count,
 /// ``AdmissionTable/threads(request:cloudlet:)``) on every cloudlet where it meets its deadline.
 ///
-/// 1. **Start.** Requests by decreasing density `w_r / min_c s(r, c)` (ties: heavier first,
-///    then index), each on the cloudlet where it fits leaving the fewest threads free.
-/// 2. **Improve** (passes over the waiting requests, heaviest first, until a pass changes
-///    nothing or ``maxPasses``), trying for each waiting `r` and each cloudlet `c` it can use:
+/// 1. **Start.** The ½-approximation's solution (up to ``approximationStartLimit``), completed
+///    by a density-ordered best fit: waiting requests by decreasing `w_r / min_c s(r, c)`
+///    (ties: heavier first, then index), each on the cloudlet where it fits with the fewest
+///    threads (then leaving the fewest free). Beyond the limit, the best fit alone.
+/// 2. **Repack** every cloudlet: an exact 0-1 knapsack over its admitted requests and its
+///    ``knapsackCandidatesPerThread`` × `K_c` densest waiting ones; kept when it admits more.
+/// 3. **Improve** (passes over the waiting requests, heaviest first), trying for each
+///    waiting `r` and each cloudlet `c` it can use:
 ///    - *insert* `r` when it fits;
 ///    - *shift*: move one admitted `q` from `c` to another cloudlet with room, then insert `r`
 ///      (gain `w_r`);
 ///    - *eject*: replace one admitted `q` on `c` with `w_q < w_r` whose threads make room,
 ///      then try to re-admit `q` anywhere (by insertion), keeping the chain's gain `≥ w_r − w_q > 0`.
-///    Each move strictly increases the admitted weight, so the search ends.
+///    Steps 2 and 3 repeat until neither improves or ``maxPasses`` rounds. Each move strictly
+///    increases the admitted weight, so the search ends.
 /// Scans of a cloudlet's admitted requests look at the ``scanLimit`` lightest only, which
 /// bounds a pass by `O(R · C · scanLimit)`.
 public enum AdmissionLocalSearch {
@@ -26,11 +31,26 @@ public enum AdmissionLocalSearch {
   /// How many admitted requests of a cloudlet (lightest first) a shift or an ejection considers.
   public static let scanLimit = 24
 
+  /// Largest `requests × cloudlets` on which the search starts from the ½-approximation rather
+  /// than the density greedy (the approximation's knapsacks cost more on huge instances).
+  public static let approximationStartLimit = 1_000_000
+  /// How many waiting requests (densest first) a cloudlet's knapsack re-optimization considers,
+  /// per thread of the cloudlet.
+  public static let knapsackCandidatesPerThread = 4
+
   /// Runs the heuristic on a prebuilt table.
   public static func solve(_ table: AdmissionTable) -> AdmissionSolution {
     var state = State(table)
-    state.start()
-    for _ in 0..<maxPasses where state.improve() {}
+    if table.instance.requests.count * table.instance.cloudlets.count <= approximationStartLimit {
+      for a in AdmissionApproximation.solve(table).admissions { state.place(a.request, on: a.cloudlet) }
+      state.fill()
+    } else {
+      state.start()
+    }
+    for _ in 0..<maxPasses {
+      let repacked = state.repackAll()
+      if !state.improve() && !repacked { break }
+    }
     return state.solution
   }
 
@@ -69,22 +89,72 @@ public enum AdmissionLocalSearch {
       members[c].remove(at: members[c].firstIndex(of: r)!)
     }
 
-    /// The cloudlet where `r` fits leaving the fewest threads free, skipping `excluded`.
+    /// The cloudlet where `r` fits with the fewest threads, then leaving the fewest free,
+    /// skipping `excluded`.
     func bestFit(_ r: Int, excluding excluded: Int = -1) -> Int? {
-      var best: Int?, bestLeft = Int.max
+      var best: Int?, bestKey = (Int.max, Int.max)
       for c in 0..<cloudletCount where c != excluded {
-        if let s = size(r, c), s <= free[c], free[c] - s < bestLeft { (best, bestLeft) = (c, free[c] - s) }
+        if let s = size(r, c), s <= free[c], (s, free[c] - s) < bestKey { (best, bestKey) = (c, (s, free[c] - s)) }
       }
       return best
     }
 
-    mutating func start() {
+    /// The density-ordered best fit over every waiting request.
+    mutating func start() { fill() }
+
+    mutating func fill() {
       let need = placement.indices.map { r in (0..<cloudletCount).compactMap { size(r, $0) }.min() }
       let order = placement.indices.filter { need[$0] != nil }.sorted { a, b in
         let (da, db) = (weights[a] / Double(need[a]!), weights[b] / Double(need[b]!))
         return da != db ? da > db : weights[a] != weights[b] ? weights[a] > weights[b] : a < b
       }
-      for r in order { if let c = bestFit(r) { place(r, on: c) } }
+      for r in order where placement[r] < 0 { if let c = bestFit(r) { place(r, on: c) } }
+    }
+
+    /// Re-packs every cloudlet once (``repack(_:)``); whether any improved.
+    mutating func repackAll() -> Bool {
+      var improved = false
+      for c in 0..<cloudletCount where repack(c) { improved = true }
+      return improved
+    }
+
+    /// Replaces `c`'s admitted requests by an optimal 0-1 knapsack over them and the densest
+    /// waiting requests that can use `c`, when that admits more weight; the requests it drops
+    /// wait (and may be placed elsewhere later).
+    mutating func repack(_ c: Int) -> Bool {
+      let capacity = table.instance.cloudlets[c].threads
+      let current = members[c].reduce(0) { $0 + weights[$1] }
+      var waiting = placement.indices.filter { placement[$0] < 0 && (size($0, c) ?? .max) <= capacity }
+      guard !waiting.isEmpty else { return false }
+      let cap = knapsackCandidatesPerThread * capacity
+      if waiting.count > cap {
+        waiting.sort { a, b in
+          let (da, db) = (weights[a] / Double(size(a, c)!), weights[b] / Double(size(b, c)!))
+          return da != db ? da > db : a < b
+        }
+        waiting.removeSubrange(cap...)
+      }
+      let items = members[c] + waiting
+      // best[k]: the largest weight within k threads; take[i * width + k]: item i taken there.
+      let width = capacity + 1
+      var best = [Double](repeating: 0, count: width)
+      var take = [Bool](repeating: false, count: items.count * width)
+      for (i, r) in items.enumerated() {
+        let s = size(r, c)!, w = weights[r]
+        guard s <= capacity else { continue }
+        for k in stride(from: capacity, through: s, by: -1) where best[k - s] + w > best[k] {
+          best[k] = best[k - s] + w
+          take[i * width + k] = true
+        }
+      }
+      guard best[capacity] > current + 1e-9 * max(1, current) else { return false }
+      for r in members[c] { remove(r) }
+      var k = capacity
+      for i in items.indices.reversed() where take[i * width + k] {
+        place(items[i], on: c)
+        k -= size(items[i], c)!
+      }
+      return true
     }
 
     /// One pass over the waiting requests; whether anything improved.
