@@ -38,15 +38,19 @@ public enum AdmissionLocalSearch {
   /// per thread of the cloudlet.
   public static let knapsackCandidatesPerThread = 4
 
-  /// Runs the heuristic on a prebuilt table.
+  /// Runs the heuristic on a prebuilt table, from the ½-approximation's solution (up to
+  /// ``approximationStartLimit``) or else from the density-ordered best fit.
   public static func solve(_ table: AdmissionTable) -> AdmissionSolution {
+    let small = table.instance.requests.count * table.instance.cloudlets.count <= approximationStartLimit
+    return solve(table, from: small ? AdmissionApproximation.solve(table) : AdmissionSolution(admissions: []))
+  }
+
+  /// Runs the heuristic from `start` (a feasible solution that admits every request at its
+  /// cheapest option on its cloudlet), completed by the density-ordered best fit.
+  public static func solve(_ table: AdmissionTable, from start: AdmissionSolution) -> AdmissionSolution {
     var state = State(table)
-    if table.instance.requests.count * table.instance.cloudlets.count <= approximationStartLimit {
-      for a in AdmissionApproximation.solve(table).admissions { state.place(a.request, on: a.cloudlet) }
-      state.fill()
-    } else {
-      state.start()
-    }
+    for a in start.admissions { state.place(a.request, on: a.cloudlet) }
+    state.fill()
     for _ in 0..<maxPasses {
       let repacked = state.repackAll()
       if !state.improve() && !repacked { break }
@@ -100,8 +104,6 @@ public enum AdmissionLocalSearch {
     }
 
     /// The density-ordered best fit over every waiting request.
-    mutating func start() { fill() }
-
     mutating func fill() {
       let need = placement.indices.map { r in (0..<cloudletCount).compactMap { size(r, $0) }.min() }
       let order = placement.indices.filter { need[$0] != nil }.sorted { a, b in

@@ -52,13 +52,17 @@ public enum AdmissionSolvers {
     summary: "Local-ratio GAP scheme: an exact knapsack per cloudlet over the waiting requests (1/2-approximation)"
   ) { instance, options in AdmissionApproximation.solve(instance, options: options) }
 
-  /// Density-ordered best fit improved by local search with ejection chains (no ratio claimed).
-  public static let localSearch = P1Solver(
-    name: "p1-local-search", role: .heuristic,
-    summary: "Best fit by weight per thread, then insert / shift / eject-and-reinsert local search (no ratio claimed)"
+  /// The Lagrangian heuristic with local search (no ratio claimed); its Lagrangian bound is the
+  /// `lagrangianBound` statistic.
+  public static let lagrangian = P1Solver(
+    name: "p1-lagrangian", role: .heuristic,
+    summary: "Lagrangian relaxation of the one-cloudlet rows (a knapsack per cloudlet), repaired and polished by local search with knapsack repacking and ejections (no ratio claimed)"
   ) { instance, options in
     let table = AdmissionTable(instance)
-    return table.finished(AdmissionLocalSearch.solve(table))
+    let (solution, bound) = AdmissionLagrangian.solve(table)
+    var outcome = table.finished(solution)
+    if let bound { outcome.statistics["lagrangianBound"] = bound }
+    return outcome
   }
 
   /// Fewest threads first.
@@ -72,7 +76,7 @@ public enum AdmissionSolvers {
     "p1-greedy-first-fit", .firstFit, "Requests in arrival order, each on the first cloudlet where it fits")
 
   /// Every solver of this module, in table order.
-  public static let all = [approximation, localSearch, fewestThreadsFirst, earliestDeadlineBestFit, firstFit]
+  public static let all = [approximation, lagrangian, fewestThreadsFirst, earliestDeadlineBestFit, firstFit]
 
   private static func greedy(_ name: String, _ rule: AdmissionGreedy.Rule, _ summary: String) -> P1Solver {
     P1Solver(name: name, role: .heuristic, summary: summary) { instance, options in
