@@ -8,7 +8,9 @@ import _CBCShims
 ///   (``MILPValidationError`` before any C call). CBC is C++: the shim that calls it catches
 ///   every exception and returns ``TerminationReason/error(_:)`` with its text.
 /// - **Threads.** Each ``solve(_:options:)`` creates, solves and deletes its own model inside
-///   one synchronous call; nothing is shared between calls.
+///   one synchronous call. CBC 2.10's driver keeps global state (concurrent solves fail at
+///   random), so the shim serializes all CBC solves of the process with one lock: calling
+///   from many threads is safe, but they take turns.
 /// - **Silent.** Log level 0 (`Cbc_setLogLevel`, `-log 0`, `-slog 0`) unless
 ///   ``SolveOptions/printSolverOutput`` is set; CBC's log goes to standard output then, not
 ///   into ``MILPResult/message`` (which holds an exception's text, if any).

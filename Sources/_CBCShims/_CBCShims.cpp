@@ -10,10 +10,16 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <string>
 #include <vector>
 
 namespace {
+
+/// CBC 2.10's driver (CbcMain0/CbcMain1, behind Cbc_solve) keeps global state: concurrent
+/// solves from two threads fail at random ("stopped before branch and bound"). One lock
+/// serializes every CBC call of the process.
+std::mutex cbc_lock;
 
 /// Budget for the unboundedness test when the caller set no time limit (as in _GLPKShims).
 constexpr double kFeasibilityTestCapSeconds = 10;
@@ -249,6 +255,7 @@ extern "C" void _cbcshims_solve(const _CBCShimsProblem *problem, const _CBCShims
   result->status = -1;
   result->secondary_status = -1;
   copy_message(message, message_capacity, "");
+  std::lock_guard<std::mutex> serialized(cbc_lock);
   try {
     if (options->relax_integrality) solve_lp(problem, options, column_values, result);
     else solve_mip(problem, options, column_values, result);
