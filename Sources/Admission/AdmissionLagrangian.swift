@@ -12,6 +12,7 @@ import EdgeSplitModel
 /// it needs the fewest threads (it fits: a subset of a knapsack), the rest are filled in
 /// density order; the best repair is polished by the local search at the end.
 ///
+/// Skips the relaxation when the local search already meets ``AdmissionTable/pooledBound``.
 /// Stops when the bound proves the best solution optimal (`⌊L⌋ ≤ best` for integer weights),
 /// after ``maxIterations``, when `μ` falls below 10⁻³, or when the knapsack work (`Σ_c n_c K_c`
 /// per step) would exceed ``workBudget``; then the local search's own answer is returned if
@@ -31,6 +32,8 @@ public enum AdmissionLagrangian {
     let weights = instance.requests.map(\.weight)
     var best = AdmissionLocalSearch.solve(table)
     var bestWeight = table.weight(of: best)
+    let pooled = table.pooledBound
+    if bestWeight >= pooled - 1e-9 { return (best, pooled) }  // already optimal
     // Candidates per cloudlet: (request, size) for every request meeting its deadline there.
     let candidates = instance.cloudlets.indices.map { c in
       instance.requests.indices.compactMap { r in table.threads(request: r, cloudlet: c).map { (r, $0) } }

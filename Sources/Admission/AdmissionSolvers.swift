@@ -6,6 +6,28 @@ extension AdmissionTable {
     solution.admissions.reduce(0) { $0 + instance.requests[$1.request].weight }
   }
 
+  /// A cheap upper bound on the optimum: the fractional knapsack of all cloudlets pooled
+  /// (`Σ_c K_c` threads), each request sized by its fewest threads on any cloudlet, densest
+  /// first. Any solution fits in the pool with sizes at least these, so none admits more; rounded
+  /// down when every weight is an integer. Meets the optimum when, e.g., every fitting request
+  /// fits at once or the pool fills with requests of equal density.
+  /// - Complexity: `O(R · C + R log R)`.
+  public var pooledBound: Double {
+    let requests = instance.requests
+    var items: [(weight: Double, size: Int)] = requests.indices.compactMap { r in
+      instance.cloudlets.indices.compactMap { threads(request: r, cloudlet: $0) }.min().map { (requests[r].weight, $0) }
+    }
+    items.sort { $0.weight * Double($1.size) > $1.weight * Double($0.size) }
+    var room = Double(instance.cloudlets.reduce(0) { $0 + $1.threads }), bound = 0.0
+    for item in items where room > 0 && item.weight > 0 {
+      let share = min(1, room / Double(item.size))
+      bound += share * item.weight
+      room -= share * Double(item.size)
+    }
+    let integral = requests.allSatisfy { $0.weight == $0.weight.rounded() }
+    return integral ? (bound + 1e-9 * max(1, bound)).rounded(.down) : bound
+  }
+
   /// `solution` as a finished outcome, with its weight as the claimed objective.
   func finished(_ solution: AdmissionSolution) -> SolverOutcome<AdmissionSolution> {
     .finished(solution, objective: weight(of: solution))

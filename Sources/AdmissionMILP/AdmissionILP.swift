@@ -99,8 +99,12 @@ public enum AdmissionILP {
 
   /// The start handed to the backend: the best of the ½-approximation, the greedy rules and the
   /// local search on `table` (cheap next to the solve; the Lagrangian heuristic is not run here).
+  /// When the approximation already meets ``AdmissionTable/pooledBound`` it is optimal and the
+  /// others are not run.
   public static func bestKnownSolution(_ table: AdmissionTable) -> AdmissionSolution {
-    let candidates = [AdmissionApproximation.solve(table), AdmissionLocalSearch.solve(table)]
+    let approximation = AdmissionApproximation.solve(table)
+    if table.weight(of: approximation) >= table.pooledBound - 1e-9 { return approximation }
+    let candidates = [approximation, AdmissionLocalSearch.solve(table)]
       + AdmissionGreedy.Rule.allCases.map { AdmissionGreedy.solve(table, rule: $0) }
     return candidates.max { table.weight(of: $0) < table.weight(of: $1) }!
   }
