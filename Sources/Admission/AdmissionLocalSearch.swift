@@ -40,9 +40,14 @@ public enum AdmissionLocalSearch {
 
   /// Runs the heuristic on a prebuilt table, from the ½-approximation's solution (up to
   /// ``approximationStartLimit``) or else from the density-ordered best fit.
+  /// An approximation that already meets ``AdmissionTable/pooledBound`` is optimal and returned.
   public static func solve(_ table: AdmissionTable) -> AdmissionSolution {
-    let small = table.instance.requests.count * table.instance.cloudlets.count <= approximationStartLimit
-    return solve(table, from: small ? AdmissionApproximation.solve(table) : AdmissionSolution(admissions: []))
+    guard table.instance.requests.count * table.instance.cloudlets.count <= approximationStartLimit else {
+      return solve(table, from: AdmissionSolution(admissions: []))
+    }
+    let approximation = AdmissionApproximation.solve(table)
+    if table.weight(of: approximation) >= table.pooledBound - 1e-9 { return approximation }
+    return solve(table, from: approximation)
   }
 
   /// Runs the heuristic from `start` (a feasible solution that admits every request at its

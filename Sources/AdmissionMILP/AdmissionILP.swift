@@ -97,15 +97,14 @@ public enum AdmissionILP {
   /// Gomory's cuts slows GLPK down on these programs).
   public static let cutGenerators: SolveOptions.CutGenerators = [.cover, .clique, .mixedIntegerRounding]
 
-  /// The start handed to the backend: the best of the ½-approximation, the greedy rules and the
-  /// local search on `table` (cheap next to the solve; the Lagrangian heuristic is not run here).
-  /// When the approximation already meets ``AdmissionTable/pooledBound`` it is optimal and the
-  /// others are not run.
+  /// The start handed to the backend: the best of the local search (which starts from the
+  /// ½-approximation, so is never worse) and the greedy rules on `table` (cheap next to the
+  /// solve; the Lagrangian heuristic is not run here). An answer meeting
+  /// ``AdmissionTable/pooledBound`` is optimal and ends the search.
   public static func bestKnownSolution(_ table: AdmissionTable) -> AdmissionSolution {
-    let approximation = AdmissionApproximation.solve(table)
-    if table.weight(of: approximation) >= table.pooledBound - 1e-9 { return approximation }
-    let candidates = [approximation, AdmissionLocalSearch.solve(table)]
-      + AdmissionGreedy.Rule.allCases.map { AdmissionGreedy.solve(table, rule: $0) }
+    let local = AdmissionLocalSearch.solve(table)  // from the approximation, or it when optimal
+    if table.weight(of: local) >= table.pooledBound - 1e-9 { return local }
+    let candidates = [local] + AdmissionGreedy.Rule.allCases.map { AdmissionGreedy.solve(table, rule: $0) }
     return candidates.max { table.weight(of: $0) < table.weight(of: $1) }!
   }
 
