@@ -130,7 +130,7 @@ let package = Package(
     .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
     .executableTarget(
       name: "solverbench",
-      dependencies: ["Harness", "EdgeSplitModel", "GLPKBinding", "CBCBinding", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: ["Harness", "EdgeSplitModel", "GLPKBinding", "CBCBinding", "Admission", "AdmissionMILP", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     // Runs the built executable: exit statuses and the messages users see.
     .testTarget(name: "SolverBenchTests", dependencies: ["solverbench"]),

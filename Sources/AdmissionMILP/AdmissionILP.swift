@@ -60,6 +60,11 @@ public enum AdmissionILP {
     return (model, columns)
   }
 
+  /// The integer program of `table` in `formulation`: one binary per column, maximize the weight.
+  public static func model(_ table: AdmissionTable, formulation: Formulation = .pruned) -> MILP {
+    program(table, formulation).0
+  }
+
   /// An upper bound on the P1 optimum: the LP relaxation of the ``Formulation/pruned`` program,
   /// solved by GLPK's simplex.
   ///

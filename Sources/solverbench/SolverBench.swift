@@ -4,6 +4,8 @@ import EdgeSplitModel
 import Foundation
 import GLPKBinding
 import Harness
+import Admission
+import AdmissionMILP
 
 /// `solverbench`: runs EdgeSplit's solvers on a folder of instance files and reports
 /// objective, gap to the exact optimum (or a bound) and time.
@@ -20,7 +22,7 @@ struct SolverBench: ParsableCommand {
       Exit status: 0 all good; 1 an infeasible solution, a wrong claimed objective, a broken \
       proven ratio or a solver error; 2 bad input or usage.
       """,
-    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ListSolvers.self],
+    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ExportILP.self, ListSolvers.self],
     defaultSubcommand: Run.self)
 
   /// Like the default entry point, but usage errors exit 2 (the documented status), not 64.
@@ -213,6 +215,38 @@ extension SolverBench {
       let folder = URL(fileURLWithPath: path)
       let written = try hardBenchmark ? ShippedInstances.writeHardBenchmark(to: folder) : ShippedInstances.write(to: folder)
       print("wrote \(written.count) files under \(path)")
+    }
+  }
+}
+
+extension SolverBench {
+  struct ExportILP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "export-ilp",
+      abstract: "Write the pruned P1 ILP of every admission instance as MILP JSON (for other solvers).")
+
+    @Argument(help: "An instance file or a folder of them.")
+    var path: String
+
+    @Argument(help: "Folder to write <instance>.milp.json files into.")
+    var output: String
+
+    func run() throws {
+      let url = URL(fileURLWithPath: path)
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+        throw ValidationError("\(path): no such file or folder")
+      }
+      let folder = URL(fileURLWithPath: output)
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      var written = 0
+      for file in isFolder.boolValue ? BenchmarkRunner.instanceFiles(under: url) : [url] {
+        guard let instance = try? InstanceIO.load(AdmissionFamily.self, contentsOf: file) else { continue }
+        let model = AdmissionILP.model(AdmissionTable(instance))
+        try JSONEncoder().encode(model).write(to: folder.appendingPathComponent("\(instance.name).milp.json"))
+        written += 1
+      }
+      print("wrote \(written) files under \(output)")
     }
   }
 }
