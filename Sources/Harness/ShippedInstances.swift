@@ -76,12 +76,18 @@ public enum ShippedInstances {
     }
   }
 
-  /// Writes ``hardAdmissionBenchmark`` under `folder`; returns the paths written.
+  /// Writes ``hardAdmissionBenchmark`` under `folder`, and with `huge` also the 100,000 × 100
+  /// speed-goal instance of `Benchmarks/` (`huge-100k`, default generator, seed 2026; about
+  /// 60 MB); returns the paths written.
   @discardableResult
-  public static func writeHardBenchmark(to folder: URL) throws -> [URL] {
-    try write(hardAdmissionInstances(hardAdmissionBenchmark, prefix: "bench", seed0: 500).map {
-      ("\($0.name).json", .instance(AnyInstance(AdmissionFamily.self, $0)))
-    }, to: folder)
+  public static func writeHardBenchmark(to folder: URL, huge: Bool = false) throws -> [URL] {
+    var instances = try hardAdmissionInstances(hardAdmissionBenchmark, prefix: "bench", seed0: 500)
+    if huge {
+      instances.append(try AdmissionGenerator().generate(
+        name: "huge-100k", models: admissionModels.map { ModelZoo.model(named: $0)! }, requests: 100_000,
+        cloudlets: 100, seed: 2026))
+    }
+    return try write(instances.map { ("\($0.name).json", .instance(AnyInstance(AdmissionFamily.self, $0))) }, to: folder)
   }
 
   /// Models P2 instances split: DAGs (GoogLeNet, ResNets, MobileNetV2) and chains.

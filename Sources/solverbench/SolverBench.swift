@@ -211,9 +211,12 @@ extension SolverBench {
     @Flag(help: "Write the larger hard P1 benchmark set (Benchmarks/, not CI) instead of the shipped set.")
     var hardBenchmark = false
 
+    @Flag(help: "With --hard-benchmark, also write the 100,000 × 100 speed instance (about 60 MB).")
+    var huge = false
+
     func run() throws {
       let folder = URL(fileURLWithPath: path)
-      let written = try hardBenchmark ? ShippedInstances.writeHardBenchmark(to: folder) : ShippedInstances.write(to: folder)
+      let written = try hardBenchmark ? ShippedInstances.writeHardBenchmark(to: folder, huge: huge) : ShippedInstances.write(to: folder)
       print("wrote \(written.count) files under \(path)")
     }
   }

@@ -106,7 +106,7 @@ import Testing
     }
     let merged = try run(["merge"] + shards + ["--format", "csv"])
     #expect(merged.status == 0)
-    #expect(merged.stdout.split(separator: "\n").count == 1 + 12)  // header + every small P1 instance once
+    #expect(merged.stdout.split(separator: "\n").count == 1 + 14)  // header + every P1 instance once (12 small, 2 large)
 
     let failing = try String(contentsOfFile: shards[0], encoding: .utf8)
       .replacingOccurrences(of: "\"failures\" : [\n\n      ]", with: "\"failures\" : [\"over capacity\"]")
