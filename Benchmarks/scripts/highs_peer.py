@@ -73,8 +73,14 @@ def run_solverbench(solverbench, folder, backend, time_limit):
     out = subprocess.run([solverbench, "run", folder, "--solvers", "p1-ilp-pruned", "--backend", backend,
                           "--jobs", "1", "--quiet", "--format", "csv", "--time-limit", str(time_limit)],
                          capture_output=True, text=True)
+    lines = out.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("instance,"))
+    table = [line for line in lines[header:] if line.startswith(("instance,", "bench-", "hard-", "small-", "large-"))
+             or "," in line and line.count(",") >= 15]
+    for noise in set(lines) - set(table):
+        print(f"solverbench --backend {backend} printed: {noise}", file=sys.stderr)
     rows = {}
-    for row in csv.DictReader(io.StringIO(out.stdout)):
+    for row in csv.DictReader(io.StringIO("\n".join(table))):
         rows[row["instance"]] = {"seconds": float(row["seconds"]), "optimal": row["status"].startswith("optimal"),
                                  "objective": float(row["objective"]) if row["objective"] else None}
     return rows

@@ -14,8 +14,8 @@ import EdgeSplitModel
 ///    threads (then leaving the fewest free). Beyond the limit, the best fit alone.
 /// 2. **Repack** every cloudlet: an exact 0-1 knapsack over its admitted requests and its
 ///    ``knapsackCandidatesPerThread`` × `K_c` densest waiting ones; kept when it admits more.
-/// 3. **Improve** (passes over the waiting requests, heaviest first), trying for each
-///    waiting `r` and each cloudlet `c` it can use:
+/// 3. **Improve** (passes over the ``passCandidates`` heaviest waiting requests, fewest threads
+///    first among equals), trying for each waiting `r` and each cloudlet `c` it can use:
 ///    - *insert* `r` when it fits;
 ///    - *shift*: move one admitted `q` from `c` to another cloudlet with room, then insert `r`
 ///      (gain `w_r`);
@@ -24,12 +24,15 @@ import EdgeSplitModel
 ///    Steps 2 and 3 repeat until neither improves or ``maxPasses`` rounds. Each move strictly
 ///    increases the admitted weight, so the search ends.
 /// Scans of a cloudlet's admitted requests look at the ``scanLimit`` lightest only, which
-/// bounds a pass by `O(R · C · scanLimit)`.
+/// bounds a pass by `O(R · C + passCandidates · C² · scanLimit)`. The search stops early when the
+/// solution meets ``AdmissionTable/pooledBound``.
 public enum AdmissionLocalSearch {
   /// Largest number of improvement passes.
   public static let maxPasses = 8
   /// How many admitted requests of a cloudlet (lightest first) a shift or an ejection considers.
   public static let scanLimit = 24
+  /// How many waiting requests (heaviest, then densest first) a pass tries to admit.
+  public static let passCandidates = 4_096
 
   /// Largest `requests × cloudlets` on which the search starts from the ½-approximation rather
   /// than the density greedy (the approximation's knapsacks cost more on huge instances).
@@ -51,12 +54,14 @@ public enum AdmissionLocalSearch {
   }
 
   /// Runs the heuristic from `start` (a feasible solution that admits every request at its
-  /// cheapest option on its cloudlet), completed by the density-ordered best fit.
+  /// cheapest option on its cloudlet), completed by the density-ordered best fit. Stops as soon
+  /// as the solution meets ``AdmissionTable/pooledBound`` (it is optimal then).
   public static func solve(_ table: AdmissionTable, from start: AdmissionSolution) -> AdmissionSolution {
     var state = State(table)
     for a in start.admissions { state.place(a.request, on: a.cloudlet) }
     state.fill()
-    for _ in 0..<maxPasses {
+    let pooled = table.pooledBound
+    for _ in 0..<maxPasses where table.weight(of: state.solution) < pooled - 1e-9 {
       let repacked = state.repackAll()
       if !state.improve() && !repacked { break }
     }
@@ -166,8 +171,13 @@ public enum AdmissionLocalSearch {
 
     /// One pass over the waiting requests; whether anything improved.
     mutating func improve() -> Bool {
-      let waiting = placement.indices.filter { placement[$0] < 0 }
-        .sorted { weights[$0] != weights[$1] ? weights[$0] > weights[$1] : $0 < $1 }
+      let need = placement.indices.map { r in (0..<cloudletCount).compactMap { size(r, $0) }.min() ?? 0 }
+      let waiting = placement.indices.filter { placement[$0] < 0 && need[$0] > 0 }
+        .sorted { a, b in
+          if weights[a] != weights[b] { return weights[a] > weights[b] }
+          return need[a] != need[b] ? need[a] < need[b] : a < b
+        }
+        .prefix(passCandidates)
       var improved = false
       for r in waiting where placement[r] < 0 {
         if tryInsert(r) || tryShift(r) || tryEject(r) { improved = true }

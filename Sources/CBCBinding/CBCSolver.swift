@@ -12,8 +12,10 @@ import _CBCShims
 ///   random), so the shim serializes all CBC solves of the process with one lock: calling
 ///   from many threads is safe, but they take turns.
 /// - **Silent.** Log level 0 (`Cbc_setLogLevel`, `-log 0`, `-slog 0`) unless
-///   ``SolveOptions/printSolverOutput`` is set; CBC's log goes to standard output then, not
-///   into ``MILPResult/message`` (which holds an exception's text, if any).
+///   ``SolveOptions/printSolverOutput`` is set. Clp still prints a few lines ("5 slacks added")
+///   at level 0, so during a silent solve standard output (file descriptor 1, process-wide) is
+///   redirected to a temporary file whose text becomes ``MILPResult/message`` (its tail, with
+///   an exception's text at the end).
 /// - **Statuses.** `Cbc_status` 0 (finished): `Cbc_isProvenOptimal` with a solution is
 ///   ``TerminationReason/optimal`` (also when `Cbc_secondaryStatus` is 2, stopped at the
 ///   requested gap); `Cbc_isProvenInfeasible` without one is ``TerminationReason/infeasible``;
@@ -55,7 +57,7 @@ public struct CBCSolver: MILPSolver {
     let rowLower = model.constraints.map { $0.lowerBound ?? -.infinity }
     let rowUpper = model.constraints.map { $0.upperBound ?? .infinity }
     var values = [Double](repeating: 0, count: n)
-    var message = [CChar](repeating: 0, count: 4096)
+    var message = [CChar](repeating: 0, count: 1 << 16)
     var raw = _CBCShimsResult()
 
     let clock = ContinuousClock()

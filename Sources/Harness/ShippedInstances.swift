@@ -78,7 +78,7 @@ public enum ShippedInstances {
 
   /// Writes ``hardAdmissionBenchmark`` under `folder`, and with `huge` also the 100,000 × 100
   /// speed-goal instance of `Benchmarks/` (`huge-100k`, default generator, seed 2026; about
-  /// 60 MB); returns the paths written.
+  /// 175 MB); returns the paths written.
   @discardableResult
   public static func writeHardBenchmark(to folder: URL, huge: Bool = false) throws -> [URL] {
     var instances = try hardAdmissionInstances(hardAdmissionBenchmark, prefix: "bench", seed0: 500)

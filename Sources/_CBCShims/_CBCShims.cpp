@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <iostream>
 #include <mutex>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -241,10 +243,64 @@ void solve_mip(const _CBCShimsProblem *p, const _CBCShimsOptions *o, double *x, 
   }
 }
 
+/// Keeps the tail of `text` (errors come last), NUL-terminated.
 void copy_message(char *message, size_t capacity, const std::string &text) {
   if (!message || capacity == 0) return;
-  std::snprintf(message, capacity, "%s", text.c_str());
+  size_t n = text.size() < capacity - 1 ? text.size() : capacity - 1;
+  std::memcpy(message, text.data() + (text.size() - n), n);
+  message[n] = '\0';
 }
+
+/// CBC 2.10's Clp prints a few lines ("5 slacks added", "row inf ...") to standard output even at
+/// log level 0. While a silent solve runs, file descriptor 1 points at a temporary file, whose
+/// text becomes the result's message. (Process-wide: other threads' standard output during the
+/// solve lands there too.)
+class StdoutCapture {
+  FILE *file_ = nullptr;
+  int saved_ = -1;
+
+public:
+  StdoutCapture() {
+    std::fflush(stdout);
+    std::cout.flush();
+    file_ = std::tmpfile();
+    if (!file_) return;
+    saved_ = dup(1);
+    if (saved_ < 0 || dup2(fileno(file_), 1) < 0) restore();
+  }
+  StdoutCapture(const StdoutCapture &) = delete;
+  StdoutCapture &operator=(const StdoutCapture &) = delete;
+  ~StdoutCapture() { restore(); }
+
+  /// Restores standard output and returns what was written meanwhile.
+  std::string finish() {
+    std::fflush(stdout);
+    std::cout.flush();
+    std::string text;
+    if (file_ && saved_ >= 0) {
+      std::rewind(file_);
+      char buffer[4096];
+      size_t n;
+      while ((n = std::fread(buffer, 1, sizeof buffer, file_)) > 0) text.append(buffer, n);
+    }
+    restore();
+    return text;
+  }
+
+private:
+  void restore() {
+    if (saved_ >= 0) {
+      std::fflush(stdout);
+      dup2(saved_, 1);
+      close(saved_);
+      saved_ = -1;
+    }
+    if (file_) {
+      std::fclose(file_);
+      file_ = nullptr;
+    }
+  }
+};
 
 } // namespace
 
@@ -256,20 +312,27 @@ extern "C" void _cbcshims_solve(const _CBCShimsProblem *problem, const _CBCShims
   result->secondary_status = -1;
   copy_message(message, message_capacity, "");
   std::lock_guard<std::mutex> serialized(cbc_lock);
-  try {
-    if (options->relax_integrality) solve_lp(problem, options, column_values, result);
-    else solve_mip(problem, options, column_values, result);
-  } catch (const CoinError &e) {
-    std::memset(result, 0, sizeof *result);
-    set(result, _CBCSHIMS_ERROR, _CBCSHIMS_LIMIT_NONE, "CBC raised an error");
-    copy_message(message, message_capacity, e.className() + "::" + e.methodName() + ": " + e.message());
-  } catch (const std::exception &e) {
-    std::memset(result, 0, sizeof *result);
-    set(result, _CBCSHIMS_ERROR, _CBCSHIMS_LIMIT_NONE, "CBC raised an error");
-    copy_message(message, message_capacity, e.what());
-  } catch (...) {
-    std::memset(result, 0, sizeof *result);
-    set(result, _CBCSHIMS_ERROR, _CBCSHIMS_LIMIT_NONE, "CBC raised an unknown exception");
+  std::string error;
+  {
+    StdoutCapture capture;
+    if (options->print_output) capture.finish(); // let CBC print
+    try {
+      if (options->relax_integrality) solve_lp(problem, options, column_values, result);
+      else solve_mip(problem, options, column_values, result);
+    } catch (const CoinError &e) {
+      std::memset(result, 0, sizeof *result);
+      set(result, _CBCSHIMS_ERROR, _CBCSHIMS_LIMIT_NONE, "CBC raised an error");
+      error = e.className() + "::" + e.methodName() + ": " + e.message();
+    } catch (const std::exception &e) {
+      std::memset(result, 0, sizeof *result);
+      set(result, _CBCSHIMS_ERROR, _CBCSHIMS_LIMIT_NONE, "CBC raised an error");
+      error = e.what();
+    } catch (...) {
+      std::memset(result, 0, sizeof *result);
+      set(result, _CBCSHIMS_ERROR, _CBCSHIMS_LIMIT_NONE, "CBC raised an unknown exception");
+    }
+    std::string log = capture.finish();
+    copy_message(message, message_capacity, error.empty() ? log : log + error);
   }
 }
 

@@ -211,7 +211,7 @@ extension SolverBench {
     @Flag(help: "Write the larger hard P1 benchmark set (Benchmarks/, not CI) instead of the shipped set.")
     var hardBenchmark = false
 
-    @Flag(help: "With --hard-benchmark, also write the 100,000 × 100 speed instance (about 60 MB).")
+    @Flag(help: "With --hard-benchmark, also write the 100,000 × 100 speed instance (about 175 MB).")
     var huge = false
 
     func run() throws {
