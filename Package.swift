@@ -106,7 +106,8 @@ let package = Package(
     // P2: DNN surgery (DADS): min-cut partitioning (DSL) and heavy-load throughput (DSH).
     .target(name: "Surgery", dependencies: ["EdgeSplitModel", "Graphs"]),
     .target(name: "SurgeryMILP", dependencies: ["EdgeSplitModel", "GLPKBinding"]),
-    .testTarget(name: "SurgeryTests", dependencies: ["Surgery", "SurgeryMILP", "ModelZoo", "EdgeSplitModel", "GLPKBinding"]),
+    .testTarget(name: "SurgeryTests", dependencies: ["Surgery", "SurgeryMILP", "ModelZoo", "EdgeSplitModel", "GLPKBinding",
+                                                     "CBCBinding"]),
 
     // P3: fused-layer model parallelism with partial offloading (PSOMW, NFL, BF).
     .target(name: "FusedLayer", dependencies: ["EdgeSplitModel"]),

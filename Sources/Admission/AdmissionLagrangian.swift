@@ -23,7 +23,7 @@ public enum AdmissionLagrangian {
   /// Steps without a better bound before `μ` is halved.
   public static let patience = 15
   /// Largest total knapsack work (sum over steps of `Σ_c candidates_c × (K_c + 1)`).
-  public static let workBudget = 10_000_000
+  public static let workBudget = 200_000_000
 
   /// The best solution found and the best Lagrangian bound proven on the way (`nil` when no
   /// step ran).

@@ -36,7 +36,7 @@ public enum AdmissionLocalSearch {
 
   /// Largest `requests × cloudlets` on which the search starts from the ½-approximation rather
   /// than the density greedy (the approximation's knapsacks cost more on huge instances).
-  public static let approximationStartLimit = 1_000_000
+  public static let approximationStartLimit = 20_000_000
   /// How many waiting requests (densest first) a cloudlet's knapsack re-optimization considers,
   /// per thread of the cloudlet.
   public static let knapsackCandidatesPerThread = 4
