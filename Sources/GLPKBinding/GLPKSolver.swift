@@ -76,12 +76,6 @@ public struct GLPKSolver: MILPSolver {
     let clock = ContinuousClock()
     let start = clock.now
     prepared.names.withUnsafeBufferPointer { names in
-     prepared.initialSolution.withUnsafeBufferPointer { initial in
-      var cOptions = _GLPKShimsOptions(
-        time_limit_ms: prepared.timeLimitMilliseconds, relative_gap: options.relativeGap,
-        relax_integrality: options.relaxIntegrality ? 1 : 0, print_output: options.printSolverOutput ? 1 : 0,
-        cuts: Int32(options.cutGenerators.rawValue),
-        initial_solution: prepared.initialSolution.isEmpty ? nil : initial.baseAddress)
       let columns = model.variables.enumerated().map { j, v in
         _GLPKShimsColumn(
           name: names.baseAddress! + prepared.columnNameOffsets[j],
@@ -100,16 +94,23 @@ public struct GLPKSolver: MILPSolver {
           prepared.rows.withUnsafeBufferPointer { ia in
             prepared.columns.withUnsafeBufferPointer { ja in
               prepared.values.withUnsafeBufferPointer { ar in
-                var problem = _GLPKShimsProblem(
-                  column_count: Int32(columns.count), columns: columns.baseAddress,
-                  row_count: Int32(rows.count), rows: rows.baseAddress,
-                  nonzero_count: Int32(ar.count), nonzero_rows: ia.baseAddress,
-                  nonzero_columns: ja.baseAddress, nonzero_values: ar.baseAddress,
-                  maximize: model.sense == .maximize ? 1 : 0, objective_constant: model.objectiveConstant)
-                values.withUnsafeMutableBufferPointer { values in
-                  message.withUnsafeMutableBufferPointer { message in
-                    _glpkshims_solve(
-                      &problem, &cOptions, values.baseAddress, message.baseAddress, message.count, &raw)
+                prepared.initialSolution.withUnsafeBufferPointer { initial in
+                  var problem = _GLPKShimsProblem(
+                    column_count: Int32(columns.count), columns: columns.baseAddress,
+                    row_count: Int32(rows.count), rows: rows.baseAddress,
+                    nonzero_count: Int32(ar.count), nonzero_rows: ia.baseAddress,
+                    nonzero_columns: ja.baseAddress, nonzero_values: ar.baseAddress,
+                    maximize: model.sense == .maximize ? 1 : 0, objective_constant: model.objectiveConstant)
+                  var cOptions = _GLPKShimsOptions(
+                    time_limit_ms: prepared.timeLimitMilliseconds, relative_gap: options.relativeGap,
+                    relax_integrality: options.relaxIntegrality ? 1 : 0, print_output: options.printSolverOutput ? 1 : 0,
+                    cuts: Int32(options.cutGenerators.rawValue),
+                    initial_solution: initial.isEmpty ? nil : initial.baseAddress)
+                  values.withUnsafeMutableBufferPointer { values in
+                    message.withUnsafeMutableBufferPointer { message in
+                      _glpkshims_solve(
+                        &problem, &cOptions, values.baseAddress, message.baseAddress, message.count, &raw)
+                    }
                   }
                 }
               }
@@ -117,7 +118,6 @@ public struct GLPKSolver: MILPSolver {
           }
         }
       }
-     }
     }
     let elapsed = start.duration(to: clock.now)
 

@@ -26,7 +26,6 @@ typedef struct {
   double bound;
   const double *start; ///< 1-based initial solution for glp_ios_heur_sol, or NULL.
   int start_offered;
-  int start_accepted;
 } Guard;
 
 static void guard_init(Guard *g, char *message, size_t capacity, int echo) {
@@ -236,7 +235,7 @@ static void record_bound(glp_tree *T, void *info) {
   Guard *g = info;
   if (g->start && !g->start_offered && glp_ios_reason(T) == GLP_IHEUR) {
     g->start_offered = 1;
-    g->start_accepted = glp_ios_heur_sol(T, g->start) == 0;
+    glp_ios_heur_sol(T, g->start); // rejected only if not better than an incumbent found already
   }
   int node = glp_ios_best_node(T);
   if (node == 0) return;
@@ -283,7 +282,6 @@ static void solve_mip(glp_prob *P, Guard *g, const SolveCall *c) {
     if (parm.tm_lim == 0) parm.tm_lim = 1; // stop at once, but still report what is known
   }
   int ret = glp_intopt(P, &parm);
-  r->initial_solution_used = g->start_accepted;
   r->glp_return = ret;
   r->status = glp_mip_status(P);
   switch (ret) {

@@ -105,7 +105,6 @@ typedef struct {
   int has_dual_bound;
   double dual_bound;       ///< Proven bound on the optimum (MILP only; LP: = objective at optimum).
   int message_truncated;   ///< The log overflowed; the buffer keeps its tail.
-  int initial_solution_used; ///< glp_ios_heur_sol accepted the initial solution.
   const char *detail;      ///< Static text explaining the outcome, or NULL.
 } _GLPKShimsResult;
 
