@@ -1,11 +1,11 @@
+import Admission
+import AdmissionMILP
 import ArgumentParser
 import CBCBinding
 import EdgeSplitModel
 import Foundation
 import GLPKBinding
 import Harness
-import Admission
-import AdmissionMILP
 
 /// `solverbench`: runs EdgeSplit's solvers on a folder of instance files and reports
 /// objective, gap to the exact optimum (or a bound) and time.
