@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "EdgeSplit", targets: ["EdgeSplit"]),
     .library(name: "Optimization", targets: ["Optimization"]),
     .library(name: "GLPKBinding", targets: ["GLPKBinding"]),
+    .library(name: "CBCBinding", targets: ["CBCBinding"]),
     .library(name: "EdgeSplitModel", targets: ["EdgeSplitModel"]),
     .library(name: "ModelZoo", targets: ["ModelZoo"]),
     .library(name: "ModelImport", targets: ["ModelImport"]),
@@ -56,6 +57,22 @@ let package = Package(
     // Tests also reach the shim directly, for its guard self-test.
     .testTarget(name: "GLPKBindingTests", dependencies: ["GLPKBinding", "_GLPKShims"]),
 
+    // MARK: - CBC binding: a second MILPSolver backend (COIN-OR CBC, EPL-2.0)
+    // The system library (CBC's C interface header + link flags).
+    .systemLibrary(
+      name: "CCbc",
+      path: "Sources/CCbc",
+      providers: [.apt(["coinor-libcbc-dev"]), .brew(["cbc"])]
+    ),
+    // C++: CBC throws C++ exceptions; the shim catches them all, so none crosses into Swift.
+    .target(
+      name: "_CBCShims", dependencies: ["CCbc"], path: "Sources/_CBCShims",
+      linkerSettings: [.linkedLibrary("CbcSolver"), .linkedLibrary("Cbc"), .linkedLibrary("CoinUtils")]
+    ),
+    // The safe Swift layer: the same validation as GLPK's (in Optimization), a closed status.
+    .target(name: "CBCBinding", dependencies: ["Optimization", "_CBCShims"]),
+    .testTarget(name: "CBCBindingTests", dependencies: ["CBCBinding", "GLPKBinding"]),
+
     // MARK: - Model, instance files and the one evaluator every solution goes through
     .target(
       name: "EdgeSplitModel",
@@ -93,13 +110,14 @@ let package = Package(
     .target(name: "AdmissionMILP", dependencies: ["Admission", "EdgeSplitModel", "GLPKBinding"]),
     .testTarget(
       name: "AdmissionTests",
-      dependencies: ["Admission", "AdmissionMILP", "ModelZoo", .product(name: "PropertyBased", package: "swift-property-based")]
+      dependencies: ["Admission", "AdmissionMILP", "ModelZoo", "CBCBinding", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
 
     // P2: DNN surgery (DADS): min-cut partitioning (DSL) and heavy-load throughput (DSH).
     .target(name: "Surgery", dependencies: ["EdgeSplitModel", "Graphs"]),
     .target(name: "SurgeryMILP", dependencies: ["EdgeSplitModel", "GLPKBinding"]),
-    .testTarget(name: "SurgeryTests", dependencies: ["Surgery", "SurgeryMILP", "ModelZoo", "EdgeSplitModel", "GLPKBinding"]),
+    .testTarget(name: "SurgeryTests", dependencies: ["Surgery", "SurgeryMILP", "ModelZoo", "EdgeSplitModel", "GLPKBinding",
+                                                     "CBCBinding"]),
 
     // P3: fused-layer model parallelism with partial offloading (PSOMW, NFL, BF).
     .target(name: "FusedLayer", dependencies: ["EdgeSplitModel"]),
@@ -131,7 +149,7 @@ let package = Package(
     .testTarget(name: "HarnessTests", dependencies: ["Harness"], exclude: ["Fixtures"]),
     .executableTarget(
       name: "solverbench",
-      dependencies: ["Harness", "EdgeSplitModel", "ModelImport", "ModelZoo", "Streams", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+      dependencies: ["Harness", "EdgeSplitModel", "ModelImport", "ModelZoo", "Streams", "GLPKBinding", "CBCBinding", "Admission", "AdmissionMILP", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     // A program that uses only the heuristics and min-cut solvers: it must link no GPL code
     // (CLITests runs `ldd` on it).

@@ -7,6 +7,7 @@ set -euo pipefail
 # header (or bin/NAME for a program)  Debian package  Homebrew formula
 libraries=(
   "glpk.h libglpk-dev glpk"
+  "coin/Cbc_C_Interface.h coinor-libcbc-dev cbc"
   "bin/rsvg-convert librsvg2-bin librsvg"   # the tests render every report plot to PNG
 )
 

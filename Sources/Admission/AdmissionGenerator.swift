@@ -14,7 +14,25 @@ import RealModule
 /// - deadline = tightness × reference latency, tightness uniform in `0.5...1.5`, where the
 ///   reference is the request's best latency with one thread of an average cloudlet at its
 ///   nearest site: below 1 the request needs parallelism, above it it has room to spare.
+///
+/// Two optional settings make hard instances (both off by default, and then the generator draws
+/// exactly what it always drew):
+/// - ``demandOverCapacity``: after the requests are drawn, every cloudlet's thread count is
+///   scaled by one common factor so that the demand (the sum over requests that fit somewhere
+///   of their fewest threads on any cloudlet) is this many times the total capacity;
+/// - ``weights``: integer weights, uniform or correlated with the request's thread need
+///   (correlated weights make the profit-per-thread ratios nearly equal: the classic hard
+///   knapsack case).
 public struct AdmissionGenerator: Sendable {
+  /// How request weights are drawn.
+  public enum Weights: Sendable, Hashable {
+    /// Every weight is 1 (the count objective).
+    case unit
+    /// Integers uniform in the range.
+    case uniform(ClosedRange<Int>)
+    /// The request's fewest threads on any cloudlet plus an integer uniform in the range.
+    case correlated(extra: ClosedRange<Int>)
+  }
   /// Threads per cloudlet `K_c` (uniform).
   public var threads: ClosedRange<Int> = 4...16
   /// Speed of one cloudlet thread in GFLOP/s (uniform).
@@ -29,6 +47,11 @@ public struct AdmissionGenerator: Sendable {
   public var delayPerDistanceMs = 20.0
   /// Deadline over the reference latency (uniform).
   public var tightness: ClosedRange<Double> = 0.5...1.5
+  /// Target demand over total capacity (e.g. 1.5–3 for tight instances), or `nil` to keep the
+  /// drawn thread counts. Reached by scaling thread counts, so within rounding.
+  public var demandOverCapacity: Double? = nil
+  /// How weights are drawn (after everything else, from the same seeded stream).
+  public var weights: Weights = .unit
 
   /// The documented defaults.
   public init() {}
@@ -65,7 +88,41 @@ public struct AdmissionGenerator: Sendable {
       requests.append(InferenceRequest(name: "r\(r)", model: models[m].name, deviceGflops: device,
                                        uplinkMbps: uplink, delaysMs: delays, deadlineMs: deadline))
     }
-    return try AdmissionInstance(name: name, models: models, cloudlets: cloudlets, requests: requests)
+    var instance = try AdmissionInstance(name: name, models: models, cloudlets: cloudlets, requests: requests)
+    if let ratio = demandOverCapacity {
+      precondition(ratio > 0 && ratio.isFinite)
+      // Scaling capacity changes which (request, cloudlet) pairs fit, hence the demand: a few
+      // rounds settle it.
+      for _ in 0..<4 {
+        let demand = Self.demand(AdmissionTable(instance))
+        let capacity = instance.cloudlets.reduce(0) { $0 + $1.threads }
+        let scale = Double(demand) / ratio / Double(capacity)
+        var scaled = instance.cloudlets
+        for c in scaled.indices {
+          scaled[c].threads = min(4_096, max(1, Int((Double(scaled[c].threads) * scale).rounded())))
+        }
+        instance = try AdmissionInstance(name: name, models: models, cloudlets: scaled, requests: requests)
+      }
+    }
+    switch weights {
+    case .unit: return instance
+    case .uniform(let range):
+      for r in requests.indices { requests[r].weight = Double(Int.random(in: range, using: &rng)) }
+    case .correlated(let extra):
+      let table = AdmissionTable(instance)
+      for r in requests.indices {
+        let need = instance.cloudlets.indices.compactMap { table.threads(request: r, cloudlet: $0) }.min() ?? 0
+        requests[r].weight = Double(need + Int.random(in: extra, using: &rng))
+      }
+    }
+    return try AdmissionInstance(name: name, models: models, cloudlets: instance.cloudlets, requests: requests)
+  }
+
+  /// The sum over requests that fit on some cloudlet of their fewest threads on any cloudlet.
+  public static func demand(_ table: AdmissionTable) -> Int {
+    table.instance.requests.indices.reduce(0) { sum, r in
+      sum + (table.instance.cloudlets.indices.compactMap { table.threads(request: r, cloudlet: $0) }.min() ?? 0)
+    }
   }
 
   private static func logUniform(_ range: ClosedRange<Double>, _ rng: inout SeededGenerator) -> Double {

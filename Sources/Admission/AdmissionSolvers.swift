@@ -1,9 +1,36 @@
 import EdgeSplitModel
 
 extension AdmissionTable {
+  /// The total weight `solution` admits (its objective; not a feasibility check).
+  public func weight(of solution: AdmissionSolution) -> Double {
+    solution.admissions.reduce(0) { $0 + instance.requests[$1.request].weight }
+  }
+
+  /// A cheap upper bound on the optimum: the fractional knapsack of all cloudlets pooled
+  /// (`Σ_c K_c` threads), each request sized by its fewest threads on any cloudlet, densest
+  /// first. Any solution fits in the pool with sizes at least these, so none admits more; rounded
+  /// down when every weight is an integer. Meets the optimum when, e.g., every fitting request
+  /// fits at once or the pool fills with requests of equal density.
+  /// - Complexity: `O(R · C + R log R)`.
+  public var pooledBound: Double {
+    let requests = instance.requests
+    var items: [(weight: Double, size: Int)] = requests.indices.compactMap { r in
+      instance.cloudlets.indices.compactMap { threads(request: r, cloudlet: $0) }.min().map { (requests[r].weight, $0) }
+    }
+    items.sort { $0.weight * Double($1.size) > $1.weight * Double($0.size) }
+    var room = Double(instance.cloudlets.reduce(0) { $0 + $1.threads }), bound = 0.0
+    for item in items where room > 0 && item.weight > 0 {
+      let share = min(1, room / Double(item.size))
+      bound += share * item.weight
+      room -= share * Double(item.size)
+    }
+    let integral = requests.allSatisfy { $0.weight == $0.weight.rounded() }
+    return integral ? (bound + 1e-9 * max(1, bound)).rounded(.down) : bound
+  }
+
   /// `solution` as a finished outcome, with its weight as the claimed objective.
   func finished(_ solution: AdmissionSolution) -> SolverOutcome<AdmissionSolution> {
-    .finished(solution, objective: solution.admissions.reduce(0) { $0 + instance.requests[$1.request].weight })
+    .finished(solution, objective: weight(of: solution))
   }
 }
 
@@ -47,6 +74,19 @@ public enum AdmissionSolvers {
     summary: "Local-ratio GAP scheme: an exact knapsack per cloudlet over the waiting requests (1/2-approximation)"
   ) { instance, options in AdmissionApproximation.solve(instance, options: options) }
 
+  /// The Lagrangian heuristic with local search (no ratio claimed); its Lagrangian bound is the
+  /// `lagrangianBound` statistic.
+  public static let lagrangian = P1Solver(
+    name: "p1-lagrangian", role: .heuristic,
+    summary: "Lagrangian relaxation of the one-cloudlet rows (a knapsack per cloudlet), repaired and polished by local search with knapsack repacking and ejections (no ratio claimed)"
+  ) { instance, options in
+    let table = AdmissionTable(instance)
+    let (solution, bound) = AdmissionLagrangian.solve(table)
+    var outcome = table.finished(solution)
+    if let bound { outcome.statistics["lagrangianBound"] = bound }
+    return outcome
+  }
+
   /// Fewest threads first.
   public static let fewestThreadsFirst = greedy(
     "p1-greedy-fewest-threads", .fewestThreadsFirst, "All (request, cloudlet) pairs by ascending thread need, admitted while they fit")
@@ -58,7 +98,7 @@ public enum AdmissionSolvers {
     "p1-greedy-first-fit", .firstFit, "Requests in arrival order, each on the first cloudlet where it fits")
 
   /// Every solver of this module, in table order.
-  public static let all = [approximation, fewestThreadsFirst, earliestDeadlineBestFit, firstFit]
+  public static let all = [approximation, lagrangian, fewestThreadsFirst, earliestDeadlineBestFit, firstFit]
 
   private static func greedy(_ name: String, _ rule: AdmissionGreedy.Rule, _ summary: String) -> P1Solver {
     P1Solver(name: name, role: .heuristic, summary: summary) { instance, options in

@@ -10,8 +10,9 @@ public enum AdmissionExactSolvers {
   public static let fullRequestLimit = 60
   /// Largest column count (requests × Σ threads × layers, an upper bound) of the full formulation.
   public static let fullColumnLimit = 2_000_000
-  /// Largest instance (requests) the pruned ILP is tried on by default.
-  public static let prunedRequestLimit = 500
+  /// Memory guard of the pruned ILP: the largest `requests × cloudlets` (its column count at
+  /// most) it is built for. How far the solve goes is the time limit's decision, not this.
+  public static let prunedColumnLimit = 1_000_000
   /// Largest instance (requests) the LP bound is computed on. The simplex on the pruned program
   /// (one column per feasible `(r, c)`, at most `R · C`) took about 1 s on the shipped 2,500 × 60
   /// instance; the 100,000 × 100 instance (up to 10^7 columns) is beyond what it is meant for.
@@ -21,7 +22,10 @@ public enum AdmissionExactSolvers {
   public static let pruned = P1Solver(
     name: "p1-ilp-pruned", role: .exact,
     summary: "ILP (GLPK by default), one column per (request, cloudlet) at its cheapest thread count",
-    skip: { $0.requests.count <= prunedRequestLimit ? nil : "more than \(prunedRequestLimit) requests" }
+    skip: { instance in
+      let columns = instance.requests.count * instance.cloudlets.count
+      return columns <= prunedColumnLimit ? nil : "up to \(columns) columns, more than \(prunedColumnLimit)"
+    }
   ) { instance, options in try AdmissionILP.solve(instance, formulation: .pruned, options: options) }
 
   /// The full ILP over every `(request, cloudlet, partition, threads)` meeting the deadline.

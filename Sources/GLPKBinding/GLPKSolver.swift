@@ -28,8 +28,12 @@ import _GLPKShims
 ///   solves again with a zero objective: unbounded if that finds a feasible
 ///   point, infeasible if it proves there is none. That test gets the rest of
 ///   the time limit (10 s without one) and reports `.noSolutionFound` if it
-///   runs out. `GLP_EFAIL`, `GLP_EBOUND` and the like: error. Presolve is
-///   always on.
+///   runs out. `GLP_EFAIL`, `GLP_EBOUND` and the like: error.
+/// - **Presolve, cuts, start.** Presolve is always on. ``SolveOptions/cutGenerators`` picks
+///   GLPK's cut generators (`gmi_cuts`, `mir_cuts`, `cov_cuts`, `clq_cuts`). With
+///   ``SolveOptions/initialSolution`` the relaxation is solved first by the (presolving)
+///   simplex and the branch and cut starts from its basis, so that its problem keeps the
+///   caller's columns and `glp_ios_heur_sol` can install the start as the first incumbent.
 public struct GLPKSolver: MILPSolver {
   /// A backend value, for ``SolverOptions/backend`` and formulations that take any ``MILPSolver``.
   public init() {}
@@ -69,10 +73,6 @@ public struct GLPKSolver: MILPSolver {
     var values = [Double](repeating: 0, count: model.variables.count)
     var message = [CChar](repeating: 0, count: messageCapacity)
     var raw = _GLPKShimsResult()
-    var cOptions = _GLPKShimsOptions(
-      time_limit_ms: prepared.timeLimitMilliseconds, relative_gap: options.relativeGap,
-      relax_integrality: options.relaxIntegrality ? 1 : 0, print_output: options.printSolverOutput ? 1 : 0)
-
     let clock = ContinuousClock()
     let start = clock.now
     prepared.names.withUnsafeBufferPointer { names in
@@ -94,16 +94,23 @@ public struct GLPKSolver: MILPSolver {
           prepared.rows.withUnsafeBufferPointer { ia in
             prepared.columns.withUnsafeBufferPointer { ja in
               prepared.values.withUnsafeBufferPointer { ar in
-                var problem = _GLPKShimsProblem(
-                  column_count: Int32(columns.count), columns: columns.baseAddress,
-                  row_count: Int32(rows.count), rows: rows.baseAddress,
-                  nonzero_count: Int32(ar.count), nonzero_rows: ia.baseAddress,
-                  nonzero_columns: ja.baseAddress, nonzero_values: ar.baseAddress,
-                  maximize: model.sense == .maximize ? 1 : 0, objective_constant: model.objectiveConstant)
-                values.withUnsafeMutableBufferPointer { values in
-                  message.withUnsafeMutableBufferPointer { message in
-                    _glpkshims_solve(
-                      &problem, &cOptions, values.baseAddress, message.baseAddress, message.count, &raw)
+                prepared.initialSolution.withUnsafeBufferPointer { initial in
+                  var problem = _GLPKShimsProblem(
+                    column_count: Int32(columns.count), columns: columns.baseAddress,
+                    row_count: Int32(rows.count), rows: rows.baseAddress,
+                    nonzero_count: Int32(ar.count), nonzero_rows: ia.baseAddress,
+                    nonzero_columns: ja.baseAddress, nonzero_values: ar.baseAddress,
+                    maximize: model.sense == .maximize ? 1 : 0, objective_constant: model.objectiveConstant)
+                  var cOptions = _GLPKShimsOptions(
+                    time_limit_ms: prepared.timeLimitMilliseconds, relative_gap: options.relativeGap,
+                    relax_integrality: options.relaxIntegrality ? 1 : 0, print_output: options.printSolverOutput ? 1 : 0,
+                    cuts: Int32(options.cutGenerators.rawValue),
+                    initial_solution: initial.isEmpty ? nil : initial.baseAddress)
+                  values.withUnsafeMutableBufferPointer { values in
+                    message.withUnsafeMutableBufferPointer { message in
+                      _glpkshims_solve(
+                        &problem, &cOptions, values.baseAddress, message.baseAddress, message.count, &raw)
+                    }
                   }
                 }
               }
@@ -115,17 +122,17 @@ public struct GLPKSolver: MILPSolver {
     let elapsed = start.duration(to: clock.now)
 
     let log = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    let termination = TerminationReason(raw, log: log)
+    var context = raw.glp_return > 0 ? " [return code \(raw.glp_return), status \(raw.status)]" : ""
+    if !log.isEmpty { context += "\n" + log }
+    let termination = ShimOutcome(outcome: raw.outcome, limit: raw.limit, detail: raw.detail)
+      .termination(failure: "GLPK failed", context: context)
     var bounds = ObjectiveBounds(
       primal: raw.has_solution != 0 ? raw.objective : nil,
       dual: raw.has_dual_bound != 0 ? raw.dual_bound : nil)
-    if termination == .unbounded {  // solutions exist with arbitrarily good values
-      let best = model.sense == .maximize ? Double.infinity : -.infinity
-      bounds = ObjectiveBounds(primal: best, dual: best)
-    }
+    if termination == .unbounded { bounds = PreparedModel.unboundedBounds(model.sense) }
     return MILPResult(
       termination: termination, bounds: bounds, values: raw.has_solution != 0 ? values : nil,
-      solveSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+      solveSeconds: seconds(elapsed),
       message: log)
   }
 }
@@ -136,32 +143,6 @@ extension MILP.VariableKind {
     case .continuous: _GLPKSHIMS_CONTINUOUS
     case .integer: _GLPKSHIMS_INTEGER
     case .binary: _GLPKSHIMS_BINARY
-    }
-  }
-}
-
-extension TerminationReason {
-  /// Reads the outcome the shim already mapped from GLPK's codes.
-  fileprivate init(_ raw: _GLPKShimsResult, log: String) {
-    let detail = raw.detail.map { String(cString: $0) }
-    let limit: Limit =
-      switch raw.limit {
-      case _GLPKSHIMS_LIMIT_TIME: .time
-      case _GLPKSHIMS_LIMIT_ITERATION: .other("iteration limit")
-      case _GLPKSHIMS_LIMIT_INTERRUPTED: .other("interrupted")
-      default: .other(detail ?? "stopped without a proof")
-      }
-    switch raw.outcome {
-    case _GLPKSHIMS_OPTIMAL: self = .optimal
-    case _GLPKSHIMS_FEASIBLE: self = .feasible(limit: limit)
-    case _GLPKSHIMS_NO_SOLUTION: self = .noSolutionFound(limit: limit)
-    case _GLPKSHIMS_INFEASIBLE: self = .infeasible
-    case _GLPKSHIMS_UNBOUNDED: self = .unbounded
-    default:
-      var text = "GLPK failed: " + (detail ?? "unknown outcome \(raw.outcome)")
-      if raw.glp_return > 0 { text += " [return code \(raw.glp_return), status \(raw.status)]" }
-      if !log.isEmpty { text += "\n" + log }
-      self = .error(text)
     }
   }
 }

@@ -168,6 +168,13 @@ public struct BenchmarkRunner: Sendable {
     a.isFinite && b.isFinite && abs(a - b) <= objectiveTolerance * max(abs(a), abs(b))
   }
 
+  /// The termination, with the MILP backend that reached it when the solver names one (a
+  /// `backend.<name>` statistic): `optimal (cbc)`.
+  static func status<S>(_ outcome: SolverOutcome<S>) -> String {
+    let backends = outcome.statistics.keys.filter { $0.hasPrefix("backend.") }.map { $0.dropFirst("backend.".count) }.sorted()
+    return "\(outcome.termination)" + (backends.isEmpty ? "" : " (\(backends.joined(separator: ", ")))")
+  }
+
   private func score(_ instance: AnyInstance, _ runs: [Run]) -> [BenchmarkRow] {
     let family = instance.family
     let sense = family.sense
@@ -175,7 +182,7 @@ public struct BenchmarkRunner: Sendable {
     for run in runs {
       let solver = run.solver, error = run.error
       var row = BenchmarkRow(instance: instance.name, problem: family.name, size: instance.size, solver: solver.name, role: solver.role.name,
-                             status: error.map { "error: \($0)" } ?? "\(run.outcome!.termination)", objective: nil,
+                             status: error.map { "error: \($0)" } ?? Self.status(run.outcome!), objective: nil,
                              bound: run.outcome?.bound.flatMap { $0.isFinite ? $0 : nil },
                              reference: nil, referenceKind: .none, gapPercent: nil, ratio: nil,
                              provenRatio: solver.role.provenRatio, ratioHolds: nil, feasible: nil,

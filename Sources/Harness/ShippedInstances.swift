@@ -19,6 +19,79 @@ public enum ShippedInstances {
   /// (requests, cloudlets) of the large P1 instances: beyond exact solving, for speed and bounds.
   public static let largeAdmission: [(requests: Int, cloudlets: Int)] = [(2_000, 50), (2_500, 60)]
 
+  /// One hard P1 instance shape: demand over capacity and how weights are drawn.
+  public struct HardAdmission: Sendable {
+    public var requests: Int
+    public var cloudlets: Int
+    public var demandOverCapacity: Double
+    public var weights: AdmissionGenerator.Weights
+
+    /// `uniform` or `correlated`.
+    public var weightLabel: String {
+      switch weights {
+      case .unit: "unit"
+      case .uniform: "uniform"
+      case .correlated: "correlated"
+      }
+    }
+  }
+
+  /// Weights uniform in 1–10.
+  public static let uniformWeights = AdmissionGenerator.Weights.uniform(1...10)
+  /// Weights = fewest threads + uniform 1–10.
+  public static let correlatedWeights = AdmissionGenerator.Weights.correlated(extra: 1...10)
+
+  /// The hard P1 instances shipped under `instances/admission-hard/`: demand 1.5–3× capacity,
+  /// integer weights. Sized so that CI proves every one optimal in seconds.
+  public static let hardAdmission: [HardAdmission] = [
+    .init(requests: 100, cloudlets: 10, demandOverCapacity: 1.5, weights: uniformWeights),
+    .init(requests: 100, cloudlets: 10, demandOverCapacity: 3, weights: correlatedWeights),
+    .init(requests: 200, cloudlets: 10, demandOverCapacity: 2, weights: uniformWeights),
+    .init(requests: 200, cloudlets: 20, demandOverCapacity: 2.5, weights: correlatedWeights),
+    .init(requests: 400, cloudlets: 20, demandOverCapacity: 2, weights: uniformWeights),
+    .init(requests: 400, cloudlets: 20, demandOverCapacity: 1.5, weights: correlatedWeights),
+  ]
+
+  /// The larger hard P1 set for `Benchmarks/` (`solverbench generate --hard-benchmark`), not run
+  /// in CI: 100–2,000 requests on 10–50 cloudlets, both weight kinds, demand 1.5–3× capacity.
+  public static let hardAdmissionBenchmark: [HardAdmission] = [
+    (100, 10), (200, 10), (300, 20), (500, 20), (700, 30), (1_000, 30), (1_500, 40), (2_000, 50),
+  ].enumerated().flatMap { i, size in
+    [uniformWeights, correlatedWeights].enumerated().map { w, weights in
+      HardAdmission(requests: size.0, cloudlets: size.1, demandOverCapacity: [1.5, 2, 2.5, 3][(i + w) % 4],
+                    weights: weights)
+    }
+  }
+
+  /// Generates `shapes` as instances named `<prefix>-NN-<weights>`, seeds `seed0 + index`.
+  public static func hardAdmissionInstances(_ shapes: [HardAdmission], prefix: String, seed0: UInt64) throws
+    -> [AdmissionInstance]
+  {
+    let models = admissionModels.map { ModelZoo.model(named: $0)! }
+    return try shapes.enumerated().map { i, shape in
+      var generator = AdmissionGenerator()
+      generator.demandOverCapacity = shape.demandOverCapacity
+      generator.weights = shape.weights
+      let name = String(format: "%@-%02d-%@", prefix, i + 1, shape.weightLabel)
+      return try generator.generate(name: name, models: models, requests: shape.requests, cloudlets: shape.cloudlets,
+                                    seed: seed0 + UInt64(i))
+    }
+  }
+
+  /// Writes ``hardAdmissionBenchmark`` under `folder`, and with `huge` also the 100,000 × 100
+  /// speed-goal instance of `Benchmarks/` (`huge-100k`, default generator, seed 2026; about
+  /// 175 MB); returns the paths written.
+  @discardableResult
+  public static func writeHardBenchmark(to folder: URL, huge: Bool = false) throws -> [URL] {
+    var instances = try hardAdmissionInstances(hardAdmissionBenchmark, prefix: "bench", seed0: 500)
+    if huge {
+      instances.append(try AdmissionGenerator().generate(
+        name: "huge-100k", models: admissionModels.map { ModelZoo.model(named: $0)! }, requests: 100_000,
+        cloudlets: 100, seed: 2026))
+    }
+    return try write(instances.map { ("\($0.name).json", .instance(AnyInstance(AdmissionFamily.self, $0))) }, to: folder)
+  }
+
   /// Models P2 instances split: DAGs (GoogLeNet, ResNets, MobileNetV2) and chains.
   public static let surgeryModels = ["googlenet", "resnet18", "resnet50", "mobilenetv2", "vgg16", "alexnet"]
 
@@ -140,6 +213,9 @@ public enum ShippedInstances {
       files.append(("admission/\(name).json", .instance(AnyInstance(AdmissionFamily.self,
         try generator.generate(name: name, models: models, requests: size.requests, cloudlets: size.cloudlets, seed: UInt64(900 + i))))))
     }
+    for instance in try hardAdmissionInstances(hardAdmission, prefix: "hard", seed0: 300) {
+      files.append(("admission-hard/\(instance.name).json", .instance(AnyInstance(AdmissionFamily.self, instance))))
+    }
     for instance in try fused() {
       files.append(("fused/\(instance.name).json", .instance(AnyInstance(FusedFamily.self, instance))))
     }
@@ -159,8 +235,12 @@ public enum ShippedInstances {
   /// Writes every shipped file under `folder`; returns the paths written.
   @discardableResult
   public static func write(to folder: URL) throws -> [URL] {
+    try write(all(), to: folder)
+  }
+
+  private static func write(_ files: [(path: String, content: Content)], to folder: URL) throws -> [URL] {
     let encoder = InstanceIO.encoder
-    return try all().map { path, content in
+    return try files.map { path, content in
       let url = folder.appendingPathComponent(path)
       try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       let data = switch content {

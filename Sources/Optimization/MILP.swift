@@ -1,6 +1,7 @@
 /// A mixed-integer linear program, built from plain Swift values.
 ///
-/// The model is a value: build it, copy it, send it across tasks. Nothing in it
+/// The model is a value: build it, copy it, send it across tasks, encode it as JSON (for other
+/// solvers: `Benchmarks/scripts/highs_peer.py` reads that form). Nothing in it
 /// touches a solver until a backend's ``MILPSolver/solve(_:options:)``.
 ///
 /// ```swift
@@ -11,9 +12,9 @@
 ///                                             .init(variable: y, coefficient: 2)],
 ///                     upperBound: 4)
 /// ```
-public struct MILP: Sendable, Hashable {
+public struct MILP: Sendable, Hashable, Codable {
   /// Whether the objective is minimized or maximized.
-  public enum Sense: Sendable, Hashable {
+  public enum Sense: String, Sendable, Hashable, Codable {
     /// Find the smallest objective value.
     case minimize
     /// Find the largest objective value.
@@ -21,7 +22,7 @@ public struct MILP: Sendable, Hashable {
   }
 
   /// The domain of a variable besides its bounds.
-  public enum VariableKind: Sendable, Hashable {
+  public enum VariableKind: String, Sendable, Hashable, Codable {
     /// Any real value within the bounds.
     case continuous
     /// An integral value within the bounds. Bounds must themselves be integral.
@@ -31,7 +32,7 @@ public struct MILP: Sendable, Hashable {
   }
 
   /// One decision variable (a column).
-  public struct Variable: Sendable, Hashable {
+  public struct Variable: Sendable, Hashable, Codable {
     /// A label used in error messages and passed to the backend; at most 255 UTF-8
     /// bytes, no control characters. May be empty.
     public var name: String
@@ -59,7 +60,7 @@ public struct MILP: Sendable, Hashable {
   }
 
   /// A coefficient applied to one variable inside a constraint.
-  public struct Term: Sendable, Hashable {
+  public struct Term: Sendable, Hashable, Codable {
     /// The index of the variable in ``MILP/variables``.
     public var variable: Int
     /// The coefficient multiplying the variable.
@@ -75,7 +76,7 @@ public struct MILP: Sendable, Hashable {
   /// A linear constraint `lowerBound <= sum of terms <= upperBound` (a row).
   ///
   /// Terms naming the same variable more than once are summed.
-  public struct Constraint: Sendable, Hashable {
+  public struct Constraint: Sendable, Hashable, Codable {
     /// A label used in error messages and passed to the backend; same rules as
     /// ``Variable/name``.
     public var name: String

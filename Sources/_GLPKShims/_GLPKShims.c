@@ -24,6 +24,8 @@ typedef struct {
   int maximize;
   int has_bound;
   double bound;
+  const double *start; ///< 1-based initial solution for glp_ios_heur_sol, or NULL.
+  int start_offered;
 } Guard;
 
 static void guard_init(Guard *g, char *message, size_t capacity, int echo) {
@@ -226,10 +228,15 @@ static void classify_dual_infeasible(glp_prob *P, const SolveCall *c, double sta
 
 // MARK: - Solving
 
-/// glp_intopt callback: remembers the best bound over active subproblems.
-/// That bound is only available while the search runs.
+/// glp_intopt callback: offers the initial solution at the first heuristic
+/// call, and remembers the best bound over active subproblems (that bound is only
+/// available while the search runs).
 static void record_bound(glp_tree *T, void *info) {
   Guard *g = info;
+  if (g->start && !g->start_offered && glp_ios_reason(T) == GLP_IHEUR) {
+    g->start_offered = 1;
+    glp_ios_heur_sol(T, g->start); // rejected only if not better than an incumbent found already
+  }
   int node = glp_ios_best_node(T);
   if (node == 0) return;
   double b = glp_ios_node_bound(T, node);
@@ -248,9 +255,32 @@ static void solve_mip(glp_prob *P, Guard *g, const SolveCall *c) {
   parm.presolve = GLP_ON; // glp_intopt otherwise needs an optimal LP basis first
   parm.tm_lim = o->time_limit_ms;
   parm.mip_gap = o->relative_gap;
+  parm.gmi_cuts = (o->cuts & _GLPKSHIMS_CUT_GOMORY) ? GLP_ON : GLP_OFF;
+  parm.mir_cuts = (o->cuts & _GLPKSHIMS_CUT_MIR) ? GLP_ON : GLP_OFF;
+  parm.cov_cuts = (o->cuts & _GLPKSHIMS_CUT_COVER) ? GLP_ON : GLP_OFF;
+  parm.clq_cuts = (o->cuts & _GLPKSHIMS_CUT_CLIQUE) ? GLP_ON : GLP_OFF;
   parm.cb_func = record_bound;
   parm.cb_info = g;
   double start = glp_time();
+  if (g->start) {
+    // With the MIP presolver on, the search runs on a transformed problem whose columns are not
+    // the caller's, so glp_ios_heur_sol could not take the start. Solve the relaxation first
+    // (the simplex presolves on its own); from its optimal basis glp_intopt needs no presolver.
+    // If the relaxation is not optimal, leave the diagnosis to glp_intopt's presolver and drop
+    // the start (the caller keeps it).
+    glp_smcp lp;
+    glp_init_smcp(&lp);
+    lp.msg_lev = parm.msg_lev;
+    lp.presolve = GLP_ON;
+    lp.tm_lim = o->time_limit_ms;
+    if (glp_simplex(P, &lp) == 0 && glp_get_status(P) == GLP_OPT) {
+      parm.presolve = GLP_OFF;
+    } else {
+      g->start = NULL;
+    }
+    parm.tm_lim = remaining_ms(o->time_limit_ms, start);
+    if (parm.tm_lim == 0) parm.tm_lim = 1; // stop at once, but still report what is known
+  }
   int ret = glp_intopt(P, &parm);
   r->glp_return = ret;
   r->status = glp_mip_status(P);
@@ -351,7 +381,16 @@ void _glpkshims_solve(const _GLPKShimsProblem *problem,
   size_t n = (size_t)(problem->nonzero_count > 0 ? problem->nonzero_count : 0) + 1;
   SolveCall call = {problem, options, column_values, result,
                     malloc(n * sizeof(int)), malloc(n * sizeof(int)), malloc(n * sizeof(double))};
-  if (!call.ia || !call.ja || !call.ar) {
+  double *start = NULL; // 1-based, as glp_ios_heur_sol wants
+  if (options->initial_solution && !options->relax_integrality) {
+    start = malloc(((size_t)problem->column_count + 1) * sizeof(double));
+    if (start) {
+      start[0] = 0;
+      memcpy(start + 1, options->initial_solution, (size_t)problem->column_count * sizeof(double));
+    }
+  }
+  g.start = start;
+  if (!call.ia || !call.ja || !call.ar || (options->initial_solution && !options->relax_integrality && !start)) {
     set(result, _GLPKSHIMS_ERROR, _GLPKSHIMS_LIMIT_NONE, "out of memory copying the matrix");
   } else if (!run_guarded(&g, solve_body, &call)) {
     memset(result, 0, sizeof *result); // whatever was read is from a dead problem
@@ -364,6 +403,7 @@ void _glpkshims_solve(const _GLPKShimsProblem *problem,
   free(call.ia);
   free(call.ja);
   free(call.ar);
+  free(start);
 }
 
 const char *_glpkshims_version(void) { return glp_version(); }

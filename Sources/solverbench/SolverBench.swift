@@ -1,6 +1,10 @@
+import Admission
+import AdmissionMILP
 import ArgumentParser
+import CBCBinding
 import EdgeSplitModel
 import Foundation
+import GLPKBinding
 import Harness
 
 /// `solverbench`: runs EdgeSplit's solvers on a folder of instance files and reports
@@ -19,7 +23,7 @@ struct SolverBench: ParsableCommand {
       proven ratio or a solver error; 2 bad input or usage.
       """,
     version: EdgeSplitVersion.current,
-    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ListSolvers.self, Train.self, ImportONNX.self, ImportCSV.self],
+    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ExportILP.self, ListSolvers.self, Train.self, ImportONNX.self, ImportCSV.self],
     defaultSubcommand: Run.self)
 
   /// Like the default entry point, but usage errors exit 2 (the documented status), not 64.
@@ -49,6 +53,9 @@ extension SolverBench {
 
     @Option(help: "Time limit in seconds for each exact solve.")
     var timeLimit: Double = 60
+
+    @Option(help: "MILP backend of the exact solvers: glpk or cbc.")
+    var backend: Backend = .glpk
 
     @Option(help: "Seed for randomized solvers.")
     var seed: UInt64 = 1
@@ -132,7 +139,8 @@ extension SolverBench {
       if let versus, !selected.contains(where: { $0.name == versus }) {
         throw ValidationError("--versus \(versus) is not among the selected solvers; see `solverbench list`")
       }
-      let runner = BenchmarkRunner(solvers: selected, settings: SolverOptions(timeLimit: timeLimit, seed: seed), versus: versus,
+      let runner = BenchmarkRunner(solvers: selected, settings: SolverOptions(timeLimit: timeLimit, seed: seed, backend: backend.solver),
+                                   versus: versus,
                                    progress: progress, onSolutions: onSolutions)
       let context = RunContext.current(settings: runner.settings, jobs: jobs, versus: versus)
       let rows = runner.run(instances, jobs: jobs)
@@ -210,9 +218,61 @@ extension SolverBench {
     @Argument(help: "Folder to write into.")
     var path: String = "instances"
 
+    @Flag(help: "Write the larger hard P1 benchmark set (Benchmarks/, not CI) instead of the shipped set.")
+    var hardBenchmark = false
+
+    @Flag(help: "With --hard-benchmark, also write the 100,000 × 100 speed instance (about 175 MB).")
+    var huge = false
+
     func run() throws {
-      let written = try ShippedInstances.write(to: URL(fileURLWithPath: path))
+      let folder = URL(fileURLWithPath: path)
+      let written = try hardBenchmark ? ShippedInstances.writeHardBenchmark(to: folder, huge: huge) : ShippedInstances.write(to: folder)
       print("wrote \(written.count) files under \(path)")
+    }
+  }
+}
+
+extension SolverBench {
+  struct ExportILP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "export-ilp",
+      abstract: "Write the pruned P1 ILP of every admission instance as MILP JSON (for other solvers).")
+
+    @Argument(help: "An instance file or a folder of them.")
+    var path: String
+
+    @Argument(help: "Folder to write <instance>.milp.json files into.")
+    var output: String
+
+    func run() throws {
+      let url = URL(fileURLWithPath: path)
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+        throw ValidationError("\(path): no such file or folder")
+      }
+      let folder = URL(fileURLWithPath: output)
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      let files = isFolder.boolValue ? BenchmarkRunner.jsonFiles(under: url) : [url]
+      let (instances, failed) = InstanceLoader(strict: false, quiet: true).load(files)
+      let admission = instances.compactMap { $0.typed(as: AdmissionFamily.self) }
+      for instance in admission {
+        let model = AdmissionILP.model(AdmissionTable(instance))
+        try JSONEncoder().encode(model).write(to: folder.appendingPathComponent("\(instance.name).milp.json"))
+      }
+      print("wrote \(admission.count) files under \(output) (\(instances.count - admission.count) instances of other families skipped)")
+      if failed { throw ExitCode(2) }
+    }
+  }
+}
+
+/// The MILP backends `--backend` accepts.
+enum Backend: String, ExpressibleByArgument, CaseIterable {
+  case glpk, cbc
+
+  var solver: any MILPSolver {
+    switch self {
+    case .glpk: GLPKSolver()
+    case .cbc: CBCSolver()
     }
   }
 }

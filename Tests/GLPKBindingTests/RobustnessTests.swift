@@ -51,7 +51,8 @@ import _GLPKShims
     ]
     let rows = [_GLPKShimsRow(name: nil, lower: 0, upper: 1, has_lower: 0, has_upper: 1)]
     let indices: [Int32] = [0, 0], coefficients = [1.0, 1.0]
-    var options = _GLPKShimsOptions(time_limit_ms: .max, relative_gap: 0, relax_integrality: 0, print_output: 0)
+    var options = _GLPKShimsOptions(time_limit_ms: .max, relative_gap: 0, relax_integrality: 0, print_output: 0,
+                                    cuts: 0, initial_solution: nil)
     var values = [0.0]
     var message = [CChar](repeating: 0, count: 4096)
     var result = _GLPKShimsResult()

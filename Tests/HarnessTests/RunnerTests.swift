@@ -250,11 +250,13 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../instances/admission").standardized
     let instances = try BenchmarkRunner.jsonFiles(under: root).filter { $0.lastPathComponent.hasPrefix("small-") }
       .map { try InstanceIO.load(contentsOf: $0, families: Catalog.families) }
-    let runner = BenchmarkRunner(solvers: Catalog.solvers(matching: ["p1-*"]), settings: SolverOptions(timeLimit: 30))
+    let solvers = Catalog.solvers(matching: ["p1-*"])
+    #expect(solvers.count == 8)
+    let runner = BenchmarkRunner(solvers: solvers, settings: SolverOptions(timeLimit: 30))
     func stripped(_ rows: [BenchmarkRow]) -> [BenchmarkRow] { rows.map { var row = $0; row.seconds = 0; return row } }
     let sequential = stripped(runner.run(instances, jobs: 1))
     let parallel = stripped(runner.run(instances, jobs: 4))
-    #expect(sequential.count == instances.count * 7)
+    #expect(sequential.count == instances.count * solvers.count)
     #expect(parallel == sequential)
     #expect(sequential.allSatisfy { $0.failures.isEmpty })
   }

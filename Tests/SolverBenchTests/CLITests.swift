@@ -86,8 +86,8 @@ import Testing
     }
     let merged = try run(["merge"] + shards + ["--format", "csv"])
     #expect(merged.status == 0)
-    // the context lines, the header, every small P1 instance once
-    #expect(merged.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.count == 1 + 12)
+    // the context lines, the header, every P1 instance once (12 small, 2 large)
+    #expect(merged.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.count == 1 + 14)
 
     let failing = try String(contentsOfFile: shards[0], encoding: .utf8)
       .replacingOccurrences(of: "\"failures\" : [\n\n      ]", with: "\"failures\" : [\"over capacity\"]")

@@ -7,7 +7,8 @@ import Harness
 import ModelZoo
 
 // P1 timings: the exact pruned ILP on a shipped small instance, and the ½-approximation and the
-// greedy baselines on the shipped large-01 instance and on a seeded 100,000 × 100 instance, and
+// greedy baselines, the local search and the Lagrangian heuristic on the shipped large-01
+// instance, on a seeded 100,000 × 100 instance and on the largest hard benchmark instance, and
 // the scaling series from 1,000 to 100,000 requests.
 // Instances come from the same generator and seeds as `instances/` (ShippedInstances), so the
 // numbers do not depend on the working directory.
@@ -38,7 +39,13 @@ private let algorithms: [(String, @Sendable (AdmissionTable) -> AdmissionSolutio
   ("greedy-fewest-threads", AdmissionGreedy.fewestThreadsFirst),
   ("greedy-edf-best-fit", AdmissionGreedy.earliestDeadlineBestFit),
   ("greedy-first-fit", AdmissionGreedy.firstFit),
+  ("local-search", AdmissionLocalSearch.solve),
+  ("lagrangian", { AdmissionLagrangian.solve($0).solution }),
 ]
+
+/// The hard benchmark family (`solverbench generate --hard-benchmark`): its largest instance.
+private let hardInstance = try! ShippedInstances.hardAdmissionInstances(
+  [ShippedInstances.hardAdmissionBenchmark.last!], prefix: "bench-16", seed0: 515)[0]
 
 let benchmarks: @Sendable () -> Void = {
   Benchmark("P1 ILP pruned small-12", configuration: .quick) { benchmark in
@@ -47,7 +54,8 @@ let benchmarks: @Sendable () -> Void = {
     blackHole(try! AdmissionILP.solve(table, formulation: .pruned))
   }
 
-  for (instance, configuration) in [(largeInstance, Benchmark.Configuration.quick), (hugeInstance, .slow)] {
+  for (instance, configuration) in [(largeInstance, Benchmark.Configuration.quick), (hugeInstance, .slow),
+                                    (hardInstance, .slow)] {
     Benchmark("P1 table \(instance.name)", configuration: configuration) { benchmark in
       for _ in benchmark.scaledIterations { blackHole(AdmissionTable(instance)) }
     }

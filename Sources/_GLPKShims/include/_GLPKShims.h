@@ -82,7 +82,17 @@ typedef struct {
   double relative_gap;     ///< glp_iocp.mip_gap; 0 asks for proven optimality.
   int relax_integrality;   ///< Solve the LP relaxation with glp_simplex.
   int print_output;        ///< Let GLPK also write its log to stdout.
+  int cuts;                ///< Bit set of _GLPKSHIMS_CUT_* generators to enable.
+  /// NULL, or a feasible solution (column_count values, checked by the caller) offered to
+  /// glp_intopt as its first incumbent through glp_ios_heur_sol.
+  const double *initial_solution;
 } _GLPKShimsOptions;
+
+// Cut generators (bits of _GLPKShimsOptions.cuts), the same bits as Swift's CutGenerators.
+#define _GLPKSHIMS_CUT_GOMORY 1
+#define _GLPKSHIMS_CUT_MIR 2
+#define _GLPKSHIMS_CUT_COVER 4
+#define _GLPKSHIMS_CUT_CLIQUE 8
 
 typedef struct {
   int outcome;             ///< _GLPKSHIMS_OPTIMAL ... _GLPKSHIMS_ERROR.

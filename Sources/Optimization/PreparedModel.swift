@@ -1,18 +1,21 @@
-import Optimization
-/// A validated model in the shape the C shim wants: names packed into one
-/// NUL-separated buffer, the matrix as merged, zero-free 0-based triplets.
-struct PreparedModel {
+/// A validated model in the shape the backends' C shims want: names packed into one
+/// NUL-separated buffer, the matrix as merged, zero-free 0-based triplets in row order.
+/// Shared by every backend in this package (GLPK, CBC), so each validates the same way.
+package struct PreparedModel {
   /// Starts with a lone NUL, so offset 0 is the empty name.
-  var names: [CChar] = [0]
-  var columnNameOffsets: [Int] = []
-  var rowNameOffsets: [Int] = []
-  var rows: [Int32] = []
-  var columns: [Int32] = []
-  var values: [Double] = []
-  var timeLimitMilliseconds: Int32 = .max
+  package var names: [CChar] = [0]
+  package var columnNameOffsets: [Int] = []
+  package var rowNameOffsets: [Int] = []
+  package var rows: [Int32] = []
+  package var columns: [Int32] = []
+  package var values: [Double] = []
+  package var timeLimitMilliseconds: Int32 = .max
+  /// ``SolveOptions/initialSolution``, checked feasible, or empty when none was given.
+  package var initialSolution: [Double] = []
 }
 
-// GLPK's own limits (M_MAX, N_MAX, NNZ_MAX in its sources); beyond them it aborts.
+// GLPK's own limits (M_MAX, N_MAX, NNZ_MAX in its sources); beyond them it aborts. CBC's indices
+// are 32-bit too, so the same limits keep both backends safe.
 private let maxRowsOrColumns = 100_000_000
 private let maxNonzeros = 500_000_000
 
@@ -42,7 +45,7 @@ private func checkBounds(_ lower: Double?, _ upper: Double?, of what: String) th
 
 extension SolveOptions {
   /// The time limit in GLPK's unit: milliseconds, rounded up, capped at `Int32.max`.
-  func validatedTimeLimitMilliseconds() throws(MILPValidationError) -> Int32 {
+  package func validatedTimeLimitMilliseconds() throws(MILPValidationError) -> Int32 {
     try check(relativeGap.isFinite && relativeGap >= 0, .invalidOption,
               "relativeGap must be finite and nonnegative, got \(relativeGap)")
     guard let timeLimit else { return .max }
@@ -53,9 +56,10 @@ extension SolveOptions {
 }
 
 extension MILP {
-  /// Checks everything GLPK would abort on or silently reinterpret (the rules
-  /// are listed on ``GLPKSolver/solve(_:options:)``). GLPK handles empty models.
-  func prepared(options: SolveOptions) throws(MILPValidationError) -> PreparedModel {
+  /// Checks everything a backend would abort on or silently reinterpret (the rules
+  /// are listed on `GLPKSolver.solve(_:options:)`), and that
+  /// ``SolveOptions/initialSolution`` is a feasible point. Backends handle empty models.
+  package func prepared(options: SolveOptions) throws(MILPValidationError) -> PreparedModel {
     var out = PreparedModel()
     out.timeLimitMilliseconds = try options.validatedTimeLimitMilliseconds()
     try check(objectiveConstant.isFinite, .nonFiniteNumber, "objective constant is \(objectiveConstant)")
@@ -106,11 +110,52 @@ extension MILP {
       try check(out.values.count <= maxNonzeros, .modelTooLarge, "more than \(maxNonzeros) nonzero coefficients")
       out.rowNameOffsets.append(out.append(name: constraint.name))
     }
+    if let start = options.initialSolution, !options.relaxIntegrality {
+      try checkInitialSolution(start, matrix: out)
+      out.initialSolution = start
+    }
     return out
+  }
+
+  /// Absolute-plus-relative slack allowed when checking a given start against bounds and rows.
+  private static let startTolerance = 1e-6
+
+  /// A start a backend would accept must have one finite value per variable, within its bounds,
+  /// integral where required, and satisfy every row (backends trust it without checking rows).
+  private func checkInitialSolution(_ x: [Double], matrix: PreparedModel) throws(MILPValidationError) {
+    try check(x.count == variables.count, .invalidOption,
+              "initialSolution has \(x.count) values, but the model has \(variables.count) variables")
+    func within(_ value: Double, _ lower: Double?, _ upper: Double?) -> Bool {
+      let slack = Self.startTolerance * max(1, abs(value))
+      return (lower.map { value >= $0 - slack } ?? true) && (upper.map { value <= $0 + slack } ?? true)
+    }
+    for (j, variable) in variables.enumerated() {
+      let what = "initialSolution: " + label("variable", j, variable.name)
+      try check(x[j].isFinite, .invalidOption, "\(what) is \(x[j])")
+      let upper = variable.kind == .binary ? (variable.upperBound ?? 1) : variable.upperBound
+      let lower = variable.kind == .binary ? (variable.lowerBound ?? 0) : variable.lowerBound
+      try check(within(x[j], lower, upper), .invalidOption, "\(what) = \(x[j]) is outside its bounds")
+      if variable.kind != .continuous {
+        try check(abs(x[j] - x[j].rounded()) <= Self.startTolerance, .invalidOption, "\(what) = \(x[j]) is not integral")
+      }
+    }
+    var activity = [Double](repeating: 0, count: constraints.count)
+    for k in matrix.values.indices { activity[Int(matrix.rows[k])] += matrix.values[k] * x[Int(matrix.columns[k])] }
+    for (i, constraint) in constraints.enumerated() {
+      try check(within(activity[i], constraint.lowerBound, constraint.upperBound), .invalidOption,
+                "initialSolution violates \(label("constraint", i, constraint.name)) (activity \(activity[i]))")
+    }
   }
 }
 
 extension PreparedModel {
+  /// The result of a backend run given an unbounded verdict: solutions exist with arbitrarily
+  /// good values, so both bounds are infinite in the improving direction.
+  package static func unboundedBounds(_ sense: MILP.Sense) -> ObjectiveBounds {
+    let best = sense == .maximize ? Double.infinity : -.infinity
+    return ObjectiveBounds(primal: best, dual: best)
+  }
+
   /// Stores a name and returns its offset in ``names`` (0 for the empty name).
   mutating func append(name: String) -> Int {
     guard !name.isEmpty else { return 0 }
