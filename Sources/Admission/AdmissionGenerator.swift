@@ -62,18 +62,18 @@ public struct AdmissionGenerator: Sendable {
   ) throws(FieldError) -> AdmissionInstance {
     precondition(!models.isEmpty && cloudletCount >= 1 && requestCount >= 0)
     var rng = SeededGenerator(seed: seed)
-    let sites = (0..<cloudletCount).map { _ in (Double.random(in: 0...1, using: &rng), Double.random(in: 0...1, using: &rng)) }
+    let sites = (0..<cloudletCount).map { _ in (rng.uniform(in: 0...1), rng.uniform(in: 0...1)) }
     let cloudlets = (0..<cloudletCount).map { c in
-      Cloudlet(name: "c\(c)", threads: Int.random(in: threads, using: &rng),
-               threadGflops: Double.random(in: threadGflops, using: &rng).roundedTo(2))
+      Cloudlet(name: "c\(c)", threads: rng.integer(in: threads),
+               threadGflops: rng.uniform(in: threadGflops).roundedTo(2))
     }
     let averageGflops = cloudlets.map(\.threadGflops).reduce(0, +) / Double(cloudletCount)
     let profiles = models.map(PrefixProfile.init)
     var requests: [InferenceRequest] = []
     requests.reserveCapacity(requestCount)
     for r in 0..<requestCount {
-      let m = Int.random(in: models.indices, using: &rng)
-      let (x, y) = (Double.random(in: 0...1, using: &rng), Double.random(in: 0...1, using: &rng))
+      let m = rng.integer(in: models.indices)
+      let (x, y) = (rng.uniform(in: 0...1), rng.uniform(in: 0...1))
       let delays = sites.map { site in
         (delayBaseMs + delayPerDistanceMs * ((site.0 - x) * (site.0 - x) + (site.1 - y) * (site.1 - y)).squareRoot()).roundedTo(3)
       }
@@ -84,7 +84,7 @@ public struct AdmissionGenerator: Sendable {
         Seconds.compute(profile.deviceFlops[p], gflops: device) + Seconds.transfer(profile.transferBytes[p], mbps: uplink)
           + Seconds.compute(profile.serverFlops[p], gflops: averageGflops)
       }.min()! + delays.min()! / 1000
-      let deadline = (reference * 1000 * Double.random(in: tightness, using: &rng)).roundedTo(3)
+      let deadline = (reference * 1000 * rng.uniform(in: tightness)).roundedTo(3)
       requests.append(InferenceRequest(name: "r\(r)", model: models[m].name, deviceGflops: device,
                                        uplinkMbps: uplink, delaysMs: delays, deadlineMs: deadline))
     }
@@ -107,12 +107,12 @@ public struct AdmissionGenerator: Sendable {
     switch weights {
     case .unit: return instance
     case .uniform(let range):
-      for r in requests.indices { requests[r].weight = Double(Int.random(in: range, using: &rng)) }
+      for r in requests.indices { requests[r].weight = Double(rng.integer(in: range)) }
     case .correlated(let extra):
       let table = AdmissionTable(instance)
       for r in requests.indices {
         let need = instance.cloudlets.indices.compactMap { table.threads(request: r, cloudlet: $0) }.min() ?? 0
-        requests[r].weight = Double(need + Int.random(in: extra, using: &rng))
+        requests[r].weight = Double(need + rng.integer(in: extra))
       }
     }
     return try AdmissionInstance(name: name, models: models, cloudlets: instance.cloudlets, requests: requests)
@@ -126,7 +126,7 @@ public struct AdmissionGenerator: Sendable {
   }
 
   private static func logUniform(_ range: ClosedRange<Double>, _ rng: inout SeededGenerator) -> Double {
-    .exp(.random(in: .log(range.lowerBound) ... .log(range.upperBound), using: &rng))
+    .exp(rng.uniform(in: .log(range.lowerBound) ... .log(range.upperBound)))
   }
 }
 
