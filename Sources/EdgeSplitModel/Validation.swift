@@ -86,6 +86,16 @@ public enum Check {
     for link in links { try finiteTime(Seconds.transfer(bytes, mbps: link.mbps), link.path, "the model's transfer time") }
   }
 
+  /// Fails when `model` carries measured per-layer times (``Layer/deviceMs``, ``Layer/serverMs``)
+  /// in a family whose timing model is FLOPs over speed, so that they are never silently ignored.
+  public static func timedByFlops(_ model: DNNModel, _ path: @autoclosure () -> String, family: String) throws(FieldError) {
+    if let i = model.layers.firstIndex(where: { $0.deviceMs != nil || $0.serverMs != nil }) {
+      let prefix = path().isEmpty ? "" : path() + "."
+      throw FieldError("\(prefix)layers[\(i)]",
+                       "measured times (deviceMs, serverMs) are used by surgery instances only; \(family) instances time every layer from its FLOPs")
+    }
+  }
+
   /// Fails when two elements share a key; names the second occurrence.
   public static func unique<S: Sequence>(
     _ keys: S, _ path: (Int) -> String, _ what: String

@@ -63,7 +63,8 @@ public enum DSHLocal {
     var serverReaders: [Int]
     /// Layers reading the model input that run on the server.
     var inputReadersOnServer: Int
-    var deviceFlops = 0.0, serverFlops = 0.0, sentBytes = 0.0
+    /// Seconds of the device and server stages, and bytes sent, of ``partition``.
+    var deviceSeconds = 0.0, serverSeconds = 0.0, sentBytes = 0.0
     var stages: StageTimes
     /// Scratch: how many readers of each layer the move under evaluation carries.
     private var movedReaders: [Int]
@@ -93,16 +94,12 @@ public enum DSHLocal {
         serverReaders[u] = model.successors[u].filter { !partition.onDevice[$0] }.count
       }
       inputReadersOnServer = model.layers.indices.filter { model.predecessors[$0].isEmpty && !partition.onDevice[$0] }.count
-      deviceFlops = model.deviceFlops(partition)
-      serverFlops = model.serverFlops(partition)
+      deviceSeconds = instance.deviceSeconds(layers: model.layers.indices.filter { partition.onDevice[$0] })
+      serverSeconds = instance.serverSeconds(layers: model.layers.indices.filter { !partition.onDevice[$0] })
       sentBytes = model.transferBytes(partition)
-      stages = stageTimes(deviceFlops: deviceFlops, serverFlops: serverFlops, sentBytes: sentBytes)
+      stages = StageTimes(device: deviceSeconds, transfer: instance.transferSeconds(bytes: sentBytes), server: serverSeconds)
     }
 
-    func stageTimes(deviceFlops: Double, serverFlops: Double, sentBytes: Double) -> StageTimes {
-      StageTimes(device: instance.deviceSeconds(flops: deviceFlops), transfer: instance.transferSeconds(bytes: sentBytes),
-                 server: instance.serverSeconds(flops: serverFlops))
-    }
 
     /// `v` and every layer reachable from it through `next` on the same side as `v`: the closed
     /// set a move from that side carries.
@@ -127,10 +124,11 @@ public enum DSHLocal {
     /// The stage times after moving `set` to the device (`toDevice`) or to the server.
     mutating func stagesAfterMoving(_ set: [Int], toDevice: Bool) -> StageTimes {
       let model = instance.model
-      var flops = 0.0, bytesDelta = 0.0, inputReaders = 0
+      var onDevice = 0.0, onServer = 0.0, bytesDelta = 0.0, inputReaders = 0
       for w in set {
         inMove[w] = true
-        flops += model.layers[w].flops
+        onDevice += instance.deviceLayerSeconds[w]
+        onServer += instance.serverLayerSeconds[w]
         if model.predecessors[w].isEmpty { inputReaders += 1 }
         for u in model.predecessors[w] { movedReaders[u] += 1 }
       }
@@ -155,9 +153,10 @@ public enum DSHLocal {
         inMove[w] = false
         for u in model.predecessors[w] { movedReaders[u] = 0 }
       }
+      let transfer = instance.transferSeconds(bytes: sentBytes + bytesDelta)
       return toDevice
-        ? stageTimes(deviceFlops: deviceFlops + flops, serverFlops: serverFlops - flops, sentBytes: sentBytes + bytesDelta)
-        : stageTimes(deviceFlops: deviceFlops - flops, serverFlops: serverFlops + flops, sentBytes: sentBytes + bytesDelta)
+        ? StageTimes(device: deviceSeconds + onDevice, transfer: transfer, server: serverSeconds - onServer)
+        : StageTimes(device: deviceSeconds - onDevice, transfer: transfer, server: serverSeconds + onServer)
     }
 
     /// Takes the best improving move until none improves; returns the number of moves taken.

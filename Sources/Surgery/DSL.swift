@@ -86,9 +86,9 @@ public enum DSL {
     let source = n, sink = n + 1
     let infinity = FlowNetwork.infinity
     var auxiliaryReaders: [(node: Int, readers: [Int])] = []
-    for (v, layer) in model.layers.enumerated() {
-      network.addArc(from: source, to: v, capacity: serverWeight * instance.serverSeconds(flops: layer.flops))
-      network.addArc(from: v, to: sink, capacity: deviceWeight * instance.deviceSeconds(flops: layer.flops))
+    for v in model.layers.indices {
+      network.addArc(from: source, to: v, capacity: serverWeight * instance.serverLayerSeconds[v])
+      network.addArc(from: v, to: sink, capacity: deviceWeight * instance.deviceLayerSeconds[v])
     }
     /// The transfer of a tensor produced at `producer` and read by `readers`, paid once.
     func addTransfer(from producer: Int, bytes: Double, to readers: [Int]) {

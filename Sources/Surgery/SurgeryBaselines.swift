@@ -37,21 +37,20 @@ public enum SurgeryBaselines {
   /// - Complexity: O(n + m).
   public static func bestChainCut(_ instance: SurgeryInstance) -> SurgeryResult {
     let model = instance.model
-    var deviceFlops = 0.0
-    var serverFlops = model.totalFlops
+    var deviceSeconds = 0.0
+    var serverSeconds = instance.serverSeconds(layers: model.layers.indices)
     var serverReaders = model.successors.map(\.count)
     var inputReadersOnServer = model.predecessors.filter(\.isEmpty).count
     var sentBytes = model.inputBytes  // everything on the server: only the input is sent
     func value() -> Double {
-      StageTimes(device: instance.deviceSeconds(flops: deviceFlops),
-                 transfer: instance.transferSeconds(bytes: sentBytes),
-                 server: instance.serverSeconds(flops: serverFlops)).value(for: instance.objective)
+      StageTimes(device: deviceSeconds, transfer: instance.transferSeconds(bytes: sentBytes),
+                 server: serverSeconds).value(for: instance.objective)
     }
     var bestPrefix = 0
     var bestValue = value()
     for (position, v) in model.topologicalOrder.enumerated() {
-      deviceFlops += model.layers[v].flops
-      serverFlops -= model.layers[v].flops
+      deviceSeconds += instance.deviceLayerSeconds[v]
+      serverSeconds -= instance.serverLayerSeconds[v]
       if model.predecessors[v].isEmpty {
         inputReadersOnServer -= 1
         if inputReadersOnServer == 0 { sentBytes -= model.inputBytes }

@@ -71,8 +71,8 @@ public enum SurgeryILP {
       if seconds > scale { return nil }
       return seconds == 0 || seconds < negligibleShare * scale ? 0 : seconds / scale * unitsPerScale
     }
-    let te = model.layers.map { units(instance.deviceSeconds(flops: $0.flops)) }
-    let tc = model.layers.map { units(instance.serverSeconds(flops: $0.flops)) }
+    let te = instance.deviceLayerSeconds.map(units)
+    let tc = instance.serverLayerSeconds.map(units)
     var program = MILP(sense: .minimize, objectiveConstant: -unitsPerScale)
     // Constants: device time of layers fixed on the device, server time of those fixed on the server.
     var fixedDevice = 0.0, fixedServer = 0.0

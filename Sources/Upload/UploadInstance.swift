@@ -54,6 +54,7 @@ public struct UploadInstance: FamilyInstance {
       let path = "ues[\(i)]"
       do {
         try Check.that(!ue.name.isEmpty, "name", "must not be empty")
+        try Check.timedByFlops(ue.model, "model", family: "upload")
         try Check.positive(ue.deviceGflops, "deviceGflops")
         try Check.positive(ue.maxUplinkMbps, "maxUplinkMbps")
         try Check.finiteTimes(of: ue.model, deviceGflops: ue.deviceGflops, serverGflops: serverGflops,

@@ -245,3 +245,47 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
     #expect(SurgeryEvaluator.evaluate(partition, on: instance).objective == outcome.objective)
   }
 }
+
+/// Measured per-layer times (`deviceMs`, `serverMs`) replace FLOPs ÷ speed in every P2 timing.
+@Suite struct MeasuredTimesTests {
+  /// The diamond with measured device and server times on two layers; the others keep FLOPs.
+  private func measured(_ objective: SurgeryObjective) throws -> SurgeryInstance {
+    let base = try diamond(objective).model
+    var layers = base.layers
+    layers[1].deviceMs = 100   // b: 2 s by FLOPs on the device, 0.1 s measured
+    layers[2].serverMs = 2000  // c: 0.3 s by FLOPs on the server, 2 s measured
+    let model = try DNNModel(name: "diamond", inputBytes: base.inputBytes, layers: layers)
+    return try SurgeryInstance(name: "measured", model: model, deviceGflops: 1, serverGflops: 10, uplinkMbps: 8,
+                               objective: objective)
+  }
+
+  @Test func stageTimesUseTheMeasurements() throws {
+    let instance = try measured(.latency)
+    // a, b on the device: Te = 1 + 0.1; Tt = a's output to c (1 s) + b's output to d (0.2 s);
+    // Tc = c measured 2 + d 0.4.
+    #expect(SurgeryEvaluator.stageTimes(Partition(onDevice: [true, true, false, false]), on: instance)
+            == StageTimes(device: 1.1, transfer: 1.2, server: 2.4))
+  }
+
+  @Test(arguments: SurgeryObjective.allCases)
+  func everySolverMatchesBruteForceOnMeasuredTimes(objective: SurgeryObjective) throws {
+    let instance = try measured(objective)
+    let optimum = BruteForce(instance)
+    let best = objective == .latency ? optimum.leastLatency : optimum.leastLargestStage
+    let ilp = try SurgeryILP.solve(instance)
+    #expect(abs(SurgeryFamily.evaluate(try #require(ilp.solution), on: instance).objective - best) <= 1e-9 * best)
+    if objective == .latency {
+      #expect(abs(SurgeryFamily.evaluate(try #require(DSL.solve(instance).solution), on: instance).objective - best) <= 1e-9 * best)
+    }
+  }
+
+  @Test func flopsOnlyFamiliesRejectMeasuredTimes() throws {
+    var layer = Layer(name: "a", type: .fc, flops: 1e9, outputBytes: 10, paramBytes: 0, inputs: [])
+    layer.deviceMs = 5
+    let model = try DNNModel(name: "m", inputBytes: 100, layers: [layer])
+    #expect(throws: FieldError("models[0].layers[0]",
+                               "measured times (deviceMs, serverMs) are used by surgery instances only; admission instances time every layer from its FLOPs")) {
+      try AdmissionInstance(name: "x", models: [model], cloudlets: [Cloudlet(name: "c", threads: 1, threadGflops: 1)], requests: [])
+    }
+  }
+}

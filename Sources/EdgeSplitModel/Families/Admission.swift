@@ -101,6 +101,7 @@ public struct AdmissionInstance: FamilyInstance {
     try Check.that(!models.isEmpty, "models", "an instance needs at least one model")
     try Check.that(!cloudlets.isEmpty, "cloudlets", "an instance needs at least one cloudlet")
     try Check.unique(models.map(\.name), { "models[\($0)].name" }, "model name")
+    for (m, model) in models.enumerated() { try Check.timedByFlops(model, "models[\(m)]", family: "admission") }
     try Check.unique(cloudlets.map(\.name), { "cloudlets[\($0)].name" }, "cloudlet name")
     try Check.unique(requests.map(\.name), { "requests[\($0)].name" }, "request name")
     for (i, cloudlet) in cloudlets.enumerated() {

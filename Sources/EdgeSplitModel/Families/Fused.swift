@@ -80,6 +80,7 @@ public struct FusedInstance: FamilyInstance {
     downlinkMbps: Double? = nil, tilings: [Tiling], maxBlockLength: Int
   ) throws(FieldError) {
     try Check.that(model.isChain, "model", "must be a chain (every layer one input and one reader)")
+    try Check.timedByFlops(model, "model", family: "fused")
     try Check.that(model.inputShape?.count == 3, "model.inputShape", "must be [C, H, W]")
     if let shape = model.inputShape, shape.count == 3 {
       try Check.that(model.inputBytes == Double(4 * shape[0] * shape[1] * shape[2]), "model.inputBytes",

@@ -36,6 +36,12 @@ public struct SurgeryInstance: FamilyInstance {
   public let uplinkMbps: Double
   /// What to minimize.
   public let objective: SurgeryObjective
+  /// Seconds of each layer on the device: its measured ``Layer/deviceMs`` where the model has
+  /// one, else FLOPs ÷ ``deviceGflops`` (``DNNModel/seconds(_:on:gflops:)``). Every P2 timing
+  /// (the evaluator, DSL's arcs, the ILP, the baselines) sums these.
+  public let deviceLayerSeconds: [Double]
+  /// Seconds of each layer on the server: measured ``Layer/serverMs`` or FLOPs ÷ ``serverGflops``.
+  public let serverLayerSeconds: [Double]
 
   public init(
     name: String, model: DNNModel, deviceGflops: Double, serverGflops: Double, uplinkMbps: Double,
@@ -45,6 +51,12 @@ public struct SurgeryInstance: FamilyInstance {
     try Check.positive(serverGflops, "serverGflops")
     try Check.positive(uplinkMbps, "uplinkMbps")
     try Check.finiteTimes(of: model, deviceGflops: deviceGflops, serverGflops: serverGflops, links: [("uplinkMbps", uplinkMbps)])
+    let device = model.layers.indices.map { model.seconds($0, on: .device, gflops: deviceGflops) }
+    let server = model.layers.indices.map { model.seconds($0, on: .server, gflops: serverGflops) }
+    try Check.finiteTime(device.reduce(0, +), "model.layers", "the model's measured device time (deviceMs)")
+    try Check.finiteTime(server.reduce(0, +), "model.layers", "the model's measured server time (serverMs)")
+    self.deviceLayerSeconds = device
+    self.serverLayerSeconds = server
     self.name = name
     self.model = model
     self.deviceGflops = deviceGflops
@@ -53,10 +65,10 @@ public struct SurgeryInstance: FamilyInstance {
     self.objective = objective
   }
 
-  /// Seconds to run `flops` on the device.
-  public func deviceSeconds(flops: Double) -> Double { Seconds.compute(flops, gflops: deviceGflops) }
-  /// Seconds to run `flops` on the server.
-  public func serverSeconds(flops: Double) -> Double { Seconds.compute(flops, gflops: serverGflops) }
+  /// Seconds to run the layers in `layers` (indices) on the device.
+  public func deviceSeconds<S: Sequence<Int>>(layers: S) -> Double { layers.reduce(0) { $0 + deviceLayerSeconds[$1] } }
+  /// Seconds to run the layers in `layers` (indices) on the server.
+  public func serverSeconds<S: Sequence<Int>>(layers: S) -> Double { layers.reduce(0) { $0 + serverLayerSeconds[$1] } }
   /// Seconds to send `bytes` over the uplink.
   public func transferSeconds(bytes: Double) -> Double { Seconds.transfer(bytes, mbps: uplinkMbps) }
 
@@ -136,9 +148,9 @@ public enum SurgeryEvaluator {
   public static func stageTimes(_ partition: Partition, on instance: SurgeryInstance) -> StageTimes {
     let model = instance.model
     return StageTimes(
-      device: instance.deviceSeconds(flops: model.deviceFlops(partition)),
+      device: instance.deviceSeconds(layers: model.layers.indices.filter { partition.onDevice[$0] }),
       transfer: instance.transferSeconds(bytes: model.transferBytes(partition)),
-      server: instance.serverSeconds(flops: model.serverFlops(partition)))
+      server: instance.serverSeconds(layers: model.layers.indices.filter { !partition.onDevice[$0] }))
   }
 
   /// Checks `partition` and recomputes the instance's objective (latency or largest stage).
