@@ -32,6 +32,9 @@ extension SolverBench {
     @Flag(help: "Unknown fields in the instance file are errors (exit 2), not warnings.")
     var strict = false
 
+    @Option(help: "MILP backend of the exact formulations: glpk or cbc.")
+    var backend: Backend = .glpk
+
     func validate() throws {
       guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
     }
@@ -39,7 +42,7 @@ extension SolverBench {
     func run() throws {
       let (loaded, failed) = InstanceLoader(strict: strict, quiet: false).load([URL(fileURLWithPath: file)])
       guard !failed, let instance = loaded.first else { throw ExitCode(2) }
-      let options = SolverOptions(timeLimit: timeLimit, seed: seed)
+      let options = SolverOptions(timeLimit: timeLimit, seed: seed, backend: backend.solver)
       let (name, outcome) = try best(for: instance, options: options)
       switch format {
       case .json:

@@ -56,6 +56,12 @@ import Testing
     #expect(dot.status == 0 && dot.stdout.hasPrefix("digraph ") && dot.stdout.hasSuffix("}\n"))
   }
 
+  @Test func cbcSolvesThePlanToTheSameOptimum() throws {
+    let result = try runProduct("solverbench", ["solve", shippedInstance(Self.files[0]), "--backend", "cbc"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.hasPrefix("solver p1-ilp-pruned: optimal, objective 6.0, bound 6.0\n"))
+  }
+
   @Test func unknownSolverIsAUsageError() throws {
     let result = try runProduct("solverbench", ["solve", shippedInstance(Self.files[0]), "--solver", "p2-dsl"])
     #expect(result.status == 2)
