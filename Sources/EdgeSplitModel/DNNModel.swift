@@ -34,6 +34,7 @@ public struct DNNModel: Sendable, Hashable {
   ) throws(FieldError) {
     try Check.that(!name.isEmpty, "name", "must not be empty")
     try Check.positive(inputBytes, "inputBytes")
+    try Check.atMost(inputBytes, Check.maxQuantity, "inputBytes")
     try Check.that(!layers.isEmpty, "layers", "a model needs at least one layer")
     if let fraction = parallelFraction { try Check.within(fraction, 0...1, "parallelFraction") }
     if let inputShape { try Check.shape(inputShape, "inputShape") }
@@ -46,9 +47,10 @@ public struct DNNModel: Sendable, Hashable {
     for (i, layer) in layers.enumerated() {
       let path = "layers[\(i)]"
       try Check.that(!layer.name.isEmpty, "\(path).name", "must not be empty")
-      try Check.nonNegative(layer.flops, "\(path).flops")
-      try Check.nonNegative(layer.outputBytes, "\(path).outputBytes")
-      try Check.nonNegative(layer.paramBytes, "\(path).paramBytes")
+      for (value, field) in [(layer.flops, "flops"), (layer.outputBytes, "outputBytes"), (layer.paramBytes, "paramBytes")] {
+        try Check.nonNegative(value, "\(path).\(field)")
+        try Check.atMost(value, Check.maxQuantity, "\(path).\(field)")
+      }
       if let shape = layer.outputShape { try Check.shape(shape, "\(path).outputShape") }
       if let window = layer.window {
         let sides = 1...Check.maxTensorSide
@@ -58,8 +60,11 @@ public struct DNNModel: Sendable, Hashable {
                        "must be in 0...\(Check.maxTensorSide), got \(window.padding)")
       }
       if let accuracy = layer.accuracy { try Check.within(accuracy, 0...1, "\(path).accuracy") }
-      if let ms = layer.deviceMs { try Check.nonNegative(ms, "\(path).deviceMs") }
-      if let ms = layer.serverMs { try Check.nonNegative(ms, "\(path).serverMs") }
+      for (value, field) in [(layer.deviceMs, "deviceMs"), (layer.serverMs, "serverMs")] {
+        guard let value else { continue }
+        try Check.nonNegative(value, "\(path).\(field)")
+        try Check.atMost(value, Check.maxQuantity, "\(path).\(field)")
+      }
       for (j, input) in layer.inputs.enumerated() {
         guard let source = index[input] else {
           throw FieldError("\(path).inputs[\(j)]", "layer '\(layer.name)' reads '\(input)', which is not a layer of this model")

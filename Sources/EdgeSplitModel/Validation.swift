@@ -42,6 +42,16 @@ public enum Check {
     try that(value > 0, path(), "must be > 0, got \(value)")
   }
 
+  /// Largest FLOPs, bytes or milliseconds one layer (or a model input) may have: 10³⁰, far above
+  /// any real network (a ResNet-50 layer is about 10⁹ FLOPs) and far below where a sum over
+  /// billions of layers could overflow a `Double` (10³⁰⁸), so model totals always stay finite.
+  public static let maxQuantity = 1e30
+
+  /// Fails unless `value` is at most `limit`.
+  public static func atMost(_ value: Double, _ limit: Double, _ path: @autoclosure () -> String) throws(FieldError) {
+    try that(value <= limit, path(), "must be at most \(limit), got \(value)")
+  }
+
   /// Fails unless `value` lies in `range`.
   public static func within(
     _ value: Double, _ range: ClosedRange<Double>, _ path: @autoclosure () -> String

@@ -60,16 +60,16 @@ private func randomInstance(seed: Int) throws -> AdmissionInstance {
   case .tight: generator.tightness = 0.3...0.7
   default: break
   }
-  let cloudletCount = Int.random(in: 1...5, using: &rng)
-  let base = try generator.generate(name: "random-\(seed)", models: tinyModels, requests: Int.random(in: 3...40, using: &rng),
+  let cloudletCount = rng.integer(in: 1...5)
+  let base = try generator.generate(name: "random-\(seed)", models: tinyModels, requests: rng.integer(in: 3...40),
                                     cloudlets: cloudletCount, seed: UInt64(seed))
   var cloudlets = base.cloudlets
   var requests = base.requests
   if shape == .oneBigManySmall || shape == .weightedOneBig {
-    for c in cloudlets.indices { cloudlets[c].threads = c == 0 ? 32 : Int.random(in: 1...2, using: &rng) }
+    for c in cloudlets.indices { cloudlets[c].threads = c == 0 ? 32 : rng.integer(in: 1...2) }
   }
   if shape == .weighted || shape == .weightedOneBig {
-    for r in requests.indices { requests[r].weight = Double(Int.random(in: 1...9, using: &rng)) }
+    for r in requests.indices { requests[r].weight = Double(rng.integer(in: 1...9)) }
   }
   return try AdmissionInstance(name: base.name, models: base.models, cloudlets: cloudlets, requests: requests)
 }
@@ -128,10 +128,10 @@ private func randomInstance(seed: Int) throws -> AdmissionInstance {
   @Test(arguments: 0..<200)
   func bothKnapsacksMatchBruteForce(seed: Int) {
     var rng = SeededGenerator(seed: UInt64(seed))
-    let count = Int.random(in: 0...10, using: &rng)
-    let sizes = (0..<count).map { _ in Int.random(in: 1...7, using: &rng) }
-    let profits = (0..<count).map { _ in Double(Int.random(in: 1...9, using: &rng)) }
-    let capacity = Int.random(in: 0...16, using: &rng)
+    let count = rng.integer(in: 0...10)
+    let sizes = (0..<count).map { _ in rng.integer(in: 1...7) }
+    let profits = (0..<count).map { _ in Double(rng.integer(in: 1...9)) }
+    let capacity = rng.integer(in: 0...16)
     let units = [Double](repeating: 1, count: count)
 
     let unit = AdmissionApproximation.unitKnapsack(sizes: sizes, capacity: capacity)

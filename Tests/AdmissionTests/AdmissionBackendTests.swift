@@ -21,8 +21,8 @@ func tinyInstance(seed: Int) throws -> AdmissionInstance {
   if seed % 2 == 1 { generator.weights = .uniform(1...5) }
   if seed % 3 == 0 { generator.demandOverCapacity = 2 }
   var rng = SeededGenerator(seed: UInt64(seed))
-  return try generator.generate(name: "tiny-\(seed)", models: tinyModels, requests: Int.random(in: 2...12, using: &rng),
-                                cloudlets: Int.random(in: 1...3, using: &rng), seed: UInt64(seed))
+  return try generator.generate(name: "tiny-\(seed)", models: tinyModels, requests: rng.integer(in: 2...12),
+                                cloudlets: rng.integer(in: 1...3), seed: UInt64(seed))
 }
 
 @Suite("P1 exact results cross-checked between GLPK and CBC") struct AdmissionBackendTests {

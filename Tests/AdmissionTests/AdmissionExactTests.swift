@@ -48,12 +48,12 @@ import Testing
   func ilpMatchesBruteForceOnTinyInstances(seed: Int) throws {
     var rng = SeededGenerator(seed: UInt64(seed))
     var instance = try AdmissionGenerator().generate(
-      name: "tiny", models: tinyModels, requests: Int.random(in: 2...6, using: &rng),
-      cloudlets: Int.random(in: 1...3, using: &rng), seed: UInt64(seed))
+      name: "tiny", models: tinyModels, requests: rng.integer(in: 2...6),
+      cloudlets: rng.integer(in: 1...3), seed: UInt64(seed))
     if seed % 2 == 1 {  // weighted variant
       let requests = instance.requests.map { request in
         var weighted = request
-        weighted.weight = Double(Int.random(in: 1...5, using: &rng))
+        weighted.weight = Double(rng.integer(in: 1...5))
         return weighted
       }
       instance = try AdmissionInstance(name: "tiny", models: instance.models, cloudlets: instance.cloudlets, requests: requests)

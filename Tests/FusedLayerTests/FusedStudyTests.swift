@@ -8,12 +8,12 @@ func agrees(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * max(abs(a)
 
 /// A random valid decision of `instance`: block length, tiling, order, placement and cut.
 func randomDecision(_ instance: FusedInstance, _ random: inout SeededGenerator) -> FusedDecision {
-  let e = Int.random(in: 0...instance.maxBlockLength, using: &random)
-  let cut = Int.random(in: e...instance.layerCount, using: &random)
+  let e = random.integer(in: 0...instance.maxBlockLength)
+  let cut = random.integer(in: e...instance.layerCount)
   guard e > 0 else { return FusedDecision(blockLength: 0, tiling: nil, order: [], offloaded: [], tailCut: cut) }
   let tiling = instance.tilings.randomElement(using: &random)!
   return FusedDecision(blockLength: e, tiling: tiling, order: Array(0..<tiling.tiles).shuffled(using: &random),
-                       offloaded: (0..<tiling.tiles).map { _ in Bool.random(using: &random) }, tailCut: cut)
+                       offloaded: (0..<tiling.tiles).map { _ in random.coin() }, tailCut: cut)
 }
 
 /// The CI slice of the random family: downlinks up to 6 tiles, free downloads up to 9, so

@@ -56,9 +56,9 @@ private func tinyCases() throws -> [FusedInstance] {
   let model = try chain(size: 6, channels: 2, [("conv", 4, 3, 1, 1), ("pool", 4, 2, 2, 0), ("conv", 3, 3, 1, 1)])
   var random = SeededGenerator(seed: 7)
   return try (0..<8).map { i in
-    try instance(model, device: .random(in: 5e-7...5e-6, using: &random),
-                 server: .random(in: 2e-6...5e-5, using: &random), up: .random(in: 5e-4...5e-3, using: &random),
-                 down: i % 2 == 0 ? nil : .random(in: 1e-3...1e-2, using: &random),
+    try instance(model, device: random.uniform(in: 5e-7...5e-6),
+                 server: random.uniform(in: 2e-6...5e-5), up: random.uniform(in: 5e-4...5e-3),
+                 down: i % 2 == 0 ? nil : random.uniform(in: 1e-3...1e-2),
                  tilings: [Tiling(rows: 1, columns: 1), Tiling(rows: 1, columns: 2), Tiling(rows: 2, columns: 2)],
                  maxBlockLength: 3)
   }

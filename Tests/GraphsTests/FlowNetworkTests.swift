@@ -22,9 +22,9 @@ private func bruteForceMinimumCut(_ network: FlowNetwork) -> Double {
 private func randomNetwork(_ n: Int, density: Double, infiniteShare: Double, _ rng: inout SeededGenerator) -> FlowNetwork {
   var network = FlowNetwork(nodeCount: n)
   for u in 0..<n {
-    for v in 0..<n where u != v && Double.random(in: 0..<1, using: &rng) < density {
-      let capacity = Double.random(in: 0..<1, using: &rng) < infiniteShare
-        ? FlowNetwork.infinity : Double.random(in: 0.001...10, using: &rng)
+    for v in 0..<n where u != v && rng.uniform(in: 0..<1) < density {
+      let capacity = rng.uniform(in: 0..<1) < infiniteShare
+        ? FlowNetwork.infinity : rng.uniform(in: 0.001...10)
       network.addArc(from: u, to: v, capacity: capacity)
     }
   }
@@ -63,8 +63,8 @@ private func close(_ a: Double, _ b: Double, relative: Double = 1e-9) -> Bool {
     @Test(arguments: 0..<300)
   func matchesBruteForceOnRandomNetworks(seed: Int) {
     var rng = SeededGenerator(seed: UInt64(seed))
-    let n = Int.random(in: 2...10, using: &rng)
-    let network = randomNetwork(n, density: Double.random(in: 0.15...0.7, using: &rng),
+    let n = rng.integer(in: 2...10)
+    let network = randomNetwork(n, density: rng.uniform(in: 0.15...0.7),
                                 infiniteShare: seed % 3 == 0 ? 0 : 0.2, &rng)
     let expected = bruteForceMinimumCut(network)
     for algorithm in FlowNetwork.Algorithm.allCases {
@@ -85,15 +85,15 @@ private func close(_ a: Double, _ b: Double, relative: Double = 1e-9) -> Bool {
   @Test(arguments: 0..<40)
   func pushRelabelMatchesDinic(seed: Int) {
     var rng = SeededGenerator(seed: UInt64(1000 + seed))
-    let layers = Int.random(in: 20...400, using: &rng)
+    let layers = rng.integer(in: 20...400)
     var network = FlowNetwork(nodeCount: layers + 2)
     let source = layers, sink = layers + 1
-    func capacity() -> Double { Double.random(in: 0...1, using: &rng) < 0.05 ? 0 : Double.random(in: 1...1000, using: &rng).rounded() }
+    func capacity() -> Double { rng.uniform(in: 0...1) < 0.05 ? 0 : rng.uniform(in: 1...1000).rounded() }
     for v in 0..<layers {
       network.addArc(from: source, to: v, capacity: capacity())
       network.addArc(from: v, to: sink, capacity: capacity())
-      for _ in 0..<Int.random(in: 1...3, using: &rng) where v > 0 {
-        let u = Int.random(in: max(0, v - 8)..<v, using: &rng)
+      for _ in 0..<rng.integer(in: 1...3) where v > 0 {
+        let u = rng.integer(in: max(0, v - 8)..<v)
         network.addArc(from: u, to: v, capacity: capacity())
         network.addArc(from: v, to: u, capacity: FlowNetwork.infinity)
       }
@@ -108,12 +108,12 @@ private func close(_ a: Double, _ b: Double, relative: Double = 1e-9) -> Bool {
   @Test(arguments: 0..<200)
   func exactAcrossMagnitudes(seed: Int) {
     var rng = SeededGenerator(seed: UInt64(5000 + seed))
-    let n = Int.random(in: 3...9, using: &rng)
+    let n = rng.integer(in: 3...9)
     var network = FlowNetwork(nodeCount: n)
     for u in 0..<n {
-      for v in 0..<n where u != v && Double.random(in: 0..<1, using: &rng) < 0.5 {
-        let capacity = Double.random(in: 0..<1, using: &rng) < 0.1
-          ? FlowNetwork.infinity : pow(10, Double.random(in: -12...17, using: &rng))
+      for v in 0..<n where u != v && rng.uniform(in: 0..<1) < 0.5 {
+        let capacity = rng.uniform(in: 0..<1) < 0.1
+          ? FlowNetwork.infinity : pow(10, rng.uniform(in: -12...17))
         network.addArc(from: u, to: v, capacity: capacity)
       }
     }

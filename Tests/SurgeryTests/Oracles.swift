@@ -46,8 +46,8 @@ func crossCheckInstances(objective: SurgeryObjective) throws -> [SurgeryInstance
   for seed in 0..<60 {
     let model = SyntheticNetworks.costDAG(layers: 1 + seed % 20, width: 1 + seed % 4, seed: UInt64(seed))
     instances.append(try SurgeryInstance(
-      name: model.name, model: model, deviceGflops: power10(Double.random(in: 0...1.5, using: &rng)),
-      serverGflops: power10(Double.random(in: 1.5...3, using: &rng)), uplinkMbps: power10(Double.random(in: 0...3, using: &rng)),
+      name: model.name, model: model, deviceGflops: power10(rng.uniform(in: 0...1.5)),
+      serverGflops: power10(rng.uniform(in: 1.5...3)), uplinkMbps: power10(rng.uniform(in: 0...3)),
       objective: objective))
   }
   for name in ["alexnet", "branchy-alexnet", "resnet18", "vgg16", "tinyyolov2"] {
@@ -72,7 +72,7 @@ func close(_ a: Double, _ b: Double) -> Bool {
 func adversarialInstances(objective: SurgeryObjective) throws -> [SurgeryInstance] {
   var rng = SeededGenerator(seed: 1_000_003)
   func magnitude() -> Double {
-    Double.random(in: 0..<1, using: &rng) < 0.08 ? 0 : power10(Double.random(in: -12...15, using: &rng))
+    rng.uniform(in: 0..<1) < 0.08 ? 0 : power10(rng.uniform(in: -12...15))
   }
   return try (0..<40).map { seed in
     let shape = SyntheticNetworks.costDAG(layers: 1 + seed % 16, width: 1 + seed % 3, seed: UInt64(100 + seed))
@@ -82,8 +82,8 @@ func adversarialInstances(objective: SurgeryObjective) throws -> [SurgeryInstanc
     }
     if seed % 4 == 0 { layers[layers.count / 2].outputBytes = 1e17 }
     let model = try DNNModel(name: "adversarial-\(seed)", inputBytes: 1e6 * max(magnitude(), 1e-12), layers: layers)
-    return try SurgeryInstance(name: model.name, model: model, deviceGflops: power10(Double.random(in: -1...1, using: &rng)),
-                               serverGflops: power10(Double.random(in: 0...2, using: &rng)), uplinkMbps: 8,
+    return try SurgeryInstance(name: model.name, model: model, deviceGflops: power10(rng.uniform(in: -1...1)),
+                               serverGflops: power10(rng.uniform(in: 0...2)), uplinkMbps: 8,
                                objective: objective)
   }
 }

@@ -207,8 +207,8 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
     return try (0..<120).map { seed in
       let model = SyntheticNetworks.costDAG(layers: 2 + seed % 19, width: 1 + seed % 4, seed: UInt64(500 + seed))
       return try SurgeryInstance(
-        name: model.name, model: model, deviceGflops: power10(Double.random(in: 0...1.5, using: &rng)),
-        serverGflops: power10(Double.random(in: 1...3, using: &rng)), uplinkMbps: power10(Double.random(in: 0...3, using: &rng)),
+        name: model.name, model: model, deviceGflops: power10(rng.uniform(in: 0...1.5)),
+        serverGflops: power10(rng.uniform(in: 1...3)), uplinkMbps: power10(rng.uniform(in: 0...3)),
         objective: .throughput)
     }
   }

@@ -118,8 +118,8 @@ private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool
   @Test func kktMatchesNumericSearch() throws {
     var rng = SeededGenerator(seed: 7)
     for _ in 0..<20 {
-      let work = (0..<3).map { _ in Double.random(in: 0.1...10, using: &rng) }
-      let caps = (0..<3).map { _ in Double.random(in: 0.2...1, using: &rng) }
+      let work = (0..<3).map { _ in rng.uniform(in: 0.1...10) }
+      let caps = (0..<3).map { _ in rng.uniform(in: 0.2...1) }
       for caps in [[Double](repeating: .infinity, count: 3), caps] {
         let shares = ARA.waterFill(work, budget: 1, caps: caps)
         #expect(fitsWithin(shares.reduce(0, +), 1) && zip(shares, caps).allSatisfy { fitsWithin($0, $1) })
@@ -159,8 +159,8 @@ private func smallInstances() throws -> [UploadInstance] {
     var rng = SeededGenerator(seed: 3)
     for model in [UploadGenerator.smallChain(), UploadGenerator.smallDAG()] {
       for _ in 0..<40 {
-        let ue = UploadUE(name: "u", model: model, deviceGflops: Double.random(in: 2...100, using: &rng), maxUplinkMbps: 100)
-        let f = Double.random(in: 5...300, using: &rng), b = Double.random(in: 1...100, using: &rng)
+        let ue = UploadUE(name: "u", model: model, deviceGflops: rng.uniform(in: 2...100), maxUplinkMbps: 100)
+        let f = rng.uniform(in: 5...300), b = rng.uniform(in: 1...100)
         for mode in UploadMode.allCases {
           let found = PBTDP.partition(ue, computeGflops: f, bandwidthMbps: b, mode: mode)
           let optimum = UploadExhaustive.closedSets(of: model)!.map {
@@ -184,8 +184,8 @@ private func smallInstances() throws -> [UploadInstance] {
     for seed in 0..<30 {
       let model = SyntheticNetworks.randomDAG(layers: 10, maxFanIn: 3, seed: UInt64(seed))
       let sets = try #require(UploadExhaustive.closedSets(of: model))
-      let ue = UploadUE(name: "u", model: model, deviceGflops: Double.random(in: 2...100, using: &rng), maxUplinkMbps: 1000)
-      let f = Double.random(in: 5...300, using: &rng), b = Double.random(in: 1...1000, using: &rng)
+      let ue = UploadUE(name: "u", model: model, deviceGflops: rng.uniform(in: 2...100), maxUplinkMbps: 1000)
+      let f = rng.uniform(in: 5...300), b = rng.uniform(in: 1...1000)
       for mode in UploadMode.allCases {
         let found = PBTDP.partition(ue, computeGflops: f, bandwidthMbps: b, mode: mode)
         let latencies = sets.map {
