@@ -1,10 +1,13 @@
 import Foundation
 
-/// A file that could not be loaded, with the field at fault: `file: path.to.field: what is wrong`.
-public struct InstanceLoadError: Error, Sendable, CustomStringConvertible {
+/// A file that could not be loaded or imported, with the place at fault: `file: path.to.field:
+/// what is wrong` for instance files, `file: node 'x' (op LSTM): ...` or `file: row 4, column
+/// device_ms: ...` for imported models.
+public struct InstanceLoadError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The file, as given by the caller.
   public var file: String
-  /// Dotted path to the field at fault; empty for whole-file problems.
+  /// Where in the file: the dotted path to the field at fault (a node, a byte offset, a row and
+  /// column in imported files); empty for whole-file problems.
   public var path: String
   /// What is wrong.
   public var message: String

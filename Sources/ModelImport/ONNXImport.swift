@@ -6,7 +6,7 @@ import ModelZoo
 /// node goes through the same builder the zoo uses, so an imported ResNet has the zoo's numbers.
 ///
 /// The file is read with a small bounds-checked protobuf reader (no generated code): any
-/// malformed byte sequence is an ``ImportError`` naming the byte offset, never a crash.
+/// malformed byte sequence is an ``InstanceLoadError`` naming the byte offset, never a crash.
 ///
 /// Supported operators (default domain):
 /// - **Layers**: `Conv` (square `kernel_shape`, `strides`, `dilations`; symmetric `pads`; `group`,
@@ -28,10 +28,10 @@ public enum ONNXImport {
   /// `precision`.
   public static func model(
     from bytes: [UInt8], file: String, name: String, precision: Precision = .fp32
-  ) throws(ImportError) -> DNNModel {
+  ) throws(InstanceLoadError) -> DNNModel {
     let graph: ONNXGraph
     do { graph = try ONNXGraph(modelProto: bytes) } catch {
-      throw ImportError(file: file, location: "byte \(error.offset)", message: error.message)
+      throw InstanceLoadError(file: file, path: "byte \(error.offset)", message: error.message)
     }
     var importer = Importer(file: file, graph: graph, builder: NetworkBuilder(name, precision: precision))
     return try importer.run()
@@ -55,9 +55,9 @@ private struct Importer {
     constants = graph.initializers
   }
 
-  func fail(_ message: String) -> ImportError { ImportError(file: file, location: location, message: message) }
+  func fail(_ message: String) -> InstanceLoadError { InstanceLoadError(file: file, path: location, message: message) }
 
-  mutating func run() throws(ImportError) -> DNNModel {
+  mutating func run() throws(InstanceLoadError) -> DNNModel {
     try declareInput()
     if let problem = builder.problem { throw fail(problem.message) }
     for (index, node) in graph.nodes.enumerated() {
@@ -71,7 +71,7 @@ private struct Importer {
     do { return try builder.build() } catch { throw fail(error.description) }
   }
 
-  private mutating func declareInput() throws(ImportError) {
+  private mutating func declareInput() throws(InstanceLoadError) {
     location = "graph input"
     let inputs = graph.inputs.filter { constants[$0.name] == nil }
     guard inputs.count == 1, let input = inputs.first else {
@@ -86,7 +86,7 @@ private struct Importer {
     values[input.name] = builder.input(channels: Int(c), height: Int(h), width: Int(w))
   }
 
-  private mutating func checkOutputs() throws(ImportError) {
+  private mutating func checkOutputs() throws(InstanceLoadError) {
     for output in graph.outputs {
       location = "graph output '\(output.name)'"
       guard let tensor = values[output.name] else { throw fail("no node produces it") }
@@ -106,7 +106,7 @@ private struct Importer {
     "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "Softmax", "Dropout", "Identity",
   ]
 
-  private mutating func translate(_ node: ONNXGraph.Node, layerName name: String) throws(ImportError) {
+  private mutating func translate(_ node: ONNXGraph.Node, layerName name: String) throws(InstanceLoadError) {
     guard node.domain.isEmpty || node.domain == "ai.onnx" else {
       throw fail("unsupported operator (domain '\(node.domain)')")
     }
@@ -153,7 +153,7 @@ private struct Importer {
     }
   }
 
-  private mutating func conv(_ node: ONNXGraph.Node, _ name: String) throws(ImportError) -> NetworkBuilder.Tensor {
+  private mutating func conv(_ node: ONNXGraph.Node, _ name: String) throws(InstanceLoadError) -> NetworkBuilder.Tensor {
     let input = try value(node, 0)
     let weights = try constant(node, 1, "weights")
     guard weights.dims.count == 4, weights.dims.allSatisfy({ (1...Int64(Check.maxTensorSide)).contains($0) }) else {
@@ -175,7 +175,7 @@ private struct Importer {
       bias: node.inputs.count >= 3 && !node.inputs[2].isEmpty, from: input)
   }
 
-  private mutating func dense(_ node: ONNXGraph.Node, _ name: String) throws(ImportError) -> NetworkBuilder.Tensor {
+  private mutating func dense(_ node: ONNXGraph.Node, _ name: String) throws(InstanceLoadError) -> NetworkBuilder.Tensor {
     let input = try value(node, 0)
     let weights = try constant(node, 1, "weights")
     guard weights.dims.count == 2, weights.dims.allSatisfy({ (1...Int64(Check.maxTensorElements)).contains($0) }) else {
@@ -193,7 +193,7 @@ private struct Importer {
     return builder.fc(name, out: Int(out), bias: gemm && node.inputs.count >= 3 && !node.inputs[2].isEmpty, from: input)
   }
 
-  private mutating func pool(_ node: ONNXGraph.Node, _ name: String) throws(ImportError) -> NetworkBuilder.Tensor {
+  private mutating func pool(_ node: ONNXGraph.Node, _ name: String) throws(InstanceLoadError) -> NetworkBuilder.Tensor {
     let input = try value(node, 0)
     guard try square(node, "dilations", default: [1, 1]) == 1 else { throw fail("dilated pooling is not supported") }
     let (leading, trailing) = try pads(node)
@@ -204,7 +204,7 @@ private struct Importer {
   }
 
   /// `Reshape` with a constant target that only flattens `[1, C, H, W]` to `[1, C·H·W]` (or keeps it).
-  private mutating func reshape(_ node: ONNXGraph.Node) throws(ImportError) -> NetworkBuilder.Tensor {
+  private mutating func reshape(_ node: ONNXGraph.Node) throws(InstanceLoadError) -> NetworkBuilder.Tensor {
     let input = try value(node, 0)
     guard let target = try constant(node, 1, "shape").int64Values else {
       throw fail("the target shape must be a constant int64 tensor")
@@ -230,7 +230,7 @@ private struct Importer {
   // MARK: - Inputs and attributes
 
   /// The feature map that input `index` of `node` names.
-  private func value(_ node: ONNXGraph.Node, _ index: Int) throws(ImportError) -> NetworkBuilder.Tensor {
+  private func value(_ node: ONNXGraph.Node, _ index: Int) throws(InstanceLoadError) -> NetworkBuilder.Tensor {
     guard index < node.inputs.count else { throw fail("missing input \(index)") }
     let name = node.inputs[index]
     if let tensor = values[name] { return tensor }
@@ -239,7 +239,7 @@ private struct Importer {
   }
 
   /// The constant tensor (initializer or `Constant` output) that input `index` of `node` names.
-  private func constant(_ node: ONNXGraph.Node, _ index: Int, _ what: String) throws(ImportError) -> ONNXGraph.Tensor {
+  private func constant(_ node: ONNXGraph.Node, _ index: Int, _ what: String) throws(InstanceLoadError) -> ONNXGraph.Tensor {
     guard index < node.inputs.count else { throw fail("missing \(what) (input \(index))") }
     guard let tensor = constants[node.inputs[index]] else {
       throw fail("\(what) '\(node.inputs[index])' must be a constant initializer")
@@ -248,7 +248,7 @@ private struct Importer {
   }
 
   /// An integer attribute, `default` when absent (`nil`: required).
-  private func int(_ node: ONNXGraph.Node, _ name: String, default value: Int?) throws(ImportError) -> Int {
+  private func int(_ node: ONNXGraph.Node, _ name: String, default value: Int?) throws(InstanceLoadError) -> Int {
     switch node.attributes[name] {
     case nil:
       guard let value else { throw fail("attribute '\(name)' is required") }
@@ -263,7 +263,7 @@ private struct Importer {
 
   /// A two-element integer list attribute whose elements are equal (square windows), in
   /// `1...Check.maxTensorSide`.
-  private func square(_ node: ONNXGraph.Node, _ name: String, default value: [Int64]?) throws(ImportError) -> Int {
+  private func square(_ node: ONNXGraph.Node, _ name: String, default value: [Int64]?) throws(InstanceLoadError) -> Int {
     let list: [Int64]
     switch node.attributes[name] {
     case nil:
@@ -281,7 +281,7 @@ private struct Importer {
   /// `pads` = [top, left, bottom, right] with equal top/left and equal bottom/right: the leading
   /// padding and the extra trailing padding (bottom − top). `auto_pad` other than NOTSET/VALID is
   /// not supported.
-  private func pads(_ node: ONNXGraph.Node) throws(ImportError) -> (leading: Int, trailing: Int) {
+  private func pads(_ node: ONNXGraph.Node) throws(InstanceLoadError) -> (leading: Int, trailing: Int) {
     switch node.attributes["auto_pad"] {
     case nil, .string("NOTSET")?: break
     case .string("VALID")?: return (0, 0)

@@ -24,22 +24,22 @@ public enum ProfileCSV {
 
   /// The model described by `text` (the contents of `file`): named `name`, whose input is
   /// `inputBytes` bytes. Errors name the file, the row (1 = the header) and the column.
-  public static func model(from text: String, file: String, name: String, inputBytes: Double) throws(ImportError) -> DNNModel {
+  public static func model(from text: String, file: String, name: String, inputBytes: Double) throws(InstanceLoadError) -> DNNModel {
     let rows: [[String]]
-    do { rows = try records(text) } catch { throw ImportError(file: file, location: "row \(error.row)", message: error.message) }
-    guard let header = rows.first else { throw ImportError(file: file, location: "", message: "the file is empty") }
+    do { rows = try records(text) } catch { throw InstanceLoadError(file: file, path: "row \(error.row)", message: error.message) }
+    guard let header = rows.first else { throw InstanceLoadError(file: file, path: "", message: "the file is empty") }
     var column: [String: Int] = [:]
     for (index, title) in header.enumerated() {
       let key = title.trimmingSpaces
       let at = "row 1, column \(index + 1)"
       guard requiredColumns.contains(key) || optionalColumns.contains(key) else {
-        throw ImportError(file: file, location: at, message: "unknown column '\(key)' (expected \((requiredColumns + optionalColumns).joined(separator: ", ")))")
+        throw InstanceLoadError(file: file, path: at, message: "unknown column '\(key)' (expected \((requiredColumns + optionalColumns).joined(separator: ", ")))")
       }
-      guard column[key] == nil else { throw ImportError(file: file, location: at, message: "duplicate column '\(key)'") }
+      guard column[key] == nil else { throw InstanceLoadError(file: file, path: at, message: "duplicate column '\(key)'") }
       column[key] = index
     }
     if let missing = requiredColumns.first(where: { column[$0] == nil }) {
-      throw ImportError(file: file, location: "row 1", message: "missing column '\(missing)'")
+      throw InstanceLoadError(file: file, path: "row 1", message: "missing column '\(missing)'")
     }
 
     var layers: [Layer] = []
@@ -47,16 +47,16 @@ public enum ProfileCSV {
     for (offset, row) in rows.dropFirst().enumerated() where row != [""] {
       let rowNumber = offset + 2
       func field(_ key: String) -> String { column[key].map { row[$0].trimmingSpaces } ?? "" }
-      func number(_ key: String, optional: Bool) throws(ImportError) -> Double? {
+      func number(_ key: String, optional: Bool) throws(InstanceLoadError) -> Double? {
         let text = field(key)
         if text.isEmpty && optional { return nil }
         guard let value = Double(text), value.isFinite, value >= 0 else {
-          throw ImportError(file: file, location: "row \(rowNumber), column \(key)", message: "must be a finite number >= 0, got '\(text)'")
+          throw InstanceLoadError(file: file, path: "row \(rowNumber), column \(key)", message: "must be a finite number >= 0, got '\(text)'")
         }
         return value
       }
       guard row.count == header.count else {
-        throw ImportError(file: file, location: "row \(rowNumber)", message: "has \(row.count) fields, the header has \(header.count)")
+        throw InstanceLoadError(file: file, path: "row \(rowNumber)", message: "has \(row.count) fields, the header has \(header.count)")
       }
       rowOfLayer.append(rowNumber)
       let inputs = field("inputs")
@@ -105,17 +105,17 @@ public enum ProfileCSV {
   }
 
   /// A model validation error on `layers[i].field` as a row and column of the file.
-  private static func located(_ error: FieldError, file: String, rows: [Int]) -> ImportError {
+  private static func located(_ error: FieldError, file: String, rows: [Int]) -> InstanceLoadError {
     let names = ["name": "layer", "inputs": "inputs", "flops": "flops", "outputBytes": "output_bytes",
                  "paramBytes": "param_bytes", "deviceMs": "device_ms", "serverMs": "server_ms"]
     let parts = error.path.split(separator: ".", maxSplits: 1).map(String.init)
     guard parts.first?.hasPrefix("layers[") == true, let close = parts[0].firstIndex(of: "]"),
           let index = Int(parts[0].dropFirst("layers[".count).prefix(upTo: close)), rows.indices.contains(index) else {
-      return ImportError(file: file, location: "", message: error.description)
+      return InstanceLoadError(file: file, path: "", message: error.description)
     }
     let field = parts.count > 1 ? String(parts[1].prefix { $0.isLetter }) : ""
     let column = names[field].map { ", column \($0)" } ?? ""
-    return ImportError(file: file, location: "row \(rows[index])\(column)", message: error.message)
+    return InstanceLoadError(file: file, path: "row \(rows[index])\(column)", message: error.message)
   }
 
   struct SyntaxError: Error {

@@ -33,7 +33,7 @@ extension SolverBench {
 
     func run() throws {
       let bytes = try readInput(file)
-      let model = try importing { () throws(ImportError) in
+      let model = try importing { () throws(InstanceLoadError) in
         try ONNXImport.model(from: [UInt8](bytes), file: file, name: name ?? stem(file), precision: precision)
       }
       try write(model, to: output)
@@ -68,7 +68,7 @@ extension SolverBench {
       guard let text = String(data: data, encoding: .utf8) else {
         throw badInput("\(file): not UTF-8 text")
       }
-      let model = try importing { () throws(ImportError) in
+      let model = try importing { () throws(InstanceLoadError) in
         try ProfileCSV.model(from: text, file: file, name: name, inputBytes: inputBytes)
       }
       try write(model, to: output)
@@ -83,8 +83,8 @@ private func readInput(_ path: String) throws -> Data {
   }
 }
 
-/// Runs an import; an ``ImportError`` is bad input (exit 2).
-private func importing(_ body: () throws(ImportError) -> DNNModel) throws -> DNNModel {
+/// Runs an import; an ``InstanceLoadError`` is bad input (exit 2).
+private func importing(_ body: () throws(InstanceLoadError) -> DNNModel) throws -> DNNModel {
   do { return try body() } catch { throw badInput(error.description) }
 }
 

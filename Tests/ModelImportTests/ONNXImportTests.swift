@@ -133,7 +133,7 @@ struct ONNXImportTests {
   }
 
   @Test func unsupportedOperatorNamesNodeAndOp() {
-    #expect(throws: ImportError(file: "unsupported.onnx", location: "node 'lstm1' (op LSTM)", message: "unsupported operator")) {
+    #expect(throws: InstanceLoadError(file: "unsupported.onnx", path: "node 'lstm1' (op LSTM)", message: "unsupported operator")) {
       try importONNX("unsupported.onnx")
     }
     #expect((try? importONNX("unsupported.onnx")) == nil)
@@ -141,18 +141,18 @@ struct ONNXImportTests {
 
   /// Sizes whose FLOP or byte counts would overflow are errors, not traps.
   @Test func hugeSizesAreErrors() {
-    #expect(throws: ImportError(file: "huge-input.onnx", location: "graph input 'input'",
+    #expect(throws: InstanceLoadError(file: "huge-input.onnx", path: "graph input 'input'",
                                 message: "has more than \(Check.maxTensorElements) elements")) {
       try importONNX("huge-input.onnx")
     }
-    #expect(throws: ImportError(file: "huge-gemm.onnx", location: "node 'fc' (op MatMul)",
+    #expect(throws: InstanceLoadError(file: "huge-gemm.onnx", path: "node 'fc' (op MatMul)",
                                 message: "more than 2^53 multiply-accumulates: 1073741824 → 1099511627776")) {
       try importONNX("huge-gemm.onnx")
     }
   }
 
   @Test func truncatedFileNamesTheByte() throws {
-    let error = try #require(throws: ImportError.self) { try importONNX("truncated.onnx") }
+    let error = try #require(throws: InstanceLoadError.self) { try importONNX("truncated.onnx") }
     #expect(error.description.hasPrefix("truncated.onnx: byte "))
     #expect(error.message.contains("runs past the end"))
   }
@@ -173,14 +173,14 @@ struct ONNXImportTests {
     ([0x3A, 0x00], "graph input: the model needs exactly one input tensor, found 0 ()"),
   ] as [([UInt8], String)])
   func malformedBytesGiveAClearError(bytes: [UInt8], message: String) throws {
-    let error = try #require(throws: ImportError.self) {
+    let error = try #require(throws: InstanceLoadError.self) {
       try ONNXImport.model(from: bytes, file: "bad.onnx", name: "bad")
     }
     #expect(error.description.hasSuffix(message), "\(error)")
   }
 
   /// Every truncation and many single-byte changes of a valid file give a model or an
-  /// ImportError: the reader never traps.
+  /// InstanceLoadError: the reader never traps.
   @Test func corruptedFilesNeverCrash() throws {
     let bytes = try fixture("resnet-block.onnx")
     var generator = SeededGenerator(seed: 15)

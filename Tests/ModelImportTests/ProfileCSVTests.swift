@@ -6,7 +6,7 @@ import Testing
 
 @Suite("CSV profile import")
 struct ProfileCSVTests {
-  func load(_ text: String, file: String = "p.csv") throws(ImportError) -> DNNModel {
+  func load(_ text: String, file: String = "p.csv") throws(InstanceLoadError) -> DNNModel {
     try ProfileCSV.model(from: text, file: file, name: "m", inputBytes: 150_528)
   }
 
@@ -75,7 +75,7 @@ struct ProfileCSVTests {
 
   @Test(arguments: badFiles)
   func errorsNameFileRowAndColumn(text: String, message: String) {
-    #expect(throws: ImportError.self) { try load(text) }
+    #expect(throws: InstanceLoadError.self) { try load(text) }
     do { _ = try load(text) } catch { #expect(error.description == message) }
   }
 
