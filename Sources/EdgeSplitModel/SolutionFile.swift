@@ -53,7 +53,7 @@ public enum SolutionIO {
     guard header.format == format else {
       throw FieldError("format", "unsupported format '\(header.format)', expected '\(format)'")
     }
-    guard header.problem == F.name else { throw FieldError("problem", "holds a \(header.problem) solution, not \(F.name)") }
+    guard header.problem == F.name else { throw FieldError("problem", "is a solution of '\(header.problem)', not '\(F.name)'") }
     return (header, try JSONDecoder().decode(Body<F.Solution>.self, from: data).solution)
   }
 

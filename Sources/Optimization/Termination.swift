@@ -62,14 +62,6 @@ extension TerminationReason: CustomStringConvertible {
     case .error(let message): "error: \(message)"
     }
   }
-
-  /// Whether a solution comes with this reason (``optimal``, ``finished`` or ``feasible(limit:)``).
-  public var hasSolution: Bool {
-    switch self {
-    case .optimal, .finished, .feasible: true
-    case .noSolutionFound, .infeasible, .unbounded, .error: false
-    }
-  }
 }
 
 extension TerminationReason.Limit: CustomStringConvertible {

@@ -268,3 +268,21 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     #expect(shards.flatMap { $0 }.sorted() == items)
   }
 }
+
+/// Solution files: what `solve --format json` and `run --solutions` write reads back as the
+/// family's own type, with the evaluator's verdict in the header.
+@Suite struct SolutionFileTests {
+  @Test func documentsRoundTripAndCarryTheVerdict() throws {
+    let instance = try contested()
+    let solver = try #require(Catalog.solvers(matching: ["p1-ilp-pruned"]).first)
+    let outcome = try solver.solve(instance, options: SolverOptions(timeLimit: 10))
+    let data = try SolutionIO.encode(outcome, of: solver.name, on: instance)
+    let (header, solution) = try SolutionIO.decode(AdmissionFamily.self, data)
+    #expect(header.format == "edgesplit-solution/1" && header.problem == "admission" && header.instance == "contested")
+    #expect(header.status == "optimal" && header.feasible && header.objective == 1 && header.bound == 1)
+    #expect(solution == outcome.solution?.typed(as: AdmissionFamily.self))
+    #expect(throws: FieldError("problem", "is a solution of 'admission', not 'surgery'")) {
+      try SolutionIO.decode(SurgeryFamily.self, data)
+    }
+  }
+}
