@@ -155,10 +155,9 @@ public enum AdmissionILP {
                                 devicePrefix: column.devicePrefix, threads: column.threads) : nil
       })
     }
-    var outcome = SolverOutcome(result, solution: solution, model: model)
+    var outcome = SolverOutcome(result, solution: solution, model: model, backend: backend)
     let startWeight = table.weight(of: start)
     outcome.statistics["startObjective"] = startWeight
-    outcome.statistics["backend.\(backend.name)"] = 1
     // Stopped by a limit with nothing better than the start (GLPK may stop before its root
     // heuristic call, CBC before reading its MIP start): the start is the incumbent.
     let limit: TerminationReason.Limit? = switch result.termination {

@@ -122,13 +122,14 @@ public protocol MILPSolver: Sendable {
 extension SolverOutcome {
   /// An exact formulation's outcome from its backend's result: the best value found is the
   /// objective and the dual bound the bound, both divided by `unit` (a formulation that solves in
-  /// milliseconds reports seconds with `unit: 1000`); the backend's time and the model's size
+  /// milliseconds reports seconds with `unit: 1000`); the backend's time, its name (as the
+  /// statistic `backend.<name>`, which reports show beside the status) and the model's size
   /// become statistics.
-  public init(_ result: MILPResult, solution: Solution?, unit: Double = 1, model: MILP) {
+  public init(_ result: MILPResult, solution: Solution?, unit: Double = 1, model: MILP, backend: any MILPSolver) {
     self.init(solution: solution, objective: result.bounds.primal.map { $0 / unit },
               bound: result.bounds.dual.map { $0 / unit }, termination: result.termination,
               statistics: ["columns": Double(model.variables.count), "rows": Double(model.constraints.count),
-                           "solveSeconds": result.solveSeconds])
+                           "solveSeconds": result.solveSeconds, "backend.\(backend.name)": 1])
   }
 }
 

@@ -45,11 +45,14 @@ public enum SurgeryILP {
       passes += 1
       let (program, x) = formulation(instance, scale: scale)
       var milpOptions = options.milpOptions
-      milpOptions.timeLimit = options.timeLimit.map { $0 - elapsed }  // what earlier passes left
-      let result = try (options.backend ?? GLPKSolver()).solve(program, options: milpOptions)
+      // What earlier passes left (at least 1 ms, so an exhausted budget stops at once rather than
+      // failing validation).
+      milpOptions.timeLimit = options.timeLimit.map { max($0 - elapsed, 0.001) }
+      let backend = options.backend ?? GLPKSolver()
+      let result = try backend.solve(program, options: milpOptions)
       elapsed += result.solveSeconds
       let partition = result.values.map { values in Partition(onDevice: x.map { values[$0] > 0.5 }) }
-      var outcome = SolverOutcome(result, solution: partition, model: program)
+      var outcome = SolverOutcome(result, solution: partition, model: program, backend: backend)
       let seconds = { (units: Double) in (units + unitsPerScale) * (scale / unitsPerScale) }
       outcome.objective = outcome.objective.map(seconds)
       outcome.bound = outcome.bound.map(seconds)
