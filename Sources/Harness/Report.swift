@@ -95,15 +95,6 @@ public enum Report {
 
   private static let columns = ["instance", "problem", "solver", "objective", "reference", "gap%", "ratio", "proven", "status", "seconds"]
 
-  /// The row columns, with `vs base %` when the run compared against a solver (`--versus`).
-  private static func columns(_ rows: [BenchmarkRow]) -> [String] {
-    rows.contains { $0.versusPercent != nil } ? columns + ["vs base %"] : columns
-  }
-
-  private static func cells(_ row: BenchmarkRow, versus: Bool) -> [String] {
-    cells(row) + (versus ? [row.versusPercent.map { String(format: "%+.2f", $0) } ?? "-"] : [])
-  }
-
   private static func cells(_ row: BenchmarkRow) -> [String] {
     let reference = row.reference.map { "\(number($0)) (\(row.referenceKind == .optimum ? "opt" : "bound"))" } ?? "-"
     let proven = row.provenRatio.map { "\(number($0))\(row.ratioHolds == false ? " BROKEN" : row.ratioHolds == true ? " ok" : "")" } ?? "-"
@@ -116,26 +107,29 @@ public enum Report {
 
   /// An aligned table of rows, then one of aggregates.
   public static func table(_ rows: [BenchmarkRow]) -> String {
-    let header = columns(rows)
-    var text = align([header] + rows.map { cells($0, versus: header.count > columns.count) })
-    let summary = summaryCells(rows)
-    text += "\n" + align([summaryColumns(rows)] + summary)
-    return text
+    rowTable(rows) + "\n" + summaryTable(rows)
   }
 
-  private static func summaryCells(_ rows: [BenchmarkRow]) -> [[String]] {
+  /// `+1.23`, or `-` for none: a `--versus` comparison.
+  private static func signed(_ percent: Double?) -> String { percent.map { String(format: "%+.2f", $0) } ?? "-" }
+
+  /// The aligned per-row table, with a `vs base %` column when the run compared against a solver.
+  private static func rowTable(_ rows: [BenchmarkRow]) -> String {
     let versus = rows.contains { $0.versusPercent != nil }
-    return aggregates(rows).map { a in
+    return align([columns + (versus ? ["vs base %"] : [])] + rows.map { cells($0) + (versus ? [signed($0.versusPercent)] : []) })
+  }
+
+  /// The aligned per-solver summary, with `mean vs base %` when the run compared against a solver.
+  private static func summaryTable(_ rows: [BenchmarkRow]) -> String {
+    let versus = rows.contains { $0.versusPercent != nil }
+    let summary = aggregates(rows).map { a in
       [a.problem, a.solver, "\(a.runs)", "\(a.solved)", "\(a.optimal)",
        a.meanGapPercent.map { String(format: "%.2f", $0) } ?? "-",
        a.worstGapPercent.map { String(format: "%.2f", $0) } ?? "-",
        seconds(a.shiftedGeometricMeanSeconds), "\(a.failures)"]
-        + (versus ? [a.meanVersusPercent.map { String(format: "%+.2f", $0) } ?? "-"] : [])
+        + (versus ? [signed(a.meanVersusPercent)] : [])
     }
-  }
-
-  private static func summaryColumns(_ rows: [BenchmarkRow]) -> [String] {
-    rows.contains { $0.versusPercent != nil } ? summaryColumns + ["mean vs base %"] : summaryColumns
+    return align([summaryColumns + (versus ? ["mean vs base %"] : [])] + summary)
   }
 
   private static let summaryColumns = ["problem", "solver", "runs", "solved", "optimal", "mean gap%", "worst gap%", "sgm s (shift 10 ms)", "failures"]
@@ -204,7 +198,7 @@ extension Report {
       ## Summary
 
       ```
-      \(align([summaryColumns(rows)] + summaryCells(rows)))```
+      \(summaryTable(rows))```
 
       """
     let familyOrder = Catalog.families.map(\.name)
@@ -238,7 +232,7 @@ extension Report {
         <details><summary>\(ofProblem.count) rows</summary>
 
         ```
-        \(align([columns(ofProblem)] + ofProblem.map { cells($0, versus: ofProblem.contains { $0.versusPercent != nil }) }))```
+        \(rowTable(ofProblem))```
 
         </details>
 
