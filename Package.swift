@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "SurgeryMILP", targets: ["SurgeryMILP"]),
     .library(name: "FusedLayer", targets: ["FusedLayer"]),
     .library(name: "Upload", targets: ["Upload"]),
+    .library(name: "UploadMILP", targets: ["UploadMILP"]),
     .library(name: "Streams", targets: ["Streams"]),
     .library(name: "Harness", targets: ["Harness"]),
     .executable(name: "solverbench", targets: ["solverbench"]),
@@ -125,7 +126,8 @@ let package = Package(
 
     // P4: multi-UE co-inference with on-demand parallel model uploading (MJOA-MU: PBT-DP + ARA).
     .target(name: "Upload", dependencies: ["EdgeSplitModel", "ModelZoo"]),
-    .testTarget(name: "UploadTests", dependencies: ["Upload", "ModelZoo", "EdgeSplitModel"]),
+    .target(name: "UploadMILP", dependencies: ["Upload", "EdgeSplitModel", "GLPKBinding"]),
+    .testTarget(name: "UploadTests", dependencies: ["Upload", "UploadMILP", "ModelZoo", "EdgeSplitModel", "CBCBinding"]),
     // P5: stream offloading with multi-exit DNNs (offline DP, online DQN, Greedy).
     .target(name: "Streams", dependencies: ["EdgeSplitModel", "ModelZoo"], resources: [.copy("Resources/streams-policy.json")]),
     .testTarget(name: "StreamsTests", dependencies: ["Streams", "EdgeSplitModel"]),
@@ -134,7 +136,7 @@ let package = Package(
     .target(
       name: "EdgeSplit",
       dependencies: ["Optimization", "EdgeSplitModel", "ModelZoo", "GLPKBinding", "Graphs", "Admission", "AdmissionMILP",
-                     "Surgery", "SurgeryMILP", "FusedLayer", "Upload", "Streams"]
+                     "Surgery", "SurgeryMILP", "FusedLayer", "Upload", "UploadMILP", "Streams"]
     ),
     // Runs the README's code examples.
     .testTarget(name: "EdgeSplitTests", dependencies: ["EdgeSplit", "Harness"]),
@@ -142,7 +144,7 @@ let package = Package(
     // MARK: - Benchmark harness and the thin CLI over it
     .target(
       name: "Harness",
-      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer", "Upload", "Streams",
+      dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer", "Upload", "UploadMILP", "Streams",
                      .product(name: "RealModule", package: "swift-numerics")]
     ),
     // Fixtures/bad: the corpus of tricky instance files, read by path.

@@ -13,3 +13,4 @@
 @_exported import Surgery
 @_exported import SurgeryMILP
 @_exported import Upload
+@_exported import UploadMILP

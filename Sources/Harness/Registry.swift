@@ -6,6 +6,7 @@ import Streams
 import Surgery
 import SurgeryMILP
 import Upload
+import UploadMILP
 
 /// Every problem family EdgeSplit knows, with its solvers: the one list the loader, the harness
 /// and the CLI read. A new family adds one registration line here.
@@ -15,7 +16,7 @@ public enum Catalog {
     FamilyRegistration(AdmissionFamily.self, solvers: AdmissionExactSolvers.all + AdmissionSolvers.all),
     FamilyRegistration(SurgeryFamily.self, solvers: SurgerySolvers.all + SurgeryExactSolvers.all),
     FamilyRegistration(FusedFamily.self, solvers: FusedSolvers.all),
-    FamilyRegistration(UploadFamily.self, solvers: UploadSolvers.all),
+    FamilyRegistration(UploadFamily.self, solvers: UploadSolvers.all + UploadExactSolvers.all),
     FamilyRegistration(StreamsFamily.self, solvers: StreamsSolvers.all),
   ]
 

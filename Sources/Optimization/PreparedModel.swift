@@ -86,8 +86,11 @@ extension MILP {
       out.columnNameOffsets.append(out.append(name: variable.name))
     }
 
-    // slot[v]: where variable v's entry sits in `values`, if placed in the current row.
+    // slot[v]: where variable v's entry sits in `values`, valid when slotRow[v] is the current
+    // row (an offset alone is not enough: dropping a row's zeros shifts the next row's start
+    // below offsets the dropped entries had).
     var slot = [Int](repeating: -1, count: variables.count)
+    var slotRow = [Int](repeating: -1, count: variables.count)
     for (i, constraint) in constraints.enumerated() {
       let what = label("constraint", i, constraint.name)
       try checkName(constraint.name, of: what)
@@ -97,10 +100,11 @@ extension MILP {
         try check(variables.indices.contains(term.variable), .variableIndexOutOfRange,
                   "\(what): term \(k) names variable \(term.variable), but the model has \(variables.count)")
         try check(term.coefficient.isFinite, .nonFiniteNumber, "\(what): term \(k) has coefficient \(term.coefficient)")
-        if slot[term.variable] >= start {
+        if slotRow[term.variable] == i {
           out.values[slot[term.variable]] += term.coefficient  // a repeated variable: sum
         } else {
           slot[term.variable] = out.values.count
+          slotRow[term.variable] = i
           out.rows.append(Int32(i))
           out.columns.append(Int32(term.variable))
           out.values.append(term.coefficient)

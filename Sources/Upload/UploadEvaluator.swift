@@ -180,7 +180,9 @@ public enum UploadEvaluator {
           : model.predecessors[v].allSatisfy { onDevice[$0] ? tensorArrival[$0] <= now : finish[$0] <= now }
         guard serverFree <= now, inputsReady, paramsDone[v] else { break }
         start[v] = now
-        finish[v] = now + Seconds.compute(model.layers[v].flops, gflops: decision.computeGflops)
+        // A layer without FLOPs takes no time, even at a zero share.
+        let flops = model.layers[v].flops
+        finish[v] = now + (flops > 0 ? Seconds.compute(flops, gflops: decision.computeGflops) : 0)
         serverFree = finish[v]
         nextServer += 1
       }

@@ -36,13 +36,6 @@ public enum UploadSolvers {
     name: "p4-equal-share", role: .heuristic, summary: "MJOA-MU's partitions, server compute and bandwidth split evenly"
   ) { instance, options in UploadBaselines.equalShare(instance, options: options) }
 
-  /// Exhaustive partitions with ARA shares: a reference on small instances, not a proven optimum.
-  public static let exhaustive = P4Solver(
-    name: "p4-exact", role: .heuristic,
-    summary: "every partition combination with ARA shares (optimal over partitions for ARA shares, not over all shares)",
-    skip: UploadExhaustive.skipReason
-  ) { instance, options in UploadExhaustive.solve(instance, options: options) }
-
   /// Every solver of this module.
-  public static let all = [mjoaMU, serialUpload, allLocal, allOffloadParallel, allOffloadSerial, equalShare, exhaustive]
+  public static let all = [mjoaMU, serialUpload, allLocal, allOffloadParallel, allOffloadSerial, equalShare]
 }

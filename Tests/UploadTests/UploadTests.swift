@@ -3,6 +3,7 @@ import Foundation
 import ModelZoo
 import Testing
 @testable import Upload
+import UploadMILP
 
 /// A three-layer chain A → B → C on a 1 GFLOP/s device with an 8 Mbit/s (10^6 B/s) uplink and a
 /// 1 GFLOP/s server share, A on the device: the hand-computed timelines below use it.
@@ -82,7 +83,7 @@ private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool
   @Test func surrogateBoundsTheParallelTimeline() throws {
     for model in [UploadGenerator.smallChain(), UploadGenerator.smallDAG()] {
       let ue = UploadUE(name: "u", model: model, deviceGflops: 5, maxUplinkMbps: 30)
-      for onDevice in UploadExhaustive.closedSets(of: model)! {
+      for onDevice in model.deviceSets(limit: 1000)! {
         let timeline = UploadEvaluator.timeline(of: ue, UploadDecision(onDevice: onDevice, computeGflops: 40, bandwidthMbps: 20), mode: .parallel)
         let surrogate = ARA.Demand(ue, onDevice: onDevice).surrogate(computeGflops: 40, bandwidthMbps: 20)
         #expect(timeline.completion <= surrogate * (1 + 1e-12))
@@ -142,7 +143,7 @@ private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool
 }
 
 /// Small instances for cross-checks: synthetic chain and DAG models, 1–3 UEs.
-private func smallInstances() throws -> [UploadInstance] {
+func smallInstances() throws -> [UploadInstance] {
   let models = [UploadGenerator.smallChain(), UploadGenerator.smallDAG()]
   return try (0..<12).map { seed in
     try UploadGenerator.generate(name: "s\(seed)", models: models, ues: 1 + Int(seed) % 3,
@@ -163,7 +164,7 @@ private func smallInstances() throws -> [UploadInstance] {
         let f = rng.uniform(in: 5...300), b = rng.uniform(in: 1...100)
         for mode in UploadMode.allCases {
           let found = PBTDP.partition(ue, computeGflops: f, bandwidthMbps: b, mode: mode)
-          let optimum = UploadExhaustive.closedSets(of: model)!.map {
+          let optimum = model.deviceSets(limit: 1000)!.map {
             UploadEvaluator.timeline(of: ue, UploadDecision(onDevice: $0, computeGflops: f, bandwidthMbps: b), mode: mode).completion
           }.min()!
           #expect(found.latency >= optimum * (1 - 1e-12))
@@ -183,7 +184,7 @@ private func smallInstances() throws -> [UploadInstance] {
     var rng = SeededGenerator(seed: 11)
     for seed in 0..<30 {
       let model = SyntheticNetworks.randomDAG(layers: 10, maxFanIn: 3, seed: UInt64(seed))
-      let sets = try #require(UploadExhaustive.closedSets(of: model))
+      let sets = try #require(model.deviceSets(limit: 1000))
       let ue = UploadUE(name: "u", model: model, deviceGflops: rng.uniform(in: 2...100), maxUplinkMbps: 1000)
       let f = rng.uniform(in: 5...300), b = rng.uniform(in: 1...1000)
       for mode in UploadMode.allCases {
@@ -202,46 +203,12 @@ private func smallInstances() throws -> [UploadInstance] {
     print("PBT-DP on random DAGs lost the optimum in \(lost) of \(cases) cases (\(split) optima split the model), worst excess \(worst)")
   }
 
-  /// The exhaustive reference equals a brute force over all 2^n layer subsets per UE.
-  @Test func exhaustiveMatchesBruteForce() throws {
-    for instance in try smallInstances() where instance.ues.count <= 2 {
-      let exhaustive = UploadExhaustive.solve(instance).objective!
-      var best = Double.infinity
-      func subsets(_ model: DNNModel) -> [[Bool]] {
-        (0..<(1 << model.layers.count)).map { mask in model.layers.indices.map { mask & (1 << $0) != 0 } }
-          .filter { model.partitionProblem(Partition(onDevice: $0)) == nil }
-      }
-      let perUE = instance.ues.map { subsets($0.model) }
-      func visit(_ i: Int, _ chosen: [[Bool]]) {
-        if i == perUE.count {
-          best = min(best, UploadEvaluator.evaluate(MJOAMU.allocated(chosen, on: instance, mode: .parallel), on: instance).objective)
-          return
-        }
-        for s in perUE[i] { visit(i + 1, chosen + [s]) }
-      }
-      visit(0, [])
-      #expect(close(exhaustive, best), "\(instance.name)")
-    }
-  }
-
-  /// MJOA-MU returns partitions with their ARA shares, so it can never beat the exhaustive search.
-  @Test func mjoaMUNeverBeatsTheExhaustiveReference() throws {
-    var gaps: [Double] = []
-    for instance in try smallInstances() {
-      let mjoa = MJOAMU.solve(instance).objective!
-      let reference = UploadExhaustive.solve(instance).objective!
-      #expect(mjoa >= reference * (1 - 1e-12), "\(instance.name)")
-      gaps.append(mjoa / reference - 1)
-    }
-    print("MJOA-MU gap to the exhaustive reference: mean \(gaps.reduce(0, +) / Double(gaps.count)), worst \(gaps.max()!)")
-  }
-
   /// Every solver's solution is feasible and its claimed objective is the evaluator's.
   @Test func everySolverIsCheckedByTheEvaluator() throws {
     let zoo = try UploadGenerator.generate(name: "zoo", models: [ModelZoo.resnet18(), ModelZoo.googlenet()], ues: 2,
                                            serverGflops: 300, bandwidthMbps: 100, seed: 5)
     for instance in try smallInstances() + [zoo] {
-      for solver in UploadSolvers.all where solver.skipReason(for: instance) == nil {
+      for solver in UploadSolvers.all + UploadExactSolvers.all where solver.skipReason(for: instance) == nil {
         let outcome = try solver.solve(instance)
         let solution = try #require(outcome.solution, "\(solver.name) on \(instance.name)")
         let verdict = UploadFamily.evaluate(solution, on: instance)
@@ -251,11 +218,5 @@ private func smallInstances() throws -> [UploadInstance] {
         #expect(UploadFamily.graph(solution, on: instance).hasPrefix("digraph"))
       }
     }
-  }
-
-  @Test func exhaustiveSkipsLargeInstances() throws {
-    let instance = try UploadGenerator.generate(name: "big", models: [ModelZoo.googlenet()], ues: 2,
-                                                serverGflops: 100, bandwidthMbps: 50, seed: 1)
-    #expect(UploadSolvers.exhaustive.skipReason(for: instance) != nil)
   }
 }

@@ -1,0 +1,110 @@
+import EdgeSplitModel
+import Upload
+
+/// One UE's best latency on a grid of (compute share, bandwidth share) points, over every
+/// partition of its model: `h(f, b) = min_p completion(p, f, b)`, each value replayed by
+/// ``UploadEvaluator`` with parallel uploading.
+///
+/// The grids are ascending, start at 0 and end at the most the UE can get (`F`, and
+/// `min(maxUplinkMbps, B)`); ``UploadGridOptimum`` refines them by inserting midpoints.
+struct ShareTable {
+  let ue: UploadUE
+  /// Every partition of the UE's model.
+  let partitions: [[Bool]]
+  /// Whether each partition runs FLOPs on the server (it then needs a compute share > 0).
+  private let needsCompute: [Bool]
+  /// Whether each partition sends bytes (it then needs a bandwidth share > 0).
+  private let needsBandwidth: [Bool]
+  /// Compute share grid in GFLOP/s.
+  private(set) var compute: [Double]
+  /// Bandwidth share grid in Mbit/s.
+  private(set) var bandwidth: [Double]
+  /// `latency[k][m]`: the best completion time at `(compute[k], bandwidth[m])`, infinite when no
+  /// partition can run there.
+  private(set) var latency: [[Double]] = []
+  /// `choice[k][m]`: the index in ``partitions`` achieving it (-1 when none).
+  private(set) var choice: [[Int]] = []
+  /// Timelines replayed so far.
+  private(set) var replays = 0
+
+  /// The table on uniform grids of `steps` intervals over `[0, F]` and `[0, min(cap, B)]`.
+  init(_ ue: UploadUE, partitions: [[Bool]], on instance: UploadInstance, steps: Int) {
+    self.ue = ue
+    self.partitions = partitions
+    let demands = partitions.map { ARA.Demand(ue, onDevice: $0) }
+    needsCompute = demands.map { $0.serverFlops > 0 }
+    needsBandwidth = demands.map { $0.uploadBytes > 0 }
+    let topCompute = instance.serverGflops
+    let topBandwidth = min(ue.maxUplinkMbps, instance.bandwidthMbps)
+    compute = (0...steps).map { topCompute * Double($0) / Double(steps) }
+    bandwidth = (0...steps).map { topBandwidth * Double($0) / Double(steps) }
+    for f in compute {
+      var row: [(latency: Double, partition: Int)] = []
+      for b in bandwidth { row.append(best(f, b)) }
+      latency.append(row.map(\.latency))
+      choice.append(row.map(\.partition))
+    }
+  }
+
+  /// The best partition at shares `f`, `b`.
+  private mutating func best(_ f: Double, _ b: Double) -> (latency: Double, partition: Int) {
+    var result = (latency: Double.infinity, partition: -1)
+    for (p, onDevice) in partitions.enumerated() {
+      if needsCompute[p] && f == 0 || needsBandwidth[p] && b == 0 { continue }
+      replays += 1
+      let completion = UploadEvaluator.timeline(
+        of: ue, UploadDecision(onDevice: onDevice, computeGflops: f, bandwidthMbps: b), mode: .parallel
+      ).completion
+      if completion < result.latency { result = (completion, p) }
+    }
+    return result
+  }
+
+  /// Inserts the midpoint of `(compute[k - 1], compute[k])`; false when that interval is too
+  /// narrow to split.
+  mutating func splitCompute(below k: Int) -> Bool {
+    let mid = (compute[k - 1] + compute[k]) / 2
+    guard mid > compute[k - 1] && mid < compute[k] else { return false }
+    compute.insert(mid, at: k)
+    var row: [(latency: Double, partition: Int)] = []
+    for b in bandwidth { row.append(best(mid, b)) }
+    latency.insert(row.map(\.latency), at: k)
+    choice.insert(row.map(\.partition), at: k)
+    return true
+  }
+
+  /// Inserts the midpoint of `(bandwidth[m - 1], bandwidth[m])`; false when too narrow.
+  mutating func splitBandwidth(below m: Int) -> Bool {
+    let mid = (bandwidth[m - 1] + bandwidth[m]) / 2
+    guard mid > bandwidth[m - 1] && mid < bandwidth[m] else { return false }
+    bandwidth.insert(mid, at: m)
+    for k in compute.indices {
+      let point = best(compute[k], mid)
+      latency[k].insert(point.latency, at: m)
+      choice[k].insert(point.partition, at: m)
+    }
+    return true
+  }
+
+  /// The grid points worth a column: finite latency at most `cutoff`, and strictly better than
+  /// every other point that uses no more of either share (a point that is not can be swapped
+  /// for that one in any solution of either program, since both charge shares monotonically).
+  func candidates(cutoff: Double) -> [(k: Int, m: Int)] {
+    var points: [(k: Int, m: Int)] = []
+    // prefix[k][m]: the least latency over points (k', m') <= (k, m).
+    var prefix = latency
+    for k in compute.indices {
+      for m in bandwidth.indices {
+        let dominating = min(k > 0 ? prefix[k - 1][m] : .infinity, m > 0 ? prefix[k][m - 1] : .infinity)
+        if latency[k][m] <= cutoff && latency[k][m] < dominating { points.append((k, m)) }
+        prefix[k][m] = min(latency[k][m], dominating)
+      }
+    }
+    return points
+  }
+
+  /// The decision at grid point `(k, m)`.
+  func decision(_ k: Int, _ m: Int) -> UploadDecision {
+    UploadDecision(onDevice: partitions[choice[k][m]], computeGflops: compute[k], bandwidthMbps: bandwidth[m])
+  }
+}
