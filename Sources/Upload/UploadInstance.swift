@@ -96,6 +96,11 @@ public struct UploadInstance: FamilyInstance {
   public func renamed(_ name: String) throws(FieldError) -> UploadInstance {
     try UploadInstance(name: name, ues: ues, serverGflops: serverGflops, bandwidthMbps: bandwidthMbps, reallocation: reallocation)
   }
+
+  /// The same instance (name included) under another reallocation policy.
+  public func withReallocation(_ policy: ReallocationPolicy) throws(FieldError) -> UploadInstance {
+    try UploadInstance(name: name, ues: ues, serverGflops: serverGflops, bandwidthMbps: bandwidthMbps, reallocation: policy)
+  }
 }
 
 extension UploadInstance: Codable {
