@@ -178,8 +178,9 @@ public enum UploadEvaluator {
       let receivers = instance.ues.indices.filter {
         pools[p].shares[$0] > 0 && replay.timelines[$0][keyPath: pools[p].releaseTime] > time
       }
+      // A share at most `timeTolerance` above its cap is feasible: it has no room, not less.
       let gains = proportionalSplit(amount, shares: receivers.map { pools[p].shares[$0] },
-                                    room: receivers.map { pools[p].caps[$0] - pools[p].shares[$0] })
+                                    room: receivers.map { max(0, pools[p].caps[$0] - pools[p].shares[$0]) })
       for (j, gain) in zip(receivers, gains) where gain > 0 {
         pools[p].shares[j] += gain
         replay[keyPath: pools[p].rates][j].change(to: pools[p].unitsPerSecond(pools[p].shares[j]), at: time)
