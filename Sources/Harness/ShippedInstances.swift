@@ -168,11 +168,16 @@ public enum ShippedInstances {
   public static let uploadUECounts = [2, 5, 10, 20]
   /// Bandwidth budgets (Mbit/s) of the fast-link P4 sweep (10 UEs, the same UEs as `fast-ues-10`).
   public static let uploadBandwidths: [Double] = [100, 300, 1000, 3000]
+  /// P4 instances also shipped with ``ReallocationPolicy/onRelease`` (as `NAME-realloc`), so the
+  /// suite measures what reallocating released shares changes: fast-link ones, where MJOA-MU
+  /// offloads (with cellular links it keeps every layer local and nothing is released).
+  public static let uploadReallocated = ["fast-ues-05", "fast-ues-10", "fast-bw-3000"]
 
   /// The P4 instances: three small ones (synthetic five- and six-layer models, 2–3 UEs, loose and
   /// tight budgets) for the exhaustive reference; a sweep over the number of UEs with cellular
   /// links (caps 1–100 Mbit/s, `B` = 100 Mbit/s); the same sweep with fast links (caps 1–1000
-  /// Mbit/s, `B` = 1000 Mbit/s); and a sweep over `B` with 10 fast-link UEs.
+  /// Mbit/s, `B` = 1000 Mbit/s); a sweep over `B` with 10 fast-link UEs; and the
+  /// ``uploadReallocated`` instances again with reallocation on release.
   public static func upload() throws -> [UploadInstance] {
     let small: [(name: String, models: [DNNModel], ues: Int, gflops: Double, mbps: Double, seed: UInt64)] = [
       ("small-chain-2ue-loose", [UploadGenerator.smallChain()], 2, 200, 100, 401),
@@ -195,7 +200,9 @@ public enum ShippedInstances {
                                                     serverGflops: uploadServerGflops, bandwidthMbps: mbps,
                                                     caps: UploadGenerator.fastUplinkMbps, seed: 410))
     }
-    return instances
+    return instances + (try instances.filter { uploadReallocated.contains($0.name) }.map {
+      try $0.withReallocation(.onRelease).renamed("\($0.name)-realloc")
+    })
   }
 
   /// Every shipped file as (relative path, instance or model).

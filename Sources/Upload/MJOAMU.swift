@@ -11,8 +11,13 @@ import EdgeSplitModel
 ///
 /// Every round's (partitions, ARA allocation) pair is replayed by ``UploadEvaluator`` and the
 /// best is returned, so the result is always some partitions with their ARA allocation.
-/// Asynchronous reallocation of shares released by early finishers is not modelled (the
-/// evaluator's shares are static).
+///
+/// On an instance with ``ReallocationPolicy/onRelease`` a UE's ARA share is only where it starts:
+/// it grows whenever another UE releases its share. Step 3 then partitions every UE at its
+/// *effective* shares instead (``UploadReplay/effectiveShares``: its mean rates, in the joint
+/// replay of the round's allocation, up to its own releases), which are what PBT-DP's
+/// constant-share model of one UE can see of the reallocation. With static shares the effective
+/// shares are the ARA shares and the method is unchanged.
 public enum MJOAMU {
   /// Largest number of partition/allocation rounds.
   public static let maxRounds = 20
@@ -40,7 +45,10 @@ public enum MJOAMU {
       let solution = allocated(partitions, on: instance, mode: mode)
       let value = UploadEvaluator.evaluate(solution, on: instance).objective
       if best.map({ value < $0.value }) ?? true { best = (solution, value) }
-      shares = solution.ues.map { ($0.computeGflops, $0.bandwidthMbps) }
+      shares = switch instance.reallocation {
+      case .none: solution.ues.map { ($0.computeGflops, $0.bandwidthMbps) }
+      case .onRelease: UploadEvaluator.replay(solution, on: instance).effectiveShares
+      }
     }
     return SolverOutcome(solution: best?.solution, objective: best?.value, termination: .finished,
                          statistics: ["rounds": Double(rounds), "nodes": Double(nodes)])

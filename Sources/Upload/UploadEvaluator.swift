@@ -9,8 +9,38 @@ public struct UploadTimeline: Sendable, Hashable {
   /// When the last byte of each server layer's parameters arrived (0 for device layers and
   /// layers without parameters).
   public var paramsArrived: [Double]
+  /// When the UE's last uplink item (tensor or parameter block) arrived; 0 when it sends nothing.
+  /// Under ``ReallocationPolicy/onRelease`` the UE releases its bandwidth share then.
+  public var lastArrival: Double
+  /// When the UE's last server layer finished; 0 when it has none. Under
+  /// ``ReallocationPolicy/onRelease`` the UE releases its compute share then.
+  public var lastServerFinish: Double
   /// The UE's completion time: its last layer's finish.
   public var completion: Double { finish.max() ?? 0 }
+}
+
+/// The joint replay of a solution's UEs: their timelines and the rates they were served at.
+public struct UploadReplay: Sendable, Hashable {
+  /// One timeline per UE, indexed like the instance's UEs.
+  public var timelines: [UploadTimeline]
+  /// Per UE, its server compute rate over time in FLOP/s: its share `f_i`, raised by what others
+  /// release, and 0 from its own release on (constant under ``ReallocationPolicy/none``).
+  public var computeRates: [RateSchedule]
+  /// Per UE, its uplink rate over time in bytes per second, likewise.
+  public var uplinkRates: [RateSchedule]
+
+  /// The objective: the sum of the UEs' completion times.
+  public var totalCompletion: Double { timelines.reduce(0) { $0 + $1.completion } }
+
+  /// Per UE, the shares it effectively had while it needed them: its mean compute rate (GFLOP/s)
+  /// over `[0, lastServerFinish]` and its mean uplink rate (Mbit/s) over `[0, lastArrival]` (the
+  /// initial share when the release is at time 0). MJOA-MU re-partitions at these shares.
+  public var effectiveShares: [(computeGflops: Double, bandwidthMbps: Double)] {
+    timelines.indices.map { i in
+      (computeGflops: computeRates[i].averageRate(until: timelines[i].lastServerFinish) / 1e9,
+       bandwidthMbps: uplinkRates[i].averageRate(until: timelines[i].lastArrival) * 8 / 1e6)
+    }
+  }
 }
 
 /// The independent checker of P4 solutions: an event-level replay of every UE, written from the
@@ -33,24 +63,37 @@ public struct UploadTimeline: Sendable, Hashable {
 ///   GFLOP/s. A server layer starts when the previous one has finished, its inputs have arrived
 ///   (server predecessors finished, device predecessors' tensors — or the model input — uploaded)
 ///   and its parameters have been uploaded.
+/// - **Reallocation** (``UploadInstance/reallocation``). With ``ReallocationPolicy/none`` shares
+///   are static: a UE keeps `f_i` and `b_i` to the end. With ``ReallocationPolicy/onRelease`` a
+///   UE *releases* its bandwidth share when its last uplink item has arrived
+///   (``UploadTimeline/lastArrival``) and its compute share when its last server layer has
+///   finished (``UploadTimeline/lastServerFinish``); a positive share of a resource it never uses
+///   (nothing to send, no server layer) is released at time 0. A share released at `t` goes at
+///   once to the UEs that still use that resource after `t` (an uplink item of theirs arrives
+///   after `t`; a server layer of theirs finishes after `t`), in proportion to their current
+///   shares of it, so a UE with share 0 gets none. Bandwidth is water-filled under the channel
+///   caps `maxUplinkMbps`: what a capped UE cannot take goes to the uncapped ones, in the same
+///   proportions, and what no one can take, or no one uses after `t`, stays unused. Releases are
+///   processed in time order (ties: lower UE index first, then bandwidth before compute). A rate
+///   change takes effect at once, also for the item being sent or the layer running (the order
+///   and preemption rules above are unchanged), so each UE is replayed at piecewise-constant rates
+///   (``RateSchedule``). Rates only grow until a UE's release, so under this policy no event
+///   happens later than with static shares.
 /// - **Result download** is not modelled (classifier outputs are a few KB); a UE completes when its
-///   last layer finishes. Shares are static: resources a UE releases when it finishes are not
-///   reassigned to the others (asynchronous reallocation is not modelled).
+///   last layer finishes.
 /// - **Objective**: the sum of the UEs' completion times (``UploadEvaluator/meanCompletion`` gives
 ///   the mean).
 ///
-/// Feasibility: one decision per UE, partitions covering the model and predecessor-closed, finite
-/// shares `>= 0`, `Σ f_i <= F` and `Σ b_i <= B` up to ``timeTolerance``, `b_i <= maxUplinkMbps`, and a UE
-/// with server work (FLOPs) needs `f_i > 0`, one that sends bytes needs `b_i > 0`.
+/// Feasibility (of the initial shares, under either policy): one decision per UE, partitions
+/// covering the model and predecessor-closed, finite shares `>= 0`, `Σ f_i <= F` and
+/// `Σ b_i <= B` up to ``timeTolerance``, `b_i <= maxUplinkMbps`, and a UE with server work (FLOPs)
+/// needs `f_i > 0`, one that sends bytes needs `b_i > 0`.
 public enum UploadEvaluator {
   /// Checks `solution` and returns the sum of completion times.
   public static func evaluate(_ solution: UploadSolution, on instance: UploadInstance) -> Verdict {
     let violations = problems(solution, on: instance)
     guard violations.isEmpty else { return Verdict(objective: .infinity, violations: violations) }
-    let total = instance.ues.indices.reduce(0.0) { sum, i in
-      sum + timeline(of: instance.ues[i], solution.ues[i], mode: solution.uploading).completion
-    }
-    return .withoutViolations(objective: total)
+    return .withoutViolations(objective: replay(solution, on: instance).totalCompletion)
   }
 
   /// The mean completion time of a feasible `solution`.
@@ -101,15 +144,129 @@ public enum UploadEvaluator {
       + model.layers.indices.reduce(0) { onDevice[$1] ? $0 : $0 + model.layers[$1].paramBytes }
   }
 
-  /// Replays one UE's decision event by event (the decision must be valid for its model).
+  /// Replays every UE of a feasible `solution` under the instance's ``UploadInstance/reallocation``.
+  ///
+  /// Every UE is first replayed at its initial shares. Then, while some UE holds a share it has
+  /// not released, the earliest such release (at `t`) is applied: the share is split among its
+  /// receivers, each receiver's rate changes at `t` and the receiver alone is replayed again.
+  /// Its events up to `t` come out bit for bit the same (``RateSchedule``) and its later ones no
+  /// later, so releases already applied stay valid and no later release moves before `t`. Static
+  /// shares cost one replay per UE.
+  public static func replay(_ solution: UploadSolution, on instance: UploadInstance) -> UploadReplay {
+    var replay = UploadReplay(
+      timelines: [],
+      computeRates: solution.ues.map { RateSchedule(rate: flopsPerSecond($0.computeGflops)) },
+      uplinkRates: solution.ues.map { RateSchedule(rate: bytesPerSecond($0.bandwidthMbps)) })
+    func replayUE(_ i: Int) -> UploadTimeline {
+      timeline(of: instance.ues[i], onDevice: solution.ues[i].onDevice, compute: replay.computeRates[i],
+               uplink: replay.uplinkRates[i], mode: solution.uploading)
+    }
+    replay.timelines = instance.ues.indices.map(replayUE)
+    guard instance.reallocation == .onRelease else { return replay }
+
+    // In tie order: bandwidth before compute.
+    var pools = [
+      SharedResource(shares: solution.ues.map(\.bandwidthMbps), caps: instance.ues.map(\.maxUplinkMbps),
+                     releaseTime: \.lastArrival, rates: \.uplinkRates, unitsPerSecond: bytesPerSecond),
+      SharedResource(shares: solution.ues.map(\.computeGflops), caps: instance.ues.map { _ in .infinity },
+                     releaseTime: \.lastServerFinish, rates: \.computeRates, unitsPerSecond: flopsPerSecond),
+    ]
+    while let (time, releaser, p) = nextRelease(pools, replay.timelines) {
+      let amount = pools[p].shares[releaser]
+      pools[p].shares[releaser] = 0
+      replay[keyPath: pools[p].rates][releaser].change(to: 0, at: time)
+      let receivers = instance.ues.indices.filter {
+        pools[p].shares[$0] > 0 && replay.timelines[$0][keyPath: pools[p].releaseTime] > time
+      }
+      // A share at most `timeTolerance` above its cap is feasible: it has no room, not less.
+      let gains = proportionalSplit(amount, shares: receivers.map { pools[p].shares[$0] },
+                                    room: receivers.map { max(0, pools[p].caps[$0] - pools[p].shares[$0]) })
+      for (j, gain) in zip(receivers, gains) where gain > 0 {
+        pools[p].shares[j] += gain
+        replay[keyPath: pools[p].rates][j].change(to: pools[p].unitsPerSecond(pools[p].shares[j]), at: time)
+        replay.timelines[j] = replayUE(j)
+      }
+    }
+    return replay
+  }
+
+  /// One budget the UEs share under ``ReallocationPolicy/onRelease``, with its current shares.
+  private struct SharedResource {
+    /// Each UE's current share (Mbit/s or GFLOP/s); 0 once released.
+    var shares: [Double]
+    /// The most each UE may hold.
+    let caps: [Double]
+    /// When a UE releases its share.
+    let releaseTime: KeyPath<UploadTimeline, Double>
+    /// Where the UEs' rates of this resource are kept.
+    let rates: WritableKeyPath<UploadReplay, [RateSchedule]>
+    /// A share as a rate of work units (bytes or FLOP) per second.
+    let unitsPerSecond: (Double) -> Double
+  }
+
+  /// The earliest release still to apply as (time, UE, resource index), ties by UE then resource;
+  /// a UE holding a share 0 has nothing to release.
+  private static func nextRelease(_ pools: [SharedResource], _ timelines: [UploadTimeline]) -> (Double, Int, Int)? {
+    var next: (Double, Int, Int)?
+    for i in timelines.indices {
+      for p in pools.indices where pools[p].shares[i] > 0 {
+        let candidate = (timelines[i][keyPath: pools[p].releaseTime], i, p)
+        if next.map({ candidate < $0 }) ?? true { next = candidate }
+      }
+    }
+    return next
+  }
+
+  /// `amount` split in proportion to `shares`, none getting more than its `room`: what a full
+  /// receiver cannot take goes to the others in the same proportions, and what no one can take is
+  /// dropped. Receivers fill up in increasing order of `room / share`.
+  static func proportionalSplit(_ amount: Double, shares: [Double], room: [Double]) -> [Double] {
+    var gains = [Double](repeating: 0, count: shares.count)
+    let byRoom = shares.indices.filter { shares[$0] > 0 }.sorted { room[$0] / shares[$0] < room[$1] / shares[$1] }
+    var left = amount
+    var weight = byRoom.reduce(0) { $0 + shares[$1] }
+    for (k, j) in byRoom.enumerated() {
+      let perShare = left / weight
+      guard room[j] <= shares[j] * perShare else {
+        for open in byRoom[k...] { gains[open] = shares[open] * perShare }
+        break
+      }
+      gains[j] = room[j]
+      left -= room[j]
+      weight -= shares[j]
+    }
+    return gains
+  }
+
+  /// A compute share in GFLOP/s as FLOP per second.
+  static func flopsPerSecond(_ gflops: Double) -> Double { gflops * 1e9 }
+
+  /// A bandwidth share in Mbit/s as bytes per second.
+  static func bytesPerSecond(_ mbps: Double) -> Double { mbps * 1e6 / 8 }
+
+  /// Replays one UE's decision event by event at its static shares (the decision must be valid
+  /// for its model); ``replay(_:on:)`` replays a whole solution under the instance's reallocation.
   public static func timeline(of ue: UploadUE, _ decision: UploadDecision, mode: UploadMode) -> UploadTimeline {
+    timeline(of: ue, onDevice: decision.onDevice, compute: RateSchedule(rate: flopsPerSecond(decision.computeGflops)),
+             uplink: RateSchedule(rate: bytesPerSecond(decision.bandwidthMbps)), mode: mode)
+  }
+
+  /// Replays one UE event by event with its server layers run at `compute` (FLOP/s) and its uplink
+  /// at `uplink` (bytes per second); `onDevice` must be a valid partition of its model.
+  public static func timeline(
+    of ue: UploadUE, onDevice: [Bool], compute: RateSchedule, uplink: RateSchedule, mode: UploadMode
+  ) -> UploadTimeline {
     let model = ue.model
-    let onDevice = decision.onDevice
     let order = model.topologicalOrder
     let n = model.layers.count
     var start = [Double](repeating: 0, count: n)
     var finish = [Double](repeating: .infinity, count: n)
     var paramsArrived = [Double](repeating: 0, count: n)
+    var lastArrival = 0.0
+    func result(_ serverLayers: [Int]) -> UploadTimeline {
+      UploadTimeline(start: start, finish: finish, paramsArrived: paramsArrived, lastArrival: lastArrival,
+                     lastServerFinish: serverLayers.last.map { finish[$0] } ?? 0)
+    }
 
     // The device never waits.
     var clock = 0.0
@@ -119,7 +276,7 @@ public enum UploadEvaluator {
       finish[v] = clock
     }
     let serverLayers = order.filter { !onDevice[$0] }
-    if serverLayers.isEmpty { return UploadTimeline(start: start, finish: finish, paramsArrived: paramsArrived) }
+    if serverLayers.isEmpty { return result(serverLayers) }
 
     // Uplink items. Tensor `nil` is the model input; others are device layers' outputs.
     struct Item { var producer: Int?; var release: Double; var bytes: Double }
@@ -135,6 +292,7 @@ public enum UploadEvaluator {
     var inputArrival = Double.infinity
     func record(_ item: inout Item, at time: Double) {
       item.bytes = 0
+      lastArrival = max(lastArrival, time)
       if let producer = item.producer { tensorArrival[producer] = time } else { inputArrival = time }
     }
     var params = serverLayers.filter { model.layers[$0].paramBytes > 0 }
@@ -149,7 +307,6 @@ public enum UploadEvaluator {
       deviceDone[p + 1] = onDevice[v] ? finish[v] : deviceDone[p]
     }
 
-    let rate = decision.bandwidthMbps * 1e6 / 8  // bytes per second
     var now = 0.0
     var nextTensor = 0, nextParam = 0, nextServer = 0
     var serverFree = 0.0
@@ -180,9 +337,7 @@ public enum UploadEvaluator {
           : model.predecessors[v].allSatisfy { onDevice[$0] ? tensorArrival[$0] <= now : finish[$0] <= now }
         guard serverFree <= now, inputsReady, paramsDone[v] else { break }
         start[v] = now
-        // A layer without FLOPs takes no time, even at a zero share.
-        let flops = model.layers[v].flops
-        finish[v] = now + (flops > 0 ? Seconds.compute(flops, gflops: decision.computeGflops) : 0)
+        finish[v] = compute.completion(of: model.layers[v].flops, from: now)
         serverFree = finish[v]
         nextServer += 1
       }
@@ -195,9 +350,10 @@ public enum UploadEvaluator {
         if tensors[nextTensor].release <= now { sending = (true, nextTensor) } else { next = tensors[nextTensor].release }
       }
       if sending == nil, nextParam < params.count, params[nextParam].release <= now { sending = (false, nextParam) }
+      var sendEnd = Double.infinity
       if let sending {
-        let bytes = sending.isTensor ? tensors[sending.index].bytes : params[sending.index].bytes
-        next = min(next, now + bytes / rate)
+        sendEnd = uplink.completion(of: sending.isTensor ? tensors[sending.index].bytes : params[sending.index].bytes, from: now)
+        next = min(next, sendEnd)
       }
       if serverFree > now { next = min(next, serverFree) }
       if mode == .serial, nextParam < params.count, params[nextParam].release.isInfinite {
@@ -206,20 +362,21 @@ public enum UploadEvaluator {
       }
       guard next.isFinite, next > now || sending != nil else { break }  // nothing can happen: stuck
       if let sending {
-        let sent = (next - now) * rate
+        let sent = uplink.work(from: now, to: next)
         if sending.isTensor {
-          if sent >= tensors[sending.index].bytes || next == now + tensors[sending.index].bytes / rate {
+          if sent >= tensors[sending.index].bytes || next == sendEnd {
             record(&tensors[sending.index], at: next)
             nextTensor += 1
           } else {
             tensors[sending.index].bytes -= sent
           }
         } else {
-          if sent >= params[sending.index].bytes || next == now + params[sending.index].bytes / rate {
+          if sent >= params[sending.index].bytes || next == sendEnd {
             params[sending.index].bytes = 0
             let v = params[sending.index].producer!
             paramsDone[v] = true
             paramsArrived[v] = next
+            lastArrival = max(lastArrival, next)
             nextParam += 1
           } else {
             params[sending.index].bytes -= sent
@@ -228,6 +385,6 @@ public enum UploadEvaluator {
       }
       now = next
     }
-    return UploadTimeline(start: start, finish: finish, paramsArrived: paramsArrived)
+    return result(serverLayers)
   }
 }

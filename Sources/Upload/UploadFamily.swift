@@ -15,22 +15,27 @@ public enum UploadFamily: ProblemFamily {
     UploadEvaluator.evaluate(solution, on: instance)
   }
 
-  /// Per UE: shares, device and server layers, completion time; then the sum and the mean.
+  /// Per UE: shares (and, when released shares are reallocated, the effective ones), device and
+  /// server layers, completion time; then the sum and the mean.
   public static func plan(_ solution: UploadSolution, on instance: UploadInstance) -> String {
-    var lines = ["P4 upload plan for '\(instance.name)' (\(solution.uploading.rawValue) uploading):"]
+    let reallocated = instance.reallocation == .onRelease
+    var lines = ["P4 upload plan for '\(instance.name)' (\(solution.uploading.rawValue) uploading"
+      + (reallocated ? ", released shares reallocated):" : "):")]
     let violations = UploadEvaluator.problems(solution, on: instance)
     if !violations.isEmpty { return (lines + violations.map { "INFEASIBLE: \($0)" }).joined(separator: "\n") + "\n" }
-    for (ue, decision) in zip(instance.ues, solution.ues) {
+    let replay = UploadEvaluator.replay(solution, on: instance)
+    let effective = replay.effectiveShares
+    for (i, (ue, decision)) in zip(instance.ues, solution.ues).enumerated() {
       let model = ue.model
       let server = model.topologicalOrder.filter { !decision.onDevice[$0] }
-      let timeline = UploadEvaluator.timeline(of: ue, decision, mode: solution.uploading)
+      let shares = "f \(formatted(decision.computeGflops)) GFLOP/s, b \(formatted(decision.bandwidthMbps)) Mbit/s"
+        + (reallocated ? " (effective \(formatted(effective[i].computeGflops)), \(formatted(effective[i].bandwidthMbps)))" : "")
       lines.append("\(ue.name) (\(model.name)): \(model.layers.count - server.count) device / \(server.count) server layers, "
-        + "f \(formatted(decision.computeGflops)) GFLOP/s, b \(formatted(decision.bandwidthMbps)) Mbit/s, "
-        + "done at \(formatted(timeline.completion * 1000)) ms")
+        + "\(shares), done at \(formatted(replay.timelines[i].completion * 1000)) ms")
       if let first = server.first { lines.append("  first server layer: \(model.layers[first].name)") }
     }
-    let verdict = UploadEvaluator.evaluate(solution, on: instance)
-    lines.append("sum \(formatted(verdict.objective * 1000)) ms, mean \(formatted(verdict.objective * 1000 / Double(instance.ues.count))) ms")
+    let total = replay.totalCompletion
+    lines.append("sum \(formatted(total * 1000)) ms, mean \(formatted(total * 1000 / Double(instance.ues.count))) ms")
     return lines.joined(separator: "\n") + "\n"
   }
 

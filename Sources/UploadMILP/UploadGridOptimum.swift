@@ -25,8 +25,9 @@ import Upload
 /// bound, so the reported gap is an upper bound on the true one).
 ///
 /// **Assumptions.** Parallel uploading: for a fixed decision it finishes every UE no later than
-/// serial uploading (property-tested), so the bound holds for both modes. Static shares
-/// (instances without reallocation). Every UE's model has at most ``partitionLimit`` partitions
+/// serial uploading (property-tested), so the bound holds for both modes. Static shares:
+/// instances with ``ReallocationPolicy/onRelease`` are skipped, since moving released shares
+/// to other UEs can beat every static allocation. Every UE's model has at most ``partitionLimit`` partitions
 /// (chains: layers + 1), since each grid point replays all of them.
 ///
 /// **Numerics.** Latencies enter the programs in units of `S / 10⁶` with the constant `−10⁶`,
@@ -51,6 +52,9 @@ public enum UploadGridOptimum {
 
   /// Why the search does not apply to `instance`, or `nil`.
   public static func skipReason(_ instance: UploadInstance) -> String? {
+    guard instance.reallocation == .none else {
+      return "the bound assumes static shares; reallocation '\(instance.reallocation.rawValue)' can beat it"
+    }
     var replays = 0
     for ue in instance.ues {
       guard let sets = ue.model.deviceSets(limit: partitionLimit) else {
