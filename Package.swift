@@ -126,7 +126,8 @@ let package = Package(
 
     // P4: multi-UE co-inference with on-demand parallel model uploading (MJOA-MU: PBT-DP + ARA).
     .target(name: "Upload", dependencies: ["EdgeSplitModel", "ModelZoo"]),
-    .target(name: "UploadMILP", dependencies: ["Upload", "EdgeSplitModel", "GLPKBinding"]),
+    .target(name: "UploadMILP", dependencies: ["Upload", "EdgeSplitModel", "GLPKBinding",
+                                              .product(name: "Algorithms", package: "swift-algorithms")]),
     .testTarget(name: "UploadTests", dependencies: ["Upload", "UploadMILP", "ModelZoo", "EdgeSplitModel", "CBCBinding"]),
     // P5: stream offloading with multi-exit DNNs (offline DP, online DQN, Greedy).
     .target(name: "Streams", dependencies: ["EdgeSplitModel", "ModelZoo"], resources: [.copy("Resources/streams-policy.json")]),

@@ -1,3 +1,4 @@
+import Algorithms
 import EdgeSplitModel
 import Upload
 
@@ -11,10 +12,9 @@ struct ShareTable {
   let ue: UploadUE
   /// Every partition of the UE's model.
   let partitions: [[Bool]]
-  /// Whether each partition runs FLOPs on the server (it then needs a compute share > 0).
-  private let needsCompute: [Bool]
-  /// Whether each partition sends bytes (it then needs a bandwidth share > 0).
-  private let needsBandwidth: [Bool]
+  /// Each partition's device time, bytes sent and server FLOPs: its completion is at least the
+  /// device time, the upload time and the server time, each resource working one item at a time.
+  private let demands: [ARA.Demand]
   /// Compute share grid in GFLOP/s.
   private(set) var compute: [Double]
   /// Bandwidth share grid in Mbit/s.
@@ -31,9 +31,7 @@ struct ShareTable {
   init(_ ue: UploadUE, partitions: [[Bool]], on instance: UploadInstance, steps: Int) {
     self.ue = ue
     self.partitions = partitions
-    let demands = partitions.map { ARA.Demand(ue, onDevice: $0) }
-    needsCompute = demands.map { $0.serverFlops > 0 }
-    needsBandwidth = demands.map { $0.uploadBytes > 0 }
+    demands = partitions.map { ARA.Demand(ue, onDevice: $0) }
     let topCompute = instance.serverGflops
     let topBandwidth = min(ue.maxUplinkMbps, instance.bandwidthMbps)
     compute = (0...steps).map { topCompute * Double($0) / Double(steps) }
@@ -46,40 +44,47 @@ struct ShareTable {
     }
   }
 
-  /// The best partition at shares `f`, `b`.
+  /// The best partition at shares `f`, `b`: partitions are replayed in increasing order of their
+  /// lower bound `max(D, U / b, W / f)` until that bound reaches the best completion found.
   private mutating func best(_ f: Double, _ b: Double) -> (latency: Double, partition: Int) {
     var result = (latency: Double.infinity, partition: -1)
-    for (p, onDevice) in partitions.enumerated() {
-      if needsCompute[p] && f == 0 || needsBandwidth[p] && b == 0 { continue }
+    let bounds = demands.map { demand in
+      max(demand.deviceSeconds,
+          demand.uploadBytes > 0 ? Seconds.transfer(demand.uploadBytes, mbps: b) : 0,
+          demand.serverFlops > 0 ? Seconds.compute(demand.serverFlops, gflops: f) : 0)
+    }
+    for p in partitions.indices.sorted(by: { bounds[$0] < bounds[$1] }) {
+      // Infinite bounds (work at a zero share) are never replayed.
+      guard bounds[p] < result.latency else { break }
       replays += 1
       let completion = UploadEvaluator.timeline(
-        of: ue, UploadDecision(onDevice: onDevice, computeGflops: f, bandwidthMbps: b), mode: .parallel
+        of: ue, UploadDecision(onDevice: partitions[p], computeGflops: f, bandwidthMbps: b), mode: .parallel
       ).completion
       if completion < result.latency { result = (completion, p) }
     }
     return result
   }
 
-  /// Inserts the midpoint of `(compute[k - 1], compute[k])`; false when that interval is too
-  /// narrow to split.
-  mutating func splitCompute(below k: Int) -> Bool {
-    let mid = (compute[k - 1] + compute[k]) / 2
-    guard mid > compute[k - 1] && mid < compute[k] else { return false }
-    compute.insert(mid, at: k)
+  /// Inserts compute share `value` into the grid; false when it is already there (or rounds onto
+  /// a neighbour) or lies outside it.
+  mutating func insertCompute(_ value: Double) -> Bool {
+    let k = compute.partitioningIndex { $0 >= value }
+    guard k > 0, k < compute.count, compute[k] != value else { return false }
+    compute.insert(value, at: k)
     var row: [(latency: Double, partition: Int)] = []
-    for b in bandwidth { row.append(best(mid, b)) }
+    for b in bandwidth { row.append(best(value, b)) }
     latency.insert(row.map(\.latency), at: k)
     choice.insert(row.map(\.partition), at: k)
     return true
   }
 
-  /// Inserts the midpoint of `(bandwidth[m - 1], bandwidth[m])`; false when too narrow.
-  mutating func splitBandwidth(below m: Int) -> Bool {
-    let mid = (bandwidth[m - 1] + bandwidth[m]) / 2
-    guard mid > bandwidth[m - 1] && mid < bandwidth[m] else { return false }
-    bandwidth.insert(mid, at: m)
+  /// Inserts bandwidth share `value` into the grid, as ``insertCompute(_:)``.
+  mutating func insertBandwidth(_ value: Double) -> Bool {
+    let m = bandwidth.partitioningIndex { $0 >= value }
+    guard m > 0, m < bandwidth.count, bandwidth[m] != value else { return false }
+    bandwidth.insert(value, at: m)
     for k in compute.indices {
-      let point = best(compute[k], mid)
+      let point = best(compute[k], value)
       latency[k].insert(point.latency, at: m)
       choice[k].insert(point.partition, at: m)
     }

@@ -44,7 +44,7 @@ public enum UploadGridOptimum {
   /// Intervals per share in the first grid.
   public static let initialSteps = 8
   /// Most refinement rounds.
-  public static let maxRounds = 40
+  public static let maxRounds = 24
   /// Relative distance at which the solution counts as proven optimal (the harness's agreement).
   public static let optimalityGap = 1e-9
 
@@ -122,11 +122,12 @@ public enum UploadGridOptimum {
             ? .feasible(limit: .time) : .feasible(limit: .other("relaxation \(result.termination)"))
           break search
         }
-        // Split the intervals the relaxation chose: it cannot buy the same latency as cheaply again.
+        // Halve the intervals the relaxation chose: it cannot buy the same latency as cheaply again.
         var split = false
         for (ue, k, m) in chosen {
-          if k > 0 && tables[ue].splitCompute(below: k) { split = true }
-          if m > 0 && tables[ue].splitBandwidth(below: m) { split = true }
+          let table = tables[ue]
+          if k > 0 && tables[ue].insertCompute((table.compute[k - 1] + table.compute[k]) / 2) { split = true }
+          if m > 0 && tables[ue].insertBandwidth((table.bandwidth[m - 1] + table.bandwidth[m]) / 2) { split = true }
         }
         if !split { break search }
       }
@@ -149,9 +150,13 @@ public enum UploadGridOptimum {
     var points: [(ue: Int, k: Int, m: Int)] = []
     var compute: [MILP.Term] = [], bandwidth: [MILP.Term] = []
     func charge(_ grid: [Double], _ index: Int) -> Double { relaxed ? (index == 0 ? 0 : grid[index - 1]) : grid[index] }
+    // A point can be in a solution worth at most `scale` only if its latency leaves room for the
+    // others' least latencies (at their largest shares, the latency being non-increasing).
+    let floors = tables.map { $0.latency.last!.last! }
+    let floorSum = floors.reduce(0, +)
     for (i, table) in tables.enumerated() {
       var choose: [MILP.Term] = []
-      for (k, m) in table.candidates(cutoff: scale * (1 + optimalityGap)) {
+      for (k, m) in table.candidates(cutoff: scale * (1 + optimalityGap) - (floorSum - floors[i])) {
         let x = program.addVariable(name: "x_\(i)_\(k)_\(m)", kind: .binary,
                                     objective: table.latency[k][m] / scale * unitsPerScale)
         points.append((i, k, m))

@@ -198,8 +198,7 @@ private func allServer(_ model: DNNModel, computeGflops: Double, bandwidthMbps: 
     #expect(verdict.objective <= UploadEvaluator.evaluate(solution, on: try instance.withReallocation(.none)).objective)
   }
 
-  /// On small reallocating instances every solver is checked by the evaluator, and MJOA-MU (some
-  /// partitions with their ARA shares) still cannot beat the exhaustive search over partitions.
+  /// On small reallocating instances every solver's claimed objective is the evaluator's.
   @Test func smallReallocatingInstancesKeepTheSolverInvariants() throws {
     let models = [UploadGenerator.smallChain(), UploadGenerator.smallDAG()]
     for seed in UInt64(20)..<UInt64(26) {
@@ -210,16 +209,13 @@ private func allServer(_ model: DNNModel, computeGflops: Double, bandwidthMbps: 
         let solution = try #require(outcome.solution, "\(solver.name) on \(instance.name)")
         #expect(outcome.objective == UploadFamily.evaluate(solution, on: instance).objective, "\(solver.name) on \(instance.name)")
       }
-      let mjoa = try #require(MJOAMU.solve(instance).objective)
-      let reference = try #require(UploadExhaustive.solve(instance).objective)
-      #expect(mjoa >= reference * (1 - 1e-12), "\(instance.name)")
     }
   }
 }
 
 /// Seeded static instances (synthetic and zoo models, 2–4 UEs) each with random feasible
 /// solutions: random closed partitions and random positive shares that spend part of the budgets.
-private func randomSolutions() throws -> [(UploadInstance, UploadSolution)] {
+func randomSolutions() throws -> [(UploadInstance, UploadSolution)] {
   var rng = SeededGenerator(seed: 17)
   let small = [UploadGenerator.smallChain(), UploadGenerator.smallDAG()]
   let zoo = [ModelZoo.alexnet(), ModelZoo.resnet18()]
@@ -231,8 +227,8 @@ private func randomSolutions() throws -> [(UploadInstance, UploadSolution)] {
       caps: UploadGenerator.fastUplinkMbps, seed: seed)
     for _ in 0..<6 {
       let onDevice = instance.ues.map { ue in
-        let prefix = rng.integer(in: 0...ue.model.layers.count)
-        return ue.model.partition(devicePrefix: prefix).onDevice
+        let sets = ue.model.deviceSets(limit: 100_000)!
+        return sets[rng.integer(in: sets.indices)]
       }
       let computeWeights = instance.ues.map { _ in rng.uniform(in: 0.1...1) }
       let bandwidthWeights = instance.ues.map { _ in rng.uniform(in: 0.1...1) }

@@ -1,0 +1,158 @@
+import CBCBinding
+import EdgeSplitModel
+import GLPKBinding
+import ModelZoo
+import Testing
+import Upload
+@testable import UploadMILP
+
+/// The proof behind `p4-exact` rests on the evaluator being monotone in the shares and parallel
+/// uploading dominating serial: both are checked here on random UEs, partitions and shares.
+@Suite struct UploadMonotonicityTests {
+  @Test func moreComputeOrBandwidthNeverDelaysAUEAndParallelNeverLosesToSerial() throws {
+    var rng = SeededGenerator(seed: 23)
+    let models = [UploadGenerator.smallChain(), UploadGenerator.smallDAG(), ModelZoo.alexnet()]
+      + (0..<4).map { SyntheticNetworks.randomDAG(layers: 9, maxFanIn: 3, seed: $0) }
+    var checked = 0
+    for model in models {
+      let sets = try #require(model.deviceSets(limit: 10_000))
+      for _ in 0..<60 {
+        let ue = UploadUE(name: "u", model: model, deviceGflops: rng.uniform(in: 2...100), maxUplinkMbps: 1000)
+        let onDevice = sets[rng.integer(in: sets.indices)]
+        let f = rng.uniform(in: 1...300), b = rng.uniform(in: 1...300)
+        let (moreF, moreB) = (f * rng.uniform(in: 1...3), b * rng.uniform(in: 1...3))
+        func completion(_ f: Double, _ b: Double, _ mode: UploadMode) -> Double {
+          UploadEvaluator.timeline(of: ue, UploadDecision(onDevice: onDevice, computeGflops: f, bandwidthMbps: b), mode: mode).completion
+        }
+        for mode in UploadMode.allCases {
+          let base = completion(f, b, mode)
+          for faster in [completion(moreF, b, mode), completion(f, moreB, mode), completion(moreF, moreB, mode)] {
+            #expect(faster <= base * (1 + 1e-12), "\(model.name) \(mode) f \(f)→\(moreF) b \(b)→\(moreB)")
+          }
+        }
+        #expect(completion(f, b, .parallel) <= completion(f, b, .serial) * (1 + 1e-12), "\(model.name)")
+        checked += 1
+      }
+    }
+    #expect(checked == models.count * 60)
+  }
+}
+
+@Suite struct UploadOptimumTests {
+  /// Both knapsack programs equal a brute force over every combination of grid points.
+  @Test func programsMatchBruteForceOverTheGrid() throws {
+    for instance in try smallInstances() where instance.ues.count == 2 {
+      let tables = instance.ues.map {
+        ShareTable($0, partitions: $0.model.deviceSets(limit: 100)!, on: instance, steps: 3)
+      }
+      let scale = UploadBaselines.allLocal(instance).objective!
+      for relaxed in [false, true] {
+        func charge(_ grid: [Double], _ index: Int) -> Double { relaxed ? (index == 0 ? 0 : grid[index - 1]) : grid[index] }
+        var brute = Double.infinity
+        let (a, b) = (tables[0], tables[1])
+        for k1 in a.compute.indices { for m1 in a.bandwidth.indices { for k2 in b.compute.indices { for m2 in b.bandwidth.indices {
+          guard charge(a.compute, k1) + charge(b.compute, k2) <= instance.serverGflops,
+                charge(a.bandwidth, m1) + charge(b.bandwidth, m2) <= instance.bandwidthMbps else { continue }
+          brute = min(brute, a.latency[k1][m1] + b.latency[k2][m2])
+        } } } }
+        let (program, _) = UploadGridOptimum.program(tables, on: instance, relaxed: relaxed, scale: scale)
+        let result = try GLPKSolver.solve(program)
+        #expect(result.termination == .optimal)
+        let value = try #require(result.bounds.primal).advanced(by: UploadGridOptimum.unitsPerScale) * scale / UploadGridOptimum.unitsPerScale
+        #expect(abs(value - brute) <= 1e-9 * brute, "\(instance.name) relaxed \(relaxed): \(value) vs \(brute)")
+      }
+    }
+  }
+
+  /// The bound is below every random feasible solution (random partitions, shares and upload
+  /// modes) and below every solver's result; the solution is feasible and never worse than MJOA-MU.
+  @Test func theBoundHoldsForRandomSolutionsAndEverySolver() throws {
+    var byInstance: [String: (UploadInstance, [UploadSolution])] = [:]
+    for (instance, solution) in try randomSolutions() { byInstance[instance.name, default: (instance, [])].1.append(solution) }
+    for (instance, solutions) in byInstance.values.sorted(by: { $0.0.name < $1.0.name }) {
+      let outcome = try UploadGridOptimum.solve(instance, options: SolverOptions(timeLimit: 10))
+      let bound = try #require(outcome.bound), objective = try #require(outcome.objective)
+      let solution = try #require(outcome.solution)
+      #expect(UploadEvaluator.evaluate(solution, on: instance).objective == objective)
+      #expect(bound <= objective)
+      for other in solutions {
+        #expect(UploadEvaluator.evaluate(other, on: instance).objective >= bound * (1 - 1e-9), "\(instance.name)")
+      }
+      for solver in UploadSolvers.all {
+        let value = try #require(try solver.solve(instance).objective)
+        #expect(value >= bound * (1 - 1e-9), "\(solver.name) on \(instance.name)")
+        if solver.name == "p4-mjoa-mu" { #expect(objective <= value) }
+      }
+    }
+  }
+
+  /// A single UE gets the whole server: its optimum is its best partition at the largest shares.
+  @Test func oneUEIsSolvedAtTheLargestShares() throws {
+    for instance in try smallInstances() where instance.ues.count == 1 {
+      let ue = instance.ues[0]
+      let optimum = ue.model.deviceSets(limit: 100)!.map {
+        UploadEvaluator.timeline(of: ue, UploadDecision(onDevice: $0, computeGflops: instance.serverGflops,
+                                                        bandwidthMbps: min(ue.maxUplinkMbps, instance.bandwidthMbps)), mode: .parallel).completion
+      }.min()!
+      let outcome = try UploadGridOptimum.solve(instance)
+      #expect(outcome.termination == .optimal, "\(instance.name)")
+      #expect(abs(try #require(outcome.objective) - optimum) <= 1e-9 * optimum, "\(instance.name)")
+    }
+  }
+
+  /// Two UEs against a brute force over a fine grid (1/200 of each budget, the rest to the other
+  /// UE): the bound is below every point of it, and the solution is at least as good as it once
+  /// proven optimal.
+  @Test func twoUEsAgainstAFineBruteForce() throws {
+    for instance in try smallInstances() where instance.ues.count == 2 {
+      let (a, b) = (instance.ues[0], instance.ues[1])
+      let sets = instance.ues.map { $0.model.deviceSets(limit: 100)! }
+      func best(_ i: Int, _ f: Double, _ bw: Double) -> Double {
+        sets[i].compactMap { onDevice -> Double? in
+          let demand = ARA.Demand(instance.ues[i], onDevice: onDevice)
+          if demand.serverFlops > 0 && f == 0 || demand.uploadBytes > 0 && bw == 0 { return nil }
+          return UploadEvaluator.timeline(of: instance.ues[i], UploadDecision(onDevice: onDevice, computeGflops: f, bandwidthMbps: bw),
+                                          mode: .parallel).completion
+        }.min()!
+      }
+      var brute = Double.infinity
+      let steps = 200
+      for i in 0...steps {
+        let f = instance.serverGflops * Double(i) / Double(steps)
+        for j in 0...steps {
+          let bwA = min(a.maxUplinkMbps, instance.bandwidthMbps * Double(j) / Double(steps))
+          let bwB = min(b.maxUplinkMbps, instance.bandwidthMbps - bwA)
+          brute = min(brute, best(0, f, bwA) + best(1, instance.serverGflops - f, bwB))
+        }
+      }
+      let outcome = try UploadGridOptimum.solve(instance)
+      let bound = try #require(outcome.bound), objective = try #require(outcome.objective)
+      #expect(bound <= brute * (1 + 1e-9), "\(instance.name)")
+      if outcome.termination == .optimal { #expect(objective <= brute * (1 + 1e-9), "\(instance.name)") }
+    }
+  }
+
+  /// GLPK and CBC prove the same bound and find equally good solutions.
+  @Test func backendsAgree() throws {
+    for instance in try smallInstances().prefix(6) {
+      let glpk = try UploadGridOptimum.solve(instance, options: SolverOptions(backend: GLPKSolver()))
+      let cbc = try UploadGridOptimum.solve(instance, options: SolverOptions(backend: CBCSolver()))
+      #expect(glpk.termination == cbc.termination, "\(instance.name)")
+      let (x, y) = (try #require(glpk.objective), try #require(cbc.objective))
+      #expect(abs(x - y) <= 1e-9 * x, "\(instance.name)")
+      let (p, q) = (try #require(glpk.bound), try #require(cbc.bound))
+      #expect(abs(p - q) <= 1e-6 * p, "\(instance.name)")
+    }
+  }
+
+  @Test func skipsReallocationAndModelsWithTooManyPartitions() throws {
+    let small = try smallInstances()[1]
+    #expect(UploadGridOptimum.skipReason(small) == nil)
+    #expect(UploadGridOptimum.skipReason(try small.withReallocation(.onRelease))?.contains("static shares") == true)
+    let branchy = SyntheticNetworks.randomDAG(layers: 40, maxFanIn: 2, seed: 4)
+    #expect(branchy.deviceSets(limit: UploadGridOptimum.partitionLimit) == nil)
+    let wide = try UploadGenerator.generate(name: "wide", models: [branchy], ues: 1, serverGflops: 100, bandwidthMbps: 50, seed: 1)
+    #expect(UploadGridOptimum.skipReason(wide)?.contains("more than \(UploadGridOptimum.partitionLimit) partitions") == true)
+    if case .error = try UploadGridOptimum.solve(wide).termination {} else { Issue.record("a skipped instance must not be solved") }
+  }
+}
