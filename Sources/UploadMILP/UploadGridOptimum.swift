@@ -65,9 +65,9 @@ public enum UploadGridOptimum {
     return replays > replayLimit ? "the first grid needs \(replays) replays, more than \(replayLimit)" : nil
   }
 
-  /// The best solution found and the proven lower bound.
+  /// The best solution found and the proven lower bound, after at most `rounds` refinements.
   public static func solve(
-    _ instance: UploadInstance, options: SolverOptions = .init()
+    _ instance: UploadInstance, options: SolverOptions = .init(), rounds roundLimit: Int = maxRounds
   ) throws(MILPValidationError) -> SolverOutcome<UploadSolution> {
     if let reason = skipReason(instance) { return SolverOutcome(solution: nil, objective: nil, termination: .error(reason)) }
     let clock = ContinuousClock.now
@@ -86,7 +86,7 @@ public enum UploadGridOptimum {
     var rounds = 0
     var columns = 0
     var termination = TerminationReason.feasible(limit: .other("refinement rounds"))
-    search: while rounds < maxRounds {
+    search: while rounds < roundLimit {
       rounds += 1
       for relaxed in [false, true] {
         let remaining = options.timeLimit.map { $0 - elapsed() }

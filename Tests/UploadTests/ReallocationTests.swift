@@ -216,7 +216,6 @@ private func allServer(_ model: DNNModel, computeGflops: Double, bandwidthMbps: 
 /// Seeded static instances (synthetic and zoo models, 2–4 UEs) each with random feasible
 /// solutions: random closed partitions and random positive shares that spend part of the budgets.
 func randomSolutions() throws -> [(UploadInstance, UploadSolution)] {
-  var rng = SeededGenerator(seed: 17)
   let small = [UploadGenerator.smallChain(), UploadGenerator.smallDAG()]
   let zoo = [ModelZoo.alexnet(), ModelZoo.resnet18()]
   var cases: [(UploadInstance, UploadSolution)] = []
@@ -225,21 +224,8 @@ func randomSolutions() throws -> [(UploadInstance, UploadSolution)] {
       name: "random\(seed)", models: seed < 6 ? small : zoo, ues: 2 + Int(seed) % 3,
       serverGflops: [30, 300][Int(seed) % 2], bandwidthMbps: [20, 200, 1000][Int(seed) % 3],
       caps: UploadGenerator.fastUplinkMbps, seed: seed)
-    for _ in 0..<6 {
-      let onDevice = instance.ues.map { ue in
-        let sets = ue.model.deviceSets(limit: 100_000)!
-        return sets[rng.integer(in: sets.indices)]
-      }
-      let computeWeights = instance.ues.map { _ in rng.uniform(in: 0.1...1) }
-      let bandwidthWeights = instance.ues.map { _ in rng.uniform(in: 0.1...1) }
-      let spent = rng.uniform(in: 0.5...1)
-      let ues = instance.ues.indices.map { i in
-        UploadDecision(
-          onDevice: onDevice[i],
-          computeGflops: instance.serverGflops * spent * computeWeights[i] / computeWeights.reduce(0, +),
-          bandwidthMbps: min(instance.ues[i].maxUplinkMbps, instance.bandwidthMbps * spent * bandwidthWeights[i] / bandwidthWeights.reduce(0, +)))
-      }
-      let solution = UploadSolution(uploading: rng.coin() ? .parallel : .serial, ues: ues)
+    for draw in 0..<6 {
+      let solution = randomSolution(on: instance, seed: seed * 100 + UInt64(draw))
       #expect(UploadEvaluator.problems(solution, on: instance).isEmpty)
       cases.append((instance, solution))
     }
