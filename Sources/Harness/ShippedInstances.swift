@@ -174,7 +174,7 @@ public enum ShippedInstances {
   public static let uploadReallocated = ["fast-ues-05", "fast-ues-10", "fast-bw-3000"]
 
   /// The P4 instances: three small ones (synthetic five- and six-layer models, 2–3 UEs, loose and
-  /// tight budgets) for the exhaustive reference; a sweep over the number of UEs with cellular
+  /// tight budgets) where `p4-exact` proves the optimum; a sweep over the number of UEs with cellular
   /// links (caps 1–100 Mbit/s, `B` = 100 Mbit/s); the same sweep with fast links (caps 1–1000
   /// Mbit/s, `B` = 1000 Mbit/s); a sweep over `B` with 10 fast-link UEs; and the
   /// ``uploadReallocated`` instances again with reallocation on release.
