@@ -85,16 +85,17 @@ import Testing
   /// A zero coefficient dropped from one row must not make the next row take the variable for
   /// already placed (it crashed once: the next row started below the dropped entry's offset).
   @Test func zerosDroppedInOneRowLeaveTheNextIntact() throws {
-    // max x + y  s.t.  0x + y <= 2,  x + y <= 3,  x + 2y <= 5:  x = 1, y = 2.
+    // max 2x + 3y  s.t.  0x + y <= 2,  x + y <= 3,  x + 2y <= 5:  the one optimum x = 1, y = 2.
     var model = MILP(sense: .maximize)
-    let x = model.addVariable(objective: 1)
-    let y = model.addVariable(objective: 1)
-    model.addConstraint(terms: [term(x, 0), term(y, 1)], upperBound: 2)
+    let x = model.addVariable(objective: 2)
+    let y = model.addVariable(objective: 3)
+    model.addConstraint(terms: [term(y, 1), term(x, 0)], upperBound: 2)  // the zero after a kept term
     model.addConstraint(terms: [term(x, 1), term(y, 1)], upperBound: 3)
     model.addConstraint(terms: [term(x, 1), term(y, 2)], upperBound: 5)
     let result = try GLPKSolver.solve(model)
     #expect(result.termination == .optimal)
     #expect(result.values == [1, 2])
+    #expect(result.bounds.primal == 8)
   }
   @Test func emptyModelIsSolvedToItsConstant() throws {
     let result = try GLPKSolver.solve(MILP(sense: .maximize, objectiveConstant: 7))
