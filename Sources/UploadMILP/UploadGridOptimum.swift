@@ -52,32 +52,50 @@ public enum UploadGridOptimum {
 
   /// Why the search does not apply to `instance`, or `nil`.
   public static func skipReason(_ instance: UploadInstance) -> String? {
+    if case .failure(let reason) = partitions(of: instance) { return reason.message }
+    return nil
+  }
+
+  /// Why the search does not apply, as an error value.
+  struct SkipReason: Error { let message: String }
+
+  /// Every UE's partitions, or why the search does not apply: reallocation, a model with more
+  /// than ``partitionLimit`` partitions, or a first grid needing more than ``replayLimit`` replays.
+  static func partitions(of instance: UploadInstance) -> Result<[[[Bool]]], SkipReason> {
     guard instance.reallocation == .none else {
-      return "the bound assumes static shares; reallocation '\(instance.reallocation.rawValue)' can beat it"
+      return .failure(SkipReason(message: "the bound assumes static shares; reallocation '\(instance.reallocation.rawValue)' can beat it"))
     }
-    var replays = 0
+    var sets: [[[Bool]]] = []
     for ue in instance.ues {
-      guard let sets = ue.model.deviceSets(limit: partitionLimit) else {
-        return "UE '\(ue.name)' has more than \(partitionLimit) partitions"
+      guard let ueSets = ue.model.deviceSets(limit: partitionLimit) else {
+        return .failure(SkipReason(message: "UE '\(ue.name)' has more than \(partitionLimit) partitions"))
       }
-      replays += sets.count * (initialSteps + 1) * (initialSteps + 1)
+      sets.append(ueSets)
     }
-    return replays > replayLimit ? "the first grid needs \(replays) replays, more than \(replayLimit)" : nil
+    let replays = sets.reduce(0) { $0 + $1.count * (initialSteps + 1) * (initialSteps + 1) }
+    guard replays <= replayLimit else {
+      return .failure(SkipReason(message: "the first grid needs \(replays) replays, more than \(replayLimit)"))
+    }
+    return .success(sets)
   }
 
   /// The best solution found and the proven lower bound, after at most `rounds` refinements.
   public static func solve(
     _ instance: UploadInstance, options: SolverOptions = .init(), rounds roundLimit: Int = maxRounds
   ) throws(MILPValidationError) -> SolverOutcome<UploadSolution> {
-    if let reason = skipReason(instance) { return SolverOutcome(solution: nil, objective: nil, termination: .error(reason)) }
+    let sets: [[[Bool]]]
+    switch partitions(of: instance) {
+    case .success(let found): sets = found
+    case .failure(let reason): return SolverOutcome(solution: nil, objective: nil, termination: .error(reason.message))
+    }
     let clock = ContinuousClock.now
     func elapsed() -> Double {
       let duration = ContinuousClock.now - clock
       return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
     let backend = options.backend ?? GLPKSolver()
-    var tables = instance.ues.map {
-      ShareTable($0, partitions: $0.model.deviceSets(limit: partitionLimit)!, on: instance, steps: initialSteps)
+    var tables = zip(instance.ues, sets).map { ue, partitions in
+      ShareTable(ue, partitions: partitions, on: instance, steps: initialSteps)
     }
     // The incumbent: MJOA-MU's solution, then the best grid solution.
     var incumbent = MJOAMU.solve(instance).solution!
