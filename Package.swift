@@ -111,17 +111,17 @@ let package = Package(
     .target(name: "AdmissionMILP", dependencies: ["Admission", "EdgeSplitModel", "GLPKBinding"]),
     .testTarget(
       name: "AdmissionTests",
-      dependencies: ["Admission", "AdmissionMILP", "ModelZoo", "CBCBinding", .product(name: "PropertyBased", package: "swift-property-based")]
+      dependencies: ["Admission", "AdmissionMILP", "Surgery", "FusedLayer", "ModelZoo", "CBCBinding", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
 
     // P2: DNN surgery (DADS): min-cut partitioning (DSL) and heavy-load throughput (DSH).
     .target(name: "Surgery", dependencies: ["EdgeSplitModel", "Graphs"]),
-    .target(name: "SurgeryMILP", dependencies: ["EdgeSplitModel", "GLPKBinding"]),
-    .testTarget(name: "SurgeryTests", dependencies: ["Surgery", "SurgeryMILP", "ModelZoo", "EdgeSplitModel", "GLPKBinding",
+    .target(name: "SurgeryMILP", dependencies: ["Surgery", "EdgeSplitModel", "GLPKBinding"]),
+    .testTarget(name: "SurgeryTests", dependencies: ["Surgery", "SurgeryMILP", "Admission", "ModelZoo", "EdgeSplitModel", "GLPKBinding",
                                                      "CBCBinding"]),
 
     // P3: fused-layer model parallelism with partial offloading (PSOMW, NFL, BF).
-    .target(name: "FusedLayer", dependencies: ["EdgeSplitModel"]),
+    .target(name: "FusedLayer", dependencies: ["EdgeSplitModel", "ModelZoo", .product(name: "RealModule", package: "swift-numerics")]),
     .testTarget(name: "FusedLayerTests", dependencies: ["FusedLayer", "ModelZoo"]),
 
     // P4: multi-UE co-inference with on-demand parallel model uploading (MJOA-MU: PBT-DP + ARA).

@@ -119,7 +119,7 @@ public enum Check {
 
 extension DecodingError {
   /// Wraps a validation failure so that `Codable` reports it with the decoder's path.
-  static func invalid(_ error: FieldError, in decoder: any Decoder) -> DecodingError {
+  package static func invalid(_ error: FieldError, in decoder: any Decoder) -> DecodingError {
     .dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description,
                          underlyingError: error))
   }

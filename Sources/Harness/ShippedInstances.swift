@@ -1,3 +1,5 @@
+import FusedLayer
+import Surgery
 import Admission
 import EdgeSplitModel
 import Foundation

@@ -103,7 +103,7 @@ extension NetworkBuilder {
   }
 
   /// The built model; a failure here is a bug in a zoo definition, which the tests rule out.
-  func finish() -> DNNModel {
+  package func finish() -> DNNModel {
     do { return try build() } catch { preconditionFailure("ModelZoo definition of \(name) is wrong: \(error)") }
   }
 }

@@ -229,22 +229,22 @@ extension SyntheticNetworks {
 }
 
 /// Integer-only draws from a ``SeededGenerator``, identical on every platform and Swift version.
-struct Draw {
+package struct Draw {
   private var generator: SeededGenerator
 
-  init(_ seed: UInt64) { generator = SeededGenerator(seed: seed) }
+  package init(_ seed: UInt64) { generator = SeededGenerator(seed: seed) }
 
   /// Uniform in `0..<n` (modulo bias below 2⁻⁵⁰ for the small `n` used here).
-  mutating func below(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
+  package mutating func below(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
 
   /// Uniform in `[0, 1)`, from the top 53 bits.
-  mutating func unit() -> Double { Double(generator.next() >> 11) * 0x1p-53 }
+  package mutating func unit() -> Double { Double(generator.next() >> 11) * 0x1p-53 }
 
   /// True with probability `p`.
-  mutating func chance(_ p: Double) -> Bool { unit() < p }
+  package mutating func chance(_ p: Double) -> Bool { unit() < p }
 
   /// Log-uniform in `10^low ... 10^high`, rounded to an integer.
-  mutating func logUniform(_ low: Double, _ high: Double) -> Double {
+  package mutating func logUniform(_ low: Double, _ high: Double) -> Double {
     Double.exp10(low + (high - low) * unit()).rounded()
   }
 }

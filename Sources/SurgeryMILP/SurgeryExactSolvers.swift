@@ -1,3 +1,4 @@
+import Surgery
 import EdgeSplitModel
 
 /// The exact P2 ILP as a registered solver, over any ``MILPSolver`` backend (GLPK by default).

@@ -1,3 +1,4 @@
+import Surgery
 import EdgeSplitModel
 import GLPKBinding
 

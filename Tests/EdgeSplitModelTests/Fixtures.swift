@@ -9,17 +9,3 @@ func diamond() throws -> DNNModel {
     Layer(name: "d", type: .concat, flops: 40e9, outputBytes: 100, paramBytes: 0, inputs: ["b", "c"]),
   ])
 }
-
-/// One diamond request, two cloudlets.
-func tinyAdmission() throws -> AdmissionInstance {
-  try AdmissionInstance(
-    name: "tiny", models: [diamond()],
-    cloudlets: [Cloudlet(name: "c0", threads: 4, threadGflops: 10),
-                Cloudlet(name: "c1", threads: 2, threadGflops: 20)],
-    requests: [
-      InferenceRequest(name: "r0", model: "diamond", deviceGflops: 10, uplinkMbps: 8,
-                       delaysMs: [5, 10], deadlineMs: 10_000),
-      InferenceRequest(name: "r1", model: "diamond", deviceGflops: 10, uplinkMbps: 8,
-                       delaysMs: [5, 10], deadlineMs: 10_000),
-    ])
-}

@@ -1,3 +1,4 @@
+import FusedLayer
 import EdgeSplitModel
 @testable import FusedLayer
 import ModelZoo

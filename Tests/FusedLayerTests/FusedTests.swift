@@ -1,3 +1,4 @@
+import FusedLayer
 import EdgeSplitModel
 import Foundation
 @testable import FusedLayer

@@ -1,3 +1,5 @@
+import Admission
+import Surgery
 import EdgeSplitModel
 import Foundation
 @testable import Harness

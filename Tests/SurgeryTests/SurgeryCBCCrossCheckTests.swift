@@ -1,3 +1,4 @@
+import Surgery
 import CBCBinding
 import EdgeSplitModel
 import GLPKBinding

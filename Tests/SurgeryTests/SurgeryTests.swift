@@ -1,3 +1,4 @@
+import Admission
 import EdgeSplitModel
 import Foundation
 import GLPKBinding

@@ -1,3 +1,5 @@
+import FusedLayer
+import Surgery
 import Benchmark
 import EdgeSplitModel
 import Harness

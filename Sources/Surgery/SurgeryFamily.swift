@@ -1,3 +1,5 @@
+import EdgeSplitModel
+
 /// P2: DNN surgery (DADS, seed 002): one DAG model split between a device and a server.
 public enum SurgeryFamily: ProblemFamily {
   public typealias Instance = SurgeryInstance

@@ -1,3 +1,5 @@
+import EdgeSplitModel
+
 /// The independent checker for P1 solutions.
 ///
 /// It recomputes every admitted request's latency from the layers (not from any solver's

@@ -1,3 +1,5 @@
+import EdgeSplitModel
+
 // P2: DNN surgery (DADS) — split one DAG model between a device and a server.
 
 /// What a surgery instance asks to minimize.

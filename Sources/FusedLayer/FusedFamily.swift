@@ -1,3 +1,5 @@
+import EdgeSplitModel
+
 /// P3: fused-layer model parallelism with partial offloading (PSOMW, seed 003).
 public enum FusedFamily: ProblemFamily {
   public typealias Instance = FusedInstance

@@ -1,3 +1,5 @@
+import EdgeSplitModel
+
 // P1: delay-aware throughput maximization with partitioning and parallelism.
 
 /// An edge server: a pool of identical threads.

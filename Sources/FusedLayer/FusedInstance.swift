@@ -1,3 +1,5 @@
+import EdgeSplitModel
+
 // P3: fused-layer model parallelism with partial offloading (one device, one uplink, one server).
 
 /// A grid that splits a fused block's output map into `rows × columns` tiles ("paths").

@@ -1,6 +1,9 @@
+import FusedLayer
+import Admission
+import Surgery
 import Foundation
 import Testing
-@testable import EdgeSplitModel
+import EdgeSplitModel
 
 @Suite struct InstanceIOTests {
   /// Every family this module defines: the loader picks one by the file's `"problem"`.

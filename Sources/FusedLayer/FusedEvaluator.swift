@@ -1,3 +1,5 @@
+import EdgeSplitModel
+
 /// The independent checker for P3 decisions: it rebuilds the paths from the layer geometry
 /// (``FusedInstance/paths(blockLength:tiling:)``, the one piece shared with the solvers) and
 /// replays the decision task by task; it calls none of the solvers' closed forms (those live in

@@ -1,3 +1,5 @@
+import EdgeSplitModel
+
 /// P1: delay-aware admission with partitioning and thread parallelism (seed 000).
 public enum AdmissionFamily: ProblemFamily {
   public typealias Instance = AdmissionInstance

@@ -1,5 +1,6 @@
 import EdgeSplitModel
-import RealModule
+import ModelZoo
+internal import RealModule
 
 /// Seeded random P3 instances, for testing fused-layer solvers against brute force.
 ///
