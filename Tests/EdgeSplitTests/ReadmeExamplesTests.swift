@@ -12,7 +12,7 @@ import Testing
   @Test func admissionFromAFile() throws {
     let instance = try InstanceIO.load(AdmissionFamily.self,
                                        contentsOf: Self.instances.appendingPathComponent("admission/small-01.json"))
-    let exact = try AdmissionILP.solve(instance, options: SolverOptions(timeLimit: 10))
+    let exact = try AdmissionILP.solve(instance, backend: GLPKSolver(), options: SolverOptions(timeLimit: 10))
     #expect(exact.termination == .optimal)
     #expect(exact.objective == 6 && exact.bound == 6)
     let approximate = AdmissionApproximation.solve(instance)
@@ -34,7 +34,7 @@ import Testing
         InferenceRequest(name: "phone-a", model: "alexnet", deviceGflops: 30, uplinkMbps: 20, delaysMs: [5], deadlineMs: 120),
         InferenceRequest(name: "phone-b", model: "alexnet", deviceGflops: 10, uplinkMbps: 5, delaysMs: [8], deadlineMs: 150),
       ])
-    let outcome = try AdmissionILP.solve(instance)
+    let outcome = try AdmissionILP.solve(instance, backend: GLPKSolver())
     #expect(outcome.isProvenOptimal)
     #expect(AdmissionFamily.evaluate(try #require(outcome.solution), on: instance).objective == outcome.objective)
   }
