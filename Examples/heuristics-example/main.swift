@@ -7,7 +7,7 @@ import FusedLayer
 import ModelZoo
 import Surgery
 
-let alexnet = ModelZoo.model(named: "alexnet")!
+let alexnet = ModelZoo.model(.alexnet)
 let admission = try AdmissionInstance(
   name: "two-phones", models: [alexnet], cloudlets: [Cloudlet(name: "edge-1", threads: 8, threadGflops: 40)],
   requests: [
@@ -22,7 +22,7 @@ let surgery = try SurgeryInstance(name: "googlenet-4g", model: ModelZoo.googlene
 let cut = DSL.solve(surgery)
 print("p2-dsl: \(cut); evaluator \(SurgeryFamily.evaluate(cut.solution!, on: surgery).objective)")
 
-let fused = try FusedInstance(name: "vgg16-block", model: ModelZoo.model(named: "vgg16")!, deviceGflops: 10,
+let fused = try FusedInstance(name: "vgg16-block", model: ModelZoo.model(.vgg16), deviceGflops: 10,
                               serverGflops: 400, uplinkMbps: 20, tilings: [Tiling(rows: 2, columns: 2)], maxBlockLength: 4)
 let swarm = PSOMW().solve(fused, options: SolverOptions(seed: 1))
 print("p3-psomw: \(swarm); evaluator \(FusedFamily.evaluate(swarm.solution!, on: fused).objective)")

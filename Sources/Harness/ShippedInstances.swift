@@ -11,7 +11,7 @@ import Streams
 /// `solverbench generate` (every file comes from a fixed seed).
 public enum ShippedInstances {
   /// Models P1 requests draw from: chains and DAGs of very different weight.
-  public static let admissionModels = ["alexnet", "resnet18", "mobilenetv2", "googlenet", "vgg16", "tinyyolov2"]
+  public static let admissionModels: [ModelZoo.Name] = [.alexnet, .resnet18, .mobilenetv2, .googlenet, .vgg16, .tinyyolov2]
 
   /// (requests, cloudlets) of the small P1 instances, solved exactly in CI.
   public static let smallAdmission: [(requests: Int, cloudlets: Int)] = [
@@ -69,7 +69,7 @@ public enum ShippedInstances {
   public static func hardAdmissionInstances(_ shapes: [HardAdmission], prefix: String, seed0: UInt64) throws
     -> [AdmissionInstance]
   {
-    let models = admissionModels.map { ModelZoo.model(named: $0)! }
+    let models = admissionModels.map(ModelZoo.model)
     return try shapes.enumerated().map { i, shape in
       var generator = AdmissionGenerator()
       generator.demandOverCapacity = shape.demandOverCapacity
@@ -88,14 +88,14 @@ public enum ShippedInstances {
     var instances = try hardAdmissionInstances(hardAdmissionBenchmark, prefix: "bench", seed0: 500)
     if huge {
       instances.append(try AdmissionGenerator().generate(
-        name: "huge-100k", models: admissionModels.map { ModelZoo.model(named: $0)! }, requests: 100_000,
+        name: "huge-100k", models: admissionModels.map(ModelZoo.model), requests: 100_000,
         cloudlets: 100, seed: 2026))
     }
     return try write(instances.map { ("\($0.name).json", .instance(AnyInstance(AdmissionFamily.self, $0))) }, to: folder)
   }
 
   /// Models P2 instances split: DAGs (GoogLeNet, ResNets, MobileNetV2) and chains.
-  public static let surgeryModels = ["googlenet", "resnet18", "resnet50", "mobilenetv2", "vgg16", "alexnet"]
+  public static let surgeryModels: [ModelZoo.Name] = [.googlenet, .resnet18, .resnet50, .mobilenetv2, .vgg16, .alexnet]
 
   /// Uplink rates (Mbit/s) of the P2 instances: DADS' 3G-like and 4G/WiFi rates (Table I), a fast
   /// link and 1 Gbit/s.
@@ -113,11 +113,11 @@ public enum ShippedInstances {
   public static func surgery() throws -> [(path: String, content: Content)] {
     var files: [(String, Content)] = []
     for name in surgeryModels {
-      let model = ModelZoo.model(named: name)!
+      let model = ModelZoo.model(name)
       for processors in surgeryProcessors {
         for bandwidth in surgeryBandwidths {
           for objective in SurgeryObjective.allCases {
-            let stem = "\(name)-\(processors.label)-\(bandwidth.label)mbps-\(objective.rawValue)"
+            let stem = "\(name.rawValue)-\(processors.label)-\(bandwidth.label)mbps-\(objective.rawValue)"
             files.append(("surgery/\(stem).json", .instance(AnyInstance(SurgeryFamily.self, try SurgeryInstance(
               name: stem, model: model, deviceGflops: processors.deviceGflops, serverGflops: processors.serverGflops,
               uplinkMbps: bandwidth.mbps, objective: objective)))))
@@ -130,7 +130,7 @@ public enum ShippedInstances {
 
   /// P3 networks and how many of their first (conv/pool) layers may be fused: VGG-16 up to
   /// pool2 and Tiny YOLOv2 up to pool3.
-  public static let fusedModels: [(name: String, maxBlockLength: Int)] = [("vgg16", 6), ("tinyyolov2", 6)]
+  public static let fusedModels: [(name: ModelZoo.Name, maxBlockLength: Int)] = [(.vgg16, 6), (.tinyyolov2, 6)]
   /// P3 uplink rates in Mbit/s; the downlink is ``fusedDownlinkFactor`` times faster.
   public static let fusedUplinksMbps: [Double] = [5, 20, 100]
   /// Downlink rate over uplink rate in the P3 instances (asymmetric access links).
@@ -147,10 +147,10 @@ public enum ShippedInstances {
   public static func fused() throws -> [FusedInstance] {
     var instances: [FusedInstance] = []
     for (modelName, maxBlockLength) in fusedModels {
-      let model = ModelZoo.model(named: modelName)!
+      let model = ModelZoo.model(modelName)
       for speeds in fusedSpeeds {
         for uplink in fusedUplinksMbps {
-          let name = "\(modelName)-r\(Int(speeds.server / speeds.device))-up\(Int(uplink))"
+          let name = "\(modelName.rawValue)-r\(Int(speeds.server / speeds.device))-up\(Int(uplink))"
           instances.append(try FusedInstance(
             name: name, model: model, deviceGflops: speeds.device, serverGflops: speeds.server,
             uplinkMbps: uplink, downlinkMbps: uplink * fusedDownlinkFactor, tilings: fusedTilings,
@@ -163,7 +163,7 @@ public enum ShippedInstances {
 
   /// Zoo models P4 UEs draw from: chains (AlexNet, VGG-16, Tiny YOLOv2) and DAGs (ResNet-18,
   /// GoogLeNet, MobileNetV2).
-  public static let uploadModels = ["alexnet", "vgg16", "tinyyolov2", "resnet18", "googlenet", "mobilenetv2"]
+  public static let uploadModels: [ModelZoo.Name] = [.alexnet, .vgg16, .tinyyolov2, .resnet18, .googlenet, .mobilenetv2]
   /// P4 server compute budget `F` (GFLOP/s) of the zoo instances.
   public static let uploadServerGflops = 500.0
   /// Numbers of UEs of the P4 sweeps.
@@ -189,7 +189,7 @@ public enum ShippedInstances {
     var instances = try small.map {
       try UploadGenerator.generate(name: $0.name, models: $0.models, ues: $0.ues, serverGflops: $0.gflops, bandwidthMbps: $0.mbps, seed: $0.seed)
     }
-    let models = uploadModels.map { ModelZoo.model(named: $0)! }
+    let models = uploadModels.map(ModelZoo.model)
     for count in uploadUECounts {
       instances.append(try UploadGenerator.generate(name: String(format: "ues-%02d", count), models: models, ues: count,
                                                     serverGflops: uploadServerGflops, bandwidthMbps: 100, seed: 410))
@@ -209,8 +209,8 @@ public enum ShippedInstances {
 
   /// Every shipped file as (relative path, instance or model).
   public static func all() throws -> [(path: String, content: Content)] {
-    var files: [(String, Content)] = ModelZoo.names.map { ("models/\($0).json", .model(ModelZoo.model(named: $0)!)) }
-    let models = admissionModels.map { ModelZoo.model(named: $0)! }
+    var files: [(String, Content)] = ModelZoo.Name.allCases.map { ("models/\($0.rawValue).json", .model(ModelZoo.model($0))) }
+    let models = admissionModels.map(ModelZoo.model)
     let generator = AdmissionGenerator()
     for (i, size) in smallAdmission.enumerated() {
       let name = String(format: "small-%02d", i + 1)

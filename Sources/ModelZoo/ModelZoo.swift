@@ -21,13 +21,21 @@ import EdgeSplitModel
 /// | tinyyolov2 | 15 | 3.486 | 15.86 | 2,076,672 |
 /// | branchy-alexnet | 17 | 0.754 | 68.94 | 602,112 |
 public enum ModelZoo {
-  /// Registry names, in a fixed order.
-  public static let names: [String] = registry.map(\.name)
-
-  /// The model registered under `name` (fp32, raw input tensor), or `nil` for an unknown name.
-  public static func model(named name: String) -> DNNModel? {
-    registry.first { $0.name == name }?.make(.fp32)
+  /// The zoo's models by name, so code that names one needs no optional: `ModelZoo.model(.vgg16)`.
+  public enum Name: String, Sendable, Hashable, CaseIterable, Codable {
+    case alexnet, vgg16, resnet18, resnet50, mobilenetv2, googlenet, tinyyolov2
+    case branchyAlexnet = "branchy-alexnet"
   }
+
+  /// Registry names, in a fixed order.
+  public static let names: [String] = Name.allCases.map(\.rawValue)
+
+  /// The model `name` (fp32, raw input tensor).
+  public static func model(_ name: Name) -> DNNModel { make(name, .fp32) }
+
+  /// The model registered under `name` (fp32, raw input tensor), or `nil` for an unknown name
+  /// (for names that come from users: files, command lines).
+  public static func model(named name: String) -> DNNModel? { Name(rawValue: name).map(model) }
 
   /// The model registered under `name` with every tensor and parameter in `precision`
   /// (``Precision/bytesPerElement`` × elements), or `nil` for an unknown name.
@@ -38,20 +46,29 @@ public enum ModelZoo {
   public static func model(
     named name: String, precision: Precision, inputBytes: Double? = nil
   ) throws(FieldError) -> DNNModel? {
-    guard let model = registry.first(where: { $0.name == name })?.make(precision) else { return nil }
+    guard let name = Name(rawValue: name) else { return nil }
+    let model = make(name, precision)
     guard let inputBytes else { return model }
     return try DNNModel(name: model.name, inputBytes: inputBytes, inputShape: model.inputShape,
                         layers: model.layers, parallelFraction: model.parallelFraction)
   }
 
   /// Every registered model, in ``names`` order.
-  public static func all() -> [DNNModel] { registry.map { $0.make(.fp32) } }
+  public static func all() -> [DNNModel] { Name.allCases.map(model) }
 
-  private static let registry: [(name: String, make: @Sendable (Precision) -> DNNModel)] = [
-    ("alexnet", alexnet), ("vgg16", vgg16), ("resnet18", resnet18), ("resnet50", resnet50),
-    ("mobilenetv2", mobilenetv2), ("googlenet", googlenet), ("tinyyolov2", tinyyolov2),
-    ("branchy-alexnet", branchyAlexnet),
-  ]
+  /// The builder of each name.
+  private static func make(_ name: Name, _ precision: Precision) -> DNNModel {
+    switch name {
+    case .alexnet: alexnet(precision: precision)
+    case .vgg16: vgg16(precision: precision)
+    case .resnet18: resnet18(precision: precision)
+    case .resnet50: resnet50(precision: precision)
+    case .mobilenetv2: mobilenetv2(precision: precision)
+    case .googlenet: googlenet(precision: precision)
+    case .tinyyolov2: tinyyolov2(precision: precision)
+    case .branchyAlexnet: branchyAlexnet(precision: precision)
+    }
+  }
 
   /// Input builder for 224×224 RGB classifiers.
   private static func imagenet(_ name: String, _ precision: Precision) -> NetworkBuilder {

@@ -43,7 +43,7 @@ public enum StreamsProfiles {
 
   /// The two P5 models: `branchy-alexnet` from the zoo and ``resnet18Exits()``.
   public static func standard() -> [StreamsModel] {
-    let alexnet = ModelZoo.model(named: "branchy-alexnet")!
+    let alexnet = ModelZoo.model(.branchyAlexnet)
     return [
       profile(of: alexnet, accuracySource: "final exit: torchvision AlexNet top-1; side exits illustrative (BranchyNet-style)"),
       profile(of: resnet18Exits(), accuracySource: "final exit: torchvision ResNet-18 top-1; side exits illustrative (SDN-style)"),

@@ -15,7 +15,7 @@ import ModelZoo
 // numbers do not depend on the working directory.
 
 /// The models every shipped P1 instance draws from.
-private let admissionModels = ShippedInstances.admissionModels.map { ModelZoo.model(named: $0)! }
+private let admissionModels = ShippedInstances.admissionModels.map(ModelZoo.model)
 
 private func shippedInstance(_ name: String, _ size: (requests: Int, cloudlets: Int), seed: UInt64) -> AdmissionInstance {
   try! AdmissionGenerator().generate(name: name, models: admissionModels, requests: size.requests,

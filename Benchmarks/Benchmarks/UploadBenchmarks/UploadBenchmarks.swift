@@ -11,7 +11,7 @@ import Upload
 // search trivial, so they are not the hard case.
 
 private let instance = try! UploadGenerator.generate(
-  name: "ues100-resnet50-googlenet", models: [ModelZoo.model(named: "resnet50")!, ModelZoo.model(named: "googlenet")!],
+  name: "ues100-resnet50-googlenet", models: [ModelZoo.model(.resnet50), ModelZoo.model(.googlenet)],
   ues: 100, serverGflops: 20_000, bandwidthMbps: 50_000, caps: UploadGenerator.fastUplinkMbps, seed: 100)
 
 private let offloading = BenchmarkMetric.custom("UEs that offload", polarity: .prefersLarger, useScalingFactor: false)

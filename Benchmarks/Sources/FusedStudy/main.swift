@@ -44,8 +44,8 @@ func map(directory: String) throws {
   let uplinks = (0...9).map { pow(10, Double($0) / 3) }      // 1 to 1000 Mbit/s
   let tilings = [Tiling(rows: 1, columns: 1), Tiling(rows: 1, columns: 2), Tiling(rows: 2, columns: 2),
                  Tiling(rows: 3, columns: 3), Tiling(rows: 4, columns: 4)]
-  for name in ["tinyyolov2", "vgg16"] {
-    let model = ModelZoo.model(named: name)!
+  for zooName in [ModelZoo.Name.tinyyolov2, .vgg16] {
+    let model = ModelZoo.model(zooName), name = zooName.rawValue
     var cells: [[(nfl: Double, local: Double, offload: Double)]] = []
     for uplink in uplinks {
       cells.append(try ratios.map { ratio in
