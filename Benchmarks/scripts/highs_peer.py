@@ -7,7 +7,7 @@ Usage (from the repository root, after `swift build -c release`):
     python3 Benchmarks/scripts/highs_peer.py INSTANCES_FOLDER [--solverbench PATH] [--time-limit 60]
         [--out Benchmarks/results/highs-peer.md]
 
-Steps: `solverbench export-ilp` writes every admission instance's pruned ILP as MILP JSON;
+Steps: `solverbench export-ilp --format json` writes every admission instance's pruned ILP as MILP JSON;
 HiGHS solves each (one thread, the same time limit); `solverbench run --solvers p1-ilp-pruned
 --backend glpk|cbc --jobs 1` times EdgeSplit's solves (its seconds include building the table
 and the start heuristics, which the peer does not pay). Writes a Markdown table of times,
@@ -100,7 +100,7 @@ def main():
     version = ensure_scipy()
 
     with tempfile.TemporaryDirectory() as exported:
-        subprocess.check_call([args.solverbench, "export-ilp", args.instances, exported], stdout=subprocess.DEVNULL)
+        subprocess.check_call([args.solverbench, "export-ilp", args.instances, exported, "--format", "json"], stdout=subprocess.DEVNULL)
         names = sorted(f[:-len(".milp.json")] for f in os.listdir(exported) if f.endswith(".milp.json"))
         highs = {name: solve_with_highs(os.path.join(exported, name + ".milp.json"), args.time_limit) for name in names}
     ours = {backend: run_solverbench(args.solverbench, args.instances, backend, args.time_limit)
