@@ -1,7 +1,4 @@
 // P1 built in code: two phones running AlexNet and one cloudlet with 8 threads.
-// snippet.hide
-import Foundation
-// snippet.show
 import EdgeSplit
 
 // snippet.build

@@ -1,8 +1,6 @@
 // P3 (fused-layer parallelism) from a shipped file, with a seed. Run from the package root.
-// snippet.hide
-import Foundation
-// snippet.show
 import EdgeSplit
+import Foundation
 
 let file = URL(fileURLWithPath: "instances/fused/vgg16-r40-up20.json")
 let instance = try InstanceIO.load(FusedFamily.self, contentsOf: file)

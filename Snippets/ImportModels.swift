@@ -1,9 +1,7 @@
 // Bring your own model: an ONNX graph and a measured CSV profile, both as DNNModel values.
 // Run from the package root (the files are the ModelImport test fixtures).
-// snippet.hide
-import Foundation
-// snippet.show
 import EdgeSplit
+import Foundation
 import ModelImport
 
 // snippet.onnx

@@ -1,9 +1,7 @@
 // Solve a shipped P1 instance exactly and with the ½-approximation, then print the plan.
 // Run from the package root: the path is relative to it.
-// snippet.hide
-import Foundation
-// snippet.show
 import EdgeSplit
+import Foundation
 
 let file = URL(fileURLWithPath: "instances/admission/small-01.json")
 let instance = try InstanceIO.load(AdmissionFamily.self, contentsOf: file)

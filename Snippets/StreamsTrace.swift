@@ -1,9 +1,7 @@
 // P5 (stream offloading with multi-exit DNNs): the shipped solvers on a shipped trace.
 // Run from the package root.
-// snippet.hide
-import Foundation
-// snippet.show
 import EdgeSplit
+import Foundation
 
 let file = URL(fileURLWithPath: "instances/streams/rate4-bw40.json")
 let trace = try InstanceIO.load(StreamsFamily.self, contentsOf: file)

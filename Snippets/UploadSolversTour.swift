@@ -1,9 +1,7 @@
 // P4 (model uploading): every solver on a shipped instance, then the proven optimum.
 // Run from the package root.
-// snippet.hide
-import Foundation
-// snippet.show
 import EdgeSplit
+import Foundation
 
 let file = URL(fileURLWithPath: "instances/upload/small-dag-3ue-loose.json")
 let instance = try InstanceIO.load(UploadFamily.self, contentsOf: file)
