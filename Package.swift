@@ -24,6 +24,7 @@ let package = Package(
     .library(name: "Streams", targets: ["Streams"]),
     .library(name: "Harness", targets: ["Harness"]),
     .executable(name: "solverbench", targets: ["solverbench"]),
+    .executable(name: "solverbench-cbc", targets: ["solverbench-cbc"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -108,15 +109,15 @@ let package = Package(
         .product(name: "RealModule", package: "swift-numerics"),
       ]
     ),
-    .target(name: "AdmissionMILP", dependencies: ["Admission", "EdgeSplitModel", "GLPKBinding"]),
+    .target(name: "AdmissionMILP", dependencies: ["Admission", "EdgeSplitModel"]),
     .testTarget(
       name: "AdmissionTests",
-      dependencies: ["Admission", "AdmissionMILP", "Surgery", "FusedLayer", "ModelZoo", "CBCBinding", .product(name: "PropertyBased", package: "swift-property-based")]
+      dependencies: ["Admission", "AdmissionMILP", "Surgery", "FusedLayer", "ModelZoo", "GLPKBinding", "CBCBinding", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
 
     // P2: DNN surgery (DADS): min-cut partitioning (DSL) and heavy-load throughput (DSH).
     .target(name: "Surgery", dependencies: ["EdgeSplitModel", "Graphs"]),
-    .target(name: "SurgeryMILP", dependencies: ["Surgery", "EdgeSplitModel", "GLPKBinding"]),
+    .target(name: "SurgeryMILP", dependencies: ["Surgery", "EdgeSplitModel"]),
     .testTarget(name: "SurgeryTests", dependencies: ["Surgery", "SurgeryMILP", "Admission", "ModelZoo", "EdgeSplitModel", "GLPKBinding",
                                                      "CBCBinding"]),
 
@@ -126,9 +127,9 @@ let package = Package(
 
     // P4: multi-UE co-inference with on-demand parallel model uploading (MJOA-MU: PBT-DP + ARA).
     .target(name: "Upload", dependencies: ["EdgeSplitModel", "ModelZoo"]),
-    .target(name: "UploadMILP", dependencies: ["Upload", "EdgeSplitModel", "GLPKBinding",
+    .target(name: "UploadMILP", dependencies: ["Upload", "EdgeSplitModel",
                                               .product(name: "Algorithms", package: "swift-algorithms")]),
-    .testTarget(name: "UploadTests", dependencies: ["Upload", "UploadMILP", "ModelZoo", "EdgeSplitModel", "CBCBinding"]),
+    .testTarget(name: "UploadTests", dependencies: ["Upload", "UploadMILP", "ModelZoo", "EdgeSplitModel", "GLPKBinding", "CBCBinding"]),
     // P5: stream offloading with multi-exit DNNs (offline DP, online DQN, Greedy).
     .target(name: "Streams", dependencies: ["EdgeSplitModel", "ModelZoo"], resources: [.copy("Resources/streams-policy.json")]),
     .testTarget(name: "StreamsTests", dependencies: ["Streams", "EdgeSplitModel"]),
@@ -136,8 +137,8 @@ let package = Package(
     // MARK: - Umbrella: `import EdgeSplit` for everything above
     .target(
       name: "EdgeSplit",
-      dependencies: ["Optimization", "EdgeSplitModel", "ModelZoo", "GLPKBinding", "Graphs", "Admission", "AdmissionMILP",
-                     "Surgery", "SurgeryMILP", "FusedLayer", "Upload", "UploadMILP", "Streams"]
+      dependencies: ["Optimization", "EdgeSplitModel", "ModelZoo", "ModelImport", "GLPKBinding", "CBCBinding", "Graphs",
+                     "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer", "Upload", "UploadMILP", "Streams"]
     ),
     // Runs the README's code examples.
     .testTarget(name: "EdgeSplitTests", dependencies: ["EdgeSplit", "Harness"]),
@@ -149,17 +150,22 @@ let package = Package(
                      .product(name: "RealModule", package: "swift-numerics")]
     ),
     // Fixtures/bad: the corpus of tricky instance files, read by path.
-    .testTarget(name: "HarnessTests", dependencies: ["Harness"], exclude: ["Fixtures"]),
-    .executableTarget(
-      name: "solverbench",
-      dependencies: ["Harness", "EdgeSplitModel", "ModelImport", "ModelZoo", "Streams", "GLPKBinding", "CBCBinding", "Admission", "AdmissionMILP", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    .testTarget(name: "HarnessTests", dependencies: ["Harness", "GLPKBinding"], exclude: ["Fixtures"]),
+    // Every command, over the backends its executable names.
+    .target(
+      name: "SolverBenchCLI",
+      dependencies: ["Harness", "EdgeSplitModel", "ModelImport", "ModelZoo", "Streams",
+                     .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
+    // Thin mains: `solverbench` links GLPK and CBC; `solverbench-cbc` only CBC (no GPL code).
+    .executableTarget(name: "solverbench", dependencies: ["SolverBenchCLI", "GLPKBinding", "CBCBinding"]),
+    .executableTarget(name: "solverbench-cbc", dependencies: ["SolverBenchCLI", "CBCBinding"]),
     // A program that uses only the heuristics and min-cut solvers: it must link no GPL code
     // (CLITests runs `ldd` on it).
     .executableTarget(
       name: "heuristics-example", dependencies: ["Admission", "Surgery", "FusedLayer", "ModelZoo", "EdgeSplitModel"],
       path: "Examples/heuristics-example"),
     // Runs the built executables: exit statuses and the messages users see.
-    .testTarget(name: "SolverBenchTests", dependencies: ["solverbench", "heuristics-example"]),
+    .testTarget(name: "SolverBenchTests", dependencies: ["solverbench", "solverbench-cbc", "heuristics-example"]),
   ]
 )

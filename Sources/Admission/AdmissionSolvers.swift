@@ -83,7 +83,7 @@ public enum AdmissionSolvers {
     let table = AdmissionTable(instance)
     let (solution, bound) = AdmissionLagrangian.solve(table)
     var outcome = table.finished(solution)
-    if let bound { outcome.statistics["lagrangianBound"] = bound }
+    if let bound { outcome.statistics.counters["lagrangianBound"] = bound }
     return outcome
   }
 

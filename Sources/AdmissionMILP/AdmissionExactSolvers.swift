@@ -1,7 +1,7 @@
 import Admission
 import EdgeSplitModel
 
-/// The exact P1 solvers and the LP bound, over any ``MILPSolver`` backend (GLPK by default).
+/// The exact P1 solvers and the LP bound, over the `MILPSolver` backend they are built for.
 public enum AdmissionExactSolvers {
   public typealias P1Solver = Solver<AdmissionFamily>
 
@@ -19,39 +19,48 @@ public enum AdmissionExactSolvers {
   public static let lpBoundRequestLimit = 5_000
 
   /// The pruned ILP: one column per `(request, cloudlet)` at its cheapest thread count.
-  public static let pruned = P1Solver(
-    name: "p1-ilp-pruned", role: .exact,
-    summary: "ILP (GLPK by default), one column per (request, cloudlet) at its cheapest thread count",
-    skip: { instance in
-      let columns = instance.requests.count * instance.cloudlets.count
-      return columns <= prunedColumnLimit ? nil : "up to \(columns) columns, more than \(prunedColumnLimit)"
-    }
-  ) { instance, options in try AdmissionILP.solve(instance, formulation: .pruned, options: options) }
-
-  /// The full ILP over every `(request, cloudlet, partition, threads)` meeting the deadline.
-  public static let full = P1Solver(
-    name: "p1-ilp-full", role: .exact,
-    summary: "ILP (GLPK by default) over every (request, cloudlet, partition, threads) meeting the deadline",
-    skip: { instance in
-      guard instance.requests.count <= fullRequestLimit else { return "more than \(fullRequestLimit) requests" }
-      // At most one column per (request, cloudlet, prefix, threads): keep the model bounded.
-      let columns = instance.requests.count * instance.cloudlets.reduce(0) { $0 + $1.threads }
-        * (instance.models.map(\.layers.count).max() ?? 0)
-      return columns <= fullColumnLimit ? nil : "up to \(columns) columns, more than \(fullColumnLimit)"
-    }
-  ) { instance, options in try AdmissionILP.solve(instance, formulation: .full, options: options) }
-
-  /// The LP relaxation of the pruned ILP: an upper bound only.
-  public static let lpBound = P1Solver(
-    name: "p1-lp-bound", role: .bound,
-    summary: "LP relaxation of the pruned ILP (simplex): an upper bound, rounded down for integer weights",
-    skip: { $0.requests.count <= lpBoundRequestLimit ? nil : "more than \(lpBoundRequestLimit) requests" }
-  ) { instance, options in
-    let bound = try AdmissionILP.relaxationBound(AdmissionTable(instance), options: options)
-    return SolverOutcome(solution: nil, objective: nil, bound: bound,
-                         termination: bound == nil ? .noSolutionFound(limit: .other("LP not solved")) : .optimal)
+  public static func pruned(backend: any MILPSolver) -> P1Solver {
+    P1Solver(
+      name: "p1-ilp-pruned", role: .exact,
+      summary: "ILP (\(backend.id)), one column per (request, cloudlet) at its cheapest thread count",
+      skip: { instance in
+        let columns = instance.requests.count * instance.cloudlets.count
+        return columns <= prunedColumnLimit ? nil : "up to \(columns) columns, more than \(prunedColumnLimit)"
+      }
+    ) { instance, options in try AdmissionILP.solve(instance, backend: backend, formulation: .pruned, options: options) }
   }
 
-  /// Every solver of this module, in table order.
-  public static let all = [pruned, full, lpBound]
+  /// The full ILP over every `(request, cloudlet, partition, threads)` meeting the deadline.
+  public static func full(backend: any MILPSolver) -> P1Solver {
+    P1Solver(
+      name: "p1-ilp-full", role: .exact,
+      summary: "ILP (\(backend.id)) over every (request, cloudlet, partition, threads) meeting the deadline",
+      skip: { instance in
+        guard instance.requests.count <= fullRequestLimit else { return "more than \(fullRequestLimit) requests" }
+        // At most one column per (request, cloudlet, prefix, threads): keep the model bounded.
+        let columns = instance.requests.count * instance.cloudlets.reduce(0) { $0 + $1.threads }
+          * (instance.models.map(\.layers.count).max() ?? 0)
+        return columns <= fullColumnLimit ? nil : "up to \(columns) columns, more than \(fullColumnLimit)"
+      }
+    ) { instance, options in try AdmissionILP.solve(instance, backend: backend, formulation: .full, options: options) }
+  }
+
+  /// The LP relaxation of the pruned ILP: an upper bound only.
+  public static func lpBound(backend: any MILPSolver) -> P1Solver {
+    P1Solver(
+      name: "p1-lp-bound", role: .bound,
+      summary: "LP relaxation of the pruned ILP (\(backend.id) simplex): an upper bound, rounded down for integer weights",
+      skip: { $0.requests.count <= lpBoundRequestLimit ? nil : "more than \(lpBoundRequestLimit) requests" }
+    ) { instance, options in
+      let bound = try AdmissionILP.relaxationBound(AdmissionTable(instance), backend: backend, options: options)
+      return SolverOutcome(solution: nil, objective: nil, bound: bound,
+                           termination: bound == nil ? .noSolutionFound(limit: .unspecified) : .optimal,
+                           statistics: SolverStatistics(backend: backend.id))
+    }
+  }
+
+  /// Every solver of this module, solving with `backend`, in table order.
+  public static func all(backend: any MILPSolver) -> [P1Solver] {
+    [pruned(backend: backend), full(backend: backend), lpBound(backend: backend)]
+  }
 }

@@ -1,5 +1,4 @@
 import EdgeSplitModel
-import GLPKBinding
 import Admission
 
 /// The exact P1 solver: an integer program solved by GLPK.
@@ -77,31 +76,32 @@ public enum AdmissionILP {
   /// - Returns: the bound, or `nil` when GLPK stopped without an optimal LP (time limit, error).
   /// - Complexity: one simplex solve on at most `R · C` columns and `R + C` rows.
   public static func relaxationBound(
-    _ table: AdmissionTable, options: SolverOptions = .init()
+    _ table: AdmissionTable, backend: any MILPSolver, options: SolverOptions = .init()
   ) throws(MILPValidationError) -> Double? {
     let (model, columns) = program(table, .pruned)
     guard !columns.isEmpty else { return 0 }
     var relaxed = options.milpOptions
     relaxed.relaxIntegrality = true
-    let result = try (options.backend ?? GLPKSolver()).solve(model, options: relaxed)
+    let result = try backend.solve(model, options: relaxed)
     guard result.termination == .optimal, let value = result.bounds.primal else { return nil }
     let integral = table.instance.requests.allSatisfy { $0.weight == $0.weight.rounded() }
     // The simplex's error is relative to the value, so is the allowance before rounding down.
     return integral ? (value + 1e-7 * max(1, abs(value))).rounded(.down) : value
   }
 
-  /// Solves P1 exactly on `instance` (up to `options`' time limit), with `options.backend` or GLPK.
+  /// Solves P1 exactly on `instance` with `backend` (up to `options`' time limit).
   public static func solve(
-    _ instance: AdmissionInstance, formulation: Formulation = .pruned, options: SolverOptions = .init()
+    _ instance: AdmissionInstance, backend: any MILPSolver, formulation: Formulation = .pruned,
+    options: SolverOptions = .init()
   ) throws(MILPValidationError) -> SolverOutcome<AdmissionSolution> {
-    try solve(AdmissionTable(instance), formulation: formulation, options: options)
+    try solve(AdmissionTable(instance), backend: backend, formulation: formulation, options: options)
   }
 
   /// The cut generators the P1 programs ask GLPK for (CBC picks its own). Measured one by one
   /// and in combinations on the 16 hard benchmark instances (README): cover + clique gave the
   /// best shifted geometric mean and the fastest proof on the largest; MIR and Gomory cuts cost
   /// more than they save on these programs.
-  public static let cutGenerators: SolveOptions.CutGenerators = [.cover, .clique]
+  public static let cutGenerators: MILPOptions.CutGenerators = [.cover, .clique]
 
   /// The start handed to the backend: the best of the local search (which starts from the
   /// ½-approximation, so is never worse) and the greedy rules on `table` (cheap next to the
@@ -133,21 +133,21 @@ public enum AdmissionILP {
   /// Otherwise the backend starts from ``bestKnownSolution(_:)`` (GLPK with
   /// ``cutGenerators``), and a run stopped by a limit always reports an incumbent at least as
   /// good as that start, with the backend's dual bound. Statistics: `columns`, `rows`,
-  /// `solveSeconds`, `startObjective` (the start's weight) and `backend.<name>` = 1.
+  /// `solveSeconds`, the backend and the counter `startObjective` (the start's weight).
   public static func solve(
-    _ table: AdmissionTable, formulation: Formulation = .pruned, options: SolverOptions = .init()
+    _ table: AdmissionTable, backend: any MILPSolver, formulation: Formulation = .pruned,
+    options: SolverOptions = .init()
   ) throws(MILPValidationError) -> SolverOutcome<AdmissionSolution> {
     let (model, columns) = program(table, formulation)
     guard !columns.isEmpty else {
       return SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, bound: 0, termination: .optimal,
-                           statistics: ["columns": 0])
+                           statistics: SolverStatistics(columns: 0))
     }
     let start = bestKnownSolution(table)
     let startValues = values(of: start, columns)
     var milpOptions = options.milpOptions
     milpOptions.cutGenerators = cutGenerators
     milpOptions.initialSolution = startValues
-    let backend = options.backend ?? GLPKSolver()
     let result = try backend.solve(model, options: milpOptions)
     let solution = result.values.map { values in
       AdmissionSolution(admissions: zip(values, columns).compactMap { value, column in
@@ -157,7 +157,7 @@ public enum AdmissionILP {
     }
     var outcome = SolverOutcome(result, solution: solution, model: model, backend: backend)
     let startWeight = table.weight(of: start)
-    outcome.statistics["startObjective"] = startWeight
+    outcome.statistics.counters["startObjective"] = startWeight
     // Stopped by a limit with nothing better than the start (GLPK may stop before its root
     // heuristic call, CBC before reading its MIP start): the start is the incumbent.
     let limit: TerminationReason.Limit? = switch result.termination {

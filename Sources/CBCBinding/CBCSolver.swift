@@ -12,7 +12,7 @@ import _CBCShims
 ///   random), so the shim serializes all CBC solves of the process with one lock: calling
 ///   from many threads is safe, but they take turns.
 /// - **Silent.** Log level 0 (`Cbc_setLogLevel`, `-log 0`, `-slog 0`) unless
-///   ``SolveOptions/printSolverOutput`` is set. Clp still prints a few lines ("5 slacks added")
+///   ``MILPOptions/printSolverOutput`` is set. Clp still prints a few lines ("5 slacks added")
 ///   at level 0, so during a silent solve standard output (file descriptor 1, process-wide) is
 ///   redirected to a temporary file whose text becomes ``MILPResult/message`` (its tail, with
 ///   an exception's text at the end).
@@ -28,16 +28,16 @@ import _CBCShims
 ///   never worse than the incumbent. The LP relaxation (all columns continuous) is optimal
 ///   when Clp proves it; Clp's "proven infeasible" also covers dual infeasibility, so a second
 ///   solve with a zero objective tells unbounded from infeasible.
-/// - **Options.** ``SolveOptions/timeLimit`` is CBC's `sec`, ``SolveOptions/relativeGap``
-///   its `ratioGap`, ``SolveOptions/initialSolution`` a MIP start (`Cbc_setMIPStartI`). CBC
-///   runs its own default cut loop and ignores ``SolveOptions/cutGenerators``. The time limit
+/// - **Options.** ``MILPOptions/timeLimit`` is CBC's `sec`, ``MILPOptions/relativeGap``
+///   its `ratioGap`, ``MILPOptions/initialSolution`` a MIP start (`Cbc_setMIPStartI`). CBC
+///   runs its own default cut loop and ignores ``MILPOptions/cutGenerators``. The time limit
 ///   does not apply to the LP relaxation (Clp has none through this interface).
 public struct CBCSolver: MILPSolver {
-  /// A backend value, for ``SolverOptions/backend`` and formulations that take any ``MILPSolver``.
+  /// A backend value, for formulations and solver lists that take any `MILPSolver`.
   public init() {}
 
   /// `cbc`.
-  public var name: String { "cbc" }
+  public var id: BackendID { .cbc }
 
   /// The version string of the linked CBC library, e.g. `"2.10.8"`.
   public static var version: String { String(cString: _cbcshims_version()) }
@@ -47,7 +47,7 @@ public struct CBCSolver: MILPSolver {
   ///
   /// - Throws: ``MILPValidationError`` before CBC is called, if the model or options are
   ///   invalid. Solver failures are reported as ``TerminationReason/error(_:)``.
-  public func solve(_ model: MILP, options: SolveOptions) throws(MILPValidationError) -> MILPResult {
+  public func solve(_ model: MILP, options: MILPOptions) throws(MILPValidationError) -> MILPResult {
     let prepared = try model.prepared(options: options)
     let n = model.variables.count
     let lower = model.variables.map { v in v.lowerBound ?? (v.kind == .binary ? 0 : -.infinity) }
@@ -114,4 +114,9 @@ public struct CBCSolver: MILPSolver {
     return MILPResult(termination: termination, bounds: bounds, values: raw.has_solution != 0 ? values : nil,
                       solveSeconds: seconds(elapsed), message: log)
   }
+}
+
+extension BackendID {
+  /// CBC, through ``CBCSolver``.
+  public static let cbc = BackendID(rawValue: "cbc")
 }

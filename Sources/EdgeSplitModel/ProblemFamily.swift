@@ -237,14 +237,40 @@ public struct WrongFamily: Error, CustomStringConvertible {
 
 /// A family and its solvers, as the harness and the CLI know them: adding a family to
 /// EdgeSplit is one module plus one of these in the catalog.
+///
+/// The solvers are listed for a MILP backend, so that the exact ones are built for whichever
+/// backend the catalog's owner picked; heuristics ignore it.
 public struct FamilyRegistration: Sendable {
   /// The family.
   public let family: AnyFamily
-  /// Its solvers, in the order tables list them.
-  public let solvers: [AnySolver]
+  private let list: @Sendable (any MILPSolver) -> [AnySolver]
+  private let formulation: (@Sendable (AnyInstance) -> MILP?)?
 
-  public init<F: ProblemFamily>(_ family: F.Type, solvers: [Solver<F>]) {
+  /// - Parameters:
+  ///   - ilp: the family's integer program of an instance, when it has one, for tools that
+  ///     export it to other solvers (`solverbench export-ilp`).
+  ///   - solvers: the family's solvers in the order tables list them, exact ones solving with
+  ///     the backend given.
+  public init<F: ProblemFamily>(
+    _ family: F.Type, ilp: (@Sendable (F.Instance) -> MILP)? = nil,
+    solvers: @escaping @Sendable (any MILPSolver) -> [Solver<F>]
+  ) {
     self.family = AnyFamily(family)
-    self.solvers = solvers.map(AnySolver.init)
+    list = { backend in solvers(backend).map(AnySolver.init) }
+    if let ilp {
+      formulation = { (instance: AnyInstance) -> MILP? in instance.typed(as: F.self).map(ilp) }
+    } else {
+      formulation = nil
+    }
   }
+
+  /// The family's solvers, exact ones solving with `backend`.
+  public func solvers(backend: any MILPSolver) -> [AnySolver] { list(backend) }
+
+  /// Whether the family has an integer program to export.
+  public var hasILP: Bool { formulation != nil }
+
+  /// The family's integer program of `instance`, or `nil` when the family has none or the
+  /// instance is of another family.
+  public func ilp(of instance: AnyInstance) -> MILP? { formulation?(instance) }
 }

@@ -18,7 +18,7 @@ import _GLPKShims
 ///   any other GLPK objects created on that thread outside this module. The
 ///   environment is otherwise left allocated for reuse by the thread.
 /// - **Silent.** GLPK's log is captured into ``MILPResult/message``; nothing is
-///   printed unless ``SolveOptions/printSolverOutput`` is set.
+///   printed unless ``MILPOptions/printSolverOutput`` is set.
 /// - **Statuses.** GLPK's return code and solution status map to
 ///   ``TerminationReason`` as follows. `GLP_EMIPGAP`: optimal within the
 ///   requested gap. `GLP_ETMLIM`: feasible or no solution found, with limit
@@ -29,20 +29,20 @@ import _GLPKShims
 ///   point, infeasible if it proves there is none. That test gets the rest of
 ///   the time limit (10 s without one) and reports `.noSolutionFound` if it
 ///   runs out. `GLP_EFAIL`, `GLP_EBOUND` and the like: error.
-/// - **Presolve, cuts, start.** Presolve is always on. ``SolveOptions/cutGenerators`` picks
+/// - **Presolve, cuts, start.** Presolve is always on. ``MILPOptions/cutGenerators`` picks
 ///   GLPK's cut generators (`gmi_cuts`, `mir_cuts`, `cov_cuts`, `clq_cuts`). With
-///   ``SolveOptions/initialSolution`` the relaxation is solved first by the (presolving)
+///   ``MILPOptions/initialSolution`` the relaxation is solved first by the (presolving)
 ///   simplex and the branch and cut starts from its basis, so that its problem keeps the
 ///   caller's columns and `glp_ios_heur_sol` can install the start as the first incumbent.
 public struct GLPKSolver: MILPSolver {
-  /// A backend value, for ``SolverOptions/backend`` and formulations that take any ``MILPSolver``.
+  /// A backend value, for formulations and solver lists that take any `MILPSolver`.
   public init() {}
 
   /// `glpk`.
-  public var name: String { "glpk" }
+  public var id: BackendID { .glpk }
 
   /// The same as ``solve(_:options:)-swift.type.method``: the ``MILPSolver`` entry point.
-  public func solve(_ model: MILP, options: SolveOptions) throws(MILPValidationError) -> MILPResult {
+  public func solve(_ model: MILP, options: MILPOptions) throws(MILPValidationError) -> MILPResult {
     try Self.solve(model, options: options)
   }
 
@@ -66,7 +66,7 @@ public struct GLPKSolver: MILPSolver {
   /// - Throws: ``MILPValidationError`` before GLPK is called, if the model or
   ///   options are invalid. Solver failures are not thrown; they are reported
   ///   as ``TerminationReason/error(_:)``.
-  public static func solve(_ model: MILP, options: SolveOptions = .init()) throws(MILPValidationError)
+  public static func solve(_ model: MILP, options: MILPOptions = .init()) throws(MILPValidationError)
     -> MILPResult
   {
     let prepared = try model.prepared(options: options)
@@ -145,4 +145,9 @@ extension MILP.VariableKind {
     case .binary: _GLPKSHIMS_BINARY
     }
   }
+}
+
+extension BackendID {
+  /// GLPK, through ``GLPKSolver``.
+  public static let glpk = BackendID(rawValue: "glpk")
 }

@@ -13,6 +13,27 @@ public enum ReferenceKind: String, Codable, Sendable {
   case none
 }
 
+/// What became of one solver's run: how it stopped (with the MILP backend that got it there), or
+/// that it could not run. Shown as `optimal (glpk)`, `time limit, feasible`, `error: ...`.
+public enum RunStatus: Sendable, Hashable, Codable, CustomStringConvertible {
+  /// The solver returned: its termination and, for exact formulations, its backend.
+  case stopped(TerminationReason, backend: BackendID?)
+  /// The solver threw: it could not run (bad parameters, an invalid program).
+  case failed(message: String)
+
+  /// The status of a solver that returned `outcome`.
+  public init<S>(_ outcome: SolverOutcome<S>) {
+    self = .stopped(outcome.termination, backend: outcome.statistics.backend)
+  }
+
+  public var description: String {
+    switch self {
+    case .stopped(let termination, let backend): "\(termination)" + (backend.map { " (\($0))" } ?? "")
+    case .failed(let message): "error: \(message)"
+    }
+  }
+}
+
 /// One solver on one instance.
 public struct BenchmarkRow: Codable, Sendable, Hashable {
   /// Instance name.
@@ -21,12 +42,12 @@ public struct BenchmarkRow: Codable, Sendable, Hashable {
   public var problem: String
   /// ``FamilyInstance/size`` of the instance (requests, layers, ...).
   public var size: Int
-  /// Solver name, as in ``SolverRegistry``.
+  /// Solver name, as in ``Catalog``.
   public var solver: String
-  /// `exact`, `approximation`, `heuristic` or `bound`.
-  public var role: String
-  /// The solver's own status (or `error: ...`).
-  public var status: String
+  /// What the solver promises.
+  public var role: SolverRole.Kind
+  /// How the solver stopped, or why it could not run.
+  public var status: RunStatus
   /// Objective recomputed by the evaluator; `nil` when the solver returned no solution.
   public var objective: Double?
   /// The bound a bound-only or time-limited exact solver proved.
@@ -168,21 +189,14 @@ public struct BenchmarkRunner: Sendable {
     a.isFinite && b.isFinite && abs(a - b) <= objectiveTolerance * max(abs(a), abs(b))
   }
 
-  /// The termination, with the MILP backend that reached it when the solver names one (a
-  /// `backend.<name>` statistic): `optimal (cbc)`.
-  static func status<S>(_ outcome: SolverOutcome<S>) -> String {
-    let backends = outcome.statistics.keys.filter { $0.hasPrefix("backend.") }.map { $0.dropFirst("backend.".count) }.sorted()
-    return "\(outcome.termination)" + (backends.isEmpty ? "" : " (\(backends.joined(separator: ", ")))")
-  }
-
   private func score(_ instance: AnyInstance, _ runs: [Run]) -> [BenchmarkRow] {
     let family = instance.family
     let sense = family.sense
     var rows: [BenchmarkRow] = []
     for run in runs {
       let solver = run.solver, error = run.error
-      var row = BenchmarkRow(instance: instance.name, problem: family.name, size: instance.size, solver: solver.name, role: solver.role.name,
-                             status: error.map { "error: \($0)" } ?? Self.status(run.outcome!), objective: nil,
+      var row = BenchmarkRow(instance: instance.name, problem: family.name, size: instance.size, solver: solver.name, role: solver.role.kind,
+                             status: error.map { .failed(message: $0) } ?? RunStatus(run.outcome!), objective: nil,
                              bound: run.outcome?.bound.flatMap { $0.isFinite ? $0 : nil },
                              reference: nil, referenceKind: .none, gapPercent: nil, ratio: nil,
                              provenRatio: solver.role.provenRatio, ratioHolds: nil, feasible: nil,

@@ -72,7 +72,7 @@ public enum Report {
   /// The JSON document `--format json` prints.
   public struct Document: Codable, Sendable {
     /// Schema tag of this document.
-    public var schema = "edgesplit-bench/2"
+    public var schema = "edgesplit-bench/3"
     /// How gaps are computed.
     public var gapDefinition = "maximize: (reference - objective) / max(|reference|, |objective|); minimize: (objective - reference) / max(...); in percent, 0 when both are 0"
     /// Shift used for the shifted geometric mean of times, seconds.
@@ -98,7 +98,7 @@ public enum Report {
   private static func cells(_ row: BenchmarkRow) -> [String] {
     let reference = row.reference.map { "\(number($0)) (\(row.referenceKind == .optimum ? "opt" : "bound"))" } ?? "-"
     let proven = row.provenRatio.map { "\(number($0))\(row.ratioHolds == false ? " BROKEN" : row.ratioHolds == true ? " ok" : "")" } ?? "-"
-    let status = row.failures.isEmpty ? row.status : "FAIL: \(row.failures[0])"
+    let status = row.failures.isEmpty ? "\(row.status)" : "FAIL: \(row.failures[0])"
     return [row.instance, row.problem, row.solver,
             row.objective.map(number) ?? (row.bound.map { "≤ \(number($0))" } ?? "-"),
             reference, row.gapPercent.map { String(format: "%.2f", $0) } ?? "-",
@@ -140,7 +140,7 @@ public enum Report {
     let header = ["instance", "problem", "size", "solver", "role", "status", "objective", "bound", "reference", "reference_kind",
                   "gap_percent", "ratio", "proven_ratio", "ratio_holds", "feasible", "seconds", "versus_percent", "failures"]
     let lines = rows.map { r in
-      [r.instance, r.problem, "\(r.size)", r.solver, r.role, r.status, opt(r.objective), opt(r.bound), opt(r.reference),
+      [r.instance, r.problem, "\(r.size)", r.solver, "\(r.role)", "\(r.status)", opt(r.objective), opt(r.bound), opt(r.reference),
        r.referenceKind.rawValue, opt(r.gapPercent), opt(r.ratio), opt(r.provenRatio),
        r.ratioHolds.map { "\($0)" } ?? "", r.feasible.map { "\($0)" } ?? "", "\(r.seconds)", opt(r.versusPercent),
        r.failures.joined(separator: "; ")].map(quote).joined(separator: ",")
@@ -249,7 +249,7 @@ extension Report {
   /// failed counts as never solving it (ratio ∞). The fraction of instances with ratio ≤ τ,
   /// plotted against τ, is the profile. Bound-only rows are left out. Times below 1 µs count as 1 µs.
   static func performanceProfile(_ rows: [BenchmarkRow]) -> [(name: String, ratios: [Double])] {
-    let solving = rows.filter { $0.role != "bound" }
+    let solving = rows.filter { $0.role != .bound }
     let instances = Set(solving.map(\.instance))
     let solvers = solving.reduce(into: [String]()) { if !$0.contains($1.solver) { $0.append($1.solver) } }
     func solved(_ row: BenchmarkRow) -> Bool { row.feasible == true && row.failures.isEmpty }

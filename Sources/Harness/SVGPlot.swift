@@ -17,7 +17,7 @@ enum SVGPlot {
   /// The same colour for a solver in every plot: its place in the catalog, or for solvers
   /// outside it a stable hash of the name.
   static func colour(of solver: String) -> String {
-    if let index = Catalog.solvers.firstIndex(where: { $0.name == solver }) { return palette[index % palette.count] }
+    if let index = Catalog.solverNames.firstIndex(of: solver) { return palette[index % palette.count] }
     let hash = solver.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
     return palette[Int(hash % UInt64(palette.count))]
   }

@@ -14,13 +14,6 @@
 /// ```
 public struct MILP: Sendable, Hashable, Codable {
   /// Whether the objective is minimized or maximized.
-  public enum Sense: String, Sendable, Hashable, Codable {
-    /// Find the smallest objective value.
-    case minimize
-    /// Find the largest objective value.
-    case maximize
-  }
-
   /// The domain of a variable besides its bounds.
   public enum VariableKind: String, Sendable, Hashable, Codable {
     /// Any real value within the bounds.
@@ -97,7 +90,7 @@ public struct MILP: Sendable, Hashable, Codable {
   }
 
   /// Whether to minimize or maximize.
-  public var sense: Sense
+  public var sense: ObjectiveSense
   /// The variables; a ``Term`` refers to one by its index here.
   public var variables: [Variable]
   /// The constraints.
@@ -107,7 +100,7 @@ public struct MILP: Sendable, Hashable, Codable {
 
   /// Creates a model, empty unless variables and constraints are given.
   public init(
-    sense: Sense = .minimize, variables: [Variable] = [], constraints: [Constraint] = [],
+    sense: ObjectiveSense = .minimize, variables: [Variable] = [], constraints: [Constraint] = [],
     objectiveConstant: Double = 0
   ) {
     self.sense = sense

@@ -10,7 +10,7 @@ public struct MILPResult: Sendable, Hashable {
   /// Wall-clock seconds spent solving (after validation), the backend's share dominating.
   public var solveSeconds: Double
   /// The backend's captured log (warnings and errors by default; the full log when
-  /// ``SolveOptions/printSolverOutput`` is set). Keeps the tail if very long.
+  /// ``MILPOptions/printSolverOutput`` is set). Keeps the tail if very long.
   public var message: String
 
   /// Creates a result.

@@ -19,7 +19,7 @@ public struct MILPValidationError: Error, Sendable, Hashable, CustomStringConver
     case binaryBoundOutOfRange
     /// The model exceeds GLPK's size limits (10⁸ rows or columns, 5·10⁸ nonzeros).
     case modelTooLarge
-    /// A ``SolveOptions`` value is out of range.
+    /// A ``MILPOptions`` value is out of range.
     case invalidOption
   }
 

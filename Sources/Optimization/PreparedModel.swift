@@ -10,7 +10,7 @@ package struct PreparedModel {
   package var columns: [Int32] = []
   package var values: [Double] = []
   package var timeLimitMilliseconds: Int32 = .max
-  /// ``SolveOptions/initialSolution``, checked feasible, or empty when none was given.
+  /// ``MILPOptions/initialSolution``, checked feasible, or empty when none was given.
   package var initialSolution: [Double] = []
 }
 
@@ -43,7 +43,7 @@ private func checkBounds(_ lower: Double?, _ upper: Double?, of what: String) th
   }
 }
 
-extension SolveOptions {
+extension MILPOptions {
   /// The time limit in GLPK's unit: milliseconds, rounded up, capped at `Int32.max`.
   package func validatedTimeLimitMilliseconds() throws(MILPValidationError) -> Int32 {
     try check(relativeGap.isFinite && relativeGap >= 0, .invalidOption,
@@ -58,8 +58,8 @@ extension SolveOptions {
 extension MILP {
   /// Checks everything a backend would abort on or silently reinterpret (the rules
   /// are listed on `GLPKSolver.solve(_:options:)`), and that
-  /// ``SolveOptions/initialSolution`` is a feasible point. Backends handle empty models.
-  package func prepared(options: SolveOptions) throws(MILPValidationError) -> PreparedModel {
+  /// ``MILPOptions/initialSolution`` is a feasible point. Backends handle empty models.
+  package func prepared(options: MILPOptions) throws(MILPValidationError) -> PreparedModel {
     var out = PreparedModel()
     out.timeLimitMilliseconds = try options.validatedTimeLimitMilliseconds()
     try check(objectiveConstant.isFinite, .nonFiniteNumber, "objective constant is \(objectiveConstant)")
@@ -155,7 +155,7 @@ extension MILP {
 extension PreparedModel {
   /// The result of a backend run given an unbounded verdict: solutions exist with arbitrarily
   /// good values, so both bounds are infinite in the improving direction.
-  package static func unboundedBounds(_ sense: MILP.Sense) -> ObjectiveBounds {
+  package static func unboundedBounds(_ sense: ObjectiveSense) -> ObjectiveBounds {
     let best = sense == .maximize ? Double.infinity : -.infinity
     return ObjectiveBounds(primal: best, dual: best)
   }

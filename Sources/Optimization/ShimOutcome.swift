@@ -3,7 +3,7 @@
 package struct ShimOutcome {
   /// 0 optimal, 1 feasible at a limit, 2 no solution at a limit, 3 infeasible, 4 unbounded, 5 error.
   package var outcome: Int32
-  /// 0 none, 1 time, 2 iteration, 3 interrupted, 4 stopped without naming a limit.
+  /// 0 none, 1 time, 2 iteration, 3 interrupted, 4 stopped without naming a limit, 5 node (CBC).
   package var limit: Int32
   /// The shim's static explanation, if any.
   package var detail: String?
@@ -20,9 +20,10 @@ package struct ShimOutcome {
     let limit: TerminationReason.Limit =
       switch self.limit {
       case 1: .time
-      case 2: .other("iteration limit")
-      case 3: .other("interrupted")
-      default: .other(detail ?? "stopped without a proof")
+      case 2: .iterations
+      case 3: .interrupted
+      case 5: .nodes
+      default: .unspecified
       }
     switch outcome {
     case 0: return .optimal

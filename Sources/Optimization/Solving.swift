@@ -20,13 +20,19 @@ public enum SolverRole: Sendable, Hashable {
   /// Produces only a bound on the optimum (e.g. an LP relaxation), no solution.
   case bound
 
-  /// `exact`, `approximation`, `heuristic` or `bound`.
-  public var name: String {
+  /// A role without its ratio, for tables and files.
+  public enum Kind: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    case exact, approximation, heuristic, bound
+    public var description: String { rawValue }
+  }
+
+  /// The role without its ratio.
+  public var kind: Kind {
     switch self {
-    case .exact: "exact"
-    case .approximation: "approximation"
-    case .heuristic: "heuristic"
-    case .bound: "bound"
+    case .exact: .exact
+    case .approximation: .approximation
+    case .heuristic: .heuristic
+    case .bound: .bound
     }
   }
 
@@ -37,21 +43,57 @@ public enum SolverRole: Sendable, Hashable {
 }
 
 /// Settings every solver accepts. Solvers ignore what does not concern them (a heuristic has no
-/// use for a backend, an ILP none for a seed).
+/// use for a time limit, an ILP none for a seed). The MILP backend is not among them: exact
+/// solvers are built for one (`AdmissionExactSolvers.all(backend:)`), so the one place that picks
+/// GLPK or CBC is whoever builds the solver list (the harness's `Catalog`).
 public struct SolverOptions: Sendable {
   /// Wall-clock budget in seconds for solvers that can stop early (exact solvers, brute force);
   /// `nil` for none.
   public var timeLimit: Double?
   /// Seed for randomized solvers: the same seed gives the same answer.
   public var seed: UInt64
-  /// The MILP backend exact formulations use; `nil` lets each formulation use its default (GLPK).
-  public var backend: (any MILPSolver)?
 
-  public init(timeLimit: Double? = nil, seed: UInt64 = 1, backend: (any MILPSolver)? = nil) {
+  public init(timeLimit: Double? = nil, seed: UInt64 = 1) {
     self.timeLimit = timeLimit
     self.seed = seed
-    self.backend = backend
   }
+}
+
+/// Which MILP backend solved a program: a name the backend declares (`glpk`, `cbc`), typed so
+/// that reports never parse it out of free text. Open, so that a third-party backend can
+/// declare its own.
+public struct BackendID: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+  public let rawValue: String
+  public init(rawValue: String) { self.rawValue = rawValue }
+  public var description: String { rawValue }
+}
+
+/// What a solver reports about its own run, for reports and studies: the size of the program an
+/// exact solver built and which backend solved it, plus algorithm-specific counters.
+public struct SolverStatistics: Sendable, Hashable {
+  /// The MILP backend that solved the program, for exact formulations.
+  public var backend: BackendID?
+  /// Columns (variables) of the program.
+  public var columns: Int?
+  /// Rows (constraints) of the program.
+  public var rows: Int?
+  /// Seconds the backend spent in its solve call(s).
+  public var solveSeconds: Double?
+  /// The extension point: counters named by the algorithm (`rounds`, `cutsSolved`, `moves`,
+  /// `startObjective`, ...), documented where each solver sets them.
+  public var counters: [String: Double]
+
+  public init(backend: BackendID? = nil, columns: Int? = nil, rows: Int? = nil, solveSeconds: Double? = nil,
+              counters: [String: Double] = [:]) {
+    self.backend = backend
+    self.columns = columns
+    self.rows = rows
+    self.solveSeconds = solveSeconds
+    self.counters = counters
+  }
+
+  /// Statistics with only algorithm-specific counters.
+  public static func counters(_ counters: [String: Double]) -> Self { Self(counters: counters) }
 }
 
 /// What every solver of every family returns.
@@ -68,12 +110,12 @@ public struct SolverOutcome<Solution: Sendable>: Sendable {
   public var bound: Double?
   /// Why the solver stopped.
   public var termination: TerminationReason
-  /// A few counters (`columns`, `cutsSolved`, `evaluations`, ...), for reports.
-  public var statistics: [String: Double]
+  /// The program's size, the backend, and algorithm counters, for reports.
+  public var statistics: SolverStatistics
 
   public init(
     solution: Solution?, objective: Double?, bound: Double? = nil, termination: TerminationReason,
-    statistics: [String: Double] = [:]
+    statistics: SolverStatistics = .init()
   ) {
     self.solution = solution
     self.objective = objective
@@ -83,7 +125,7 @@ public struct SolverOutcome<Solution: Sendable>: Sendable {
   }
 
   /// The outcome of an algorithm without a proof: `solution` with its value, ``TerminationReason/finished``.
-  public static func finished(_ solution: Solution, objective: Double, statistics: [String: Double] = [:]) -> Self {
+  public static func finished(_ solution: Solution, objective: Double, statistics: SolverStatistics = .init()) -> Self {
     Self(solution: solution, objective: objective, termination: .finished, statistics: statistics)
   }
 
@@ -110,30 +152,30 @@ extension SolverOutcome: CustomStringConvertible {
 /// An exact MILP backend: validates a ``MILP`` in Swift, solves it synchronously on the calling
 /// thread and reports a closed ``TerminationReason``; it never takes the process down.
 ///
-/// GLPK (`GLPKBinding.GLPKSolver`) is one backend. Problem formulations build a ``MILP`` and
-/// accept any backend, so a program that never solves an ILP links no solver library.
+/// GLPK (`GLPKBinding.GLPKSolver`, GPL-3) and CBC (`CBCBinding.CBCSolver`, EPL-2.0) are the two
+/// backends. Problem formulations build a ``MILP`` and take the backend as a parameter, so a
+/// formulation links no solver library and a program links only the backend it picks.
 public protocol MILPSolver: Sendable {
-  /// Short name for reports (`glpk`).
-  var name: String { get }
+  /// Which backend this is, for reports (`glpk`).
+  var id: BackendID { get }
   /// Solves `model`; throws only when the model or options are invalid.
-  func solve(_ model: MILP, options: SolveOptions) throws(MILPValidationError) -> MILPResult
+  func solve(_ model: MILP, options: MILPOptions) throws(MILPValidationError) -> MILPResult
 }
 
 extension SolverOutcome {
   /// An exact formulation's outcome from its backend's result: the best value found is the
   /// objective and the dual bound the bound, both divided by `unit` (a formulation that solves in
-  /// milliseconds reports seconds with `unit: 1000`); the backend's time, its name (as the
-  /// statistic `backend.<name>`, which reports show beside the status) and the model's size
+  /// milliseconds reports seconds with `unit: 1000`); the backend, its time and the model's size
   /// become statistics.
   public init(_ result: MILPResult, solution: Solution?, unit: Double = 1, model: MILP, backend: any MILPSolver) {
     self.init(solution: solution, objective: result.bounds.primal.map { $0 / unit },
               bound: result.bounds.dual.map { $0 / unit }, termination: result.termination,
-              statistics: ["columns": Double(model.variables.count), "rows": Double(model.constraints.count),
-                           "solveSeconds": result.solveSeconds, "backend.\(backend.name)": 1])
+              statistics: SolverStatistics(backend: backend.id, columns: model.variables.count,
+                                           rows: model.constraints.count, solveSeconds: result.solveSeconds))
   }
 }
 
 extension SolverOptions {
   /// The backend's options for an exact solve under these settings: the time limit, a proven optimum.
-  public var milpOptions: SolveOptions { SolveOptions(timeLimit: timeLimit) }
+  public var milpOptions: MILPOptions { MILPOptions(timeLimit: timeLimit) }
 }

@@ -3,20 +3,30 @@
 /// Shaped on OR-Tools MathOpt: a limit is attached exactly to the two reasons
 /// that mean "stopped early", so "time limit, but optimal" or "infeasible, with
 /// a solution" cannot be expressed.
-public enum TerminationReason: Sendable, Hashable {
-  /// What stopped a solve early.
-  public enum Limit: Sendable, Hashable {
-    /// ``SolveOptions/timeLimit`` ran out.
+public enum TerminationReason: Sendable, Hashable, Codable {
+  /// What stopped a solve early: a closed set, so reports and callers can switch over it.
+  public enum Limit: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The wall-clock budget (``SolverOptions/timeLimit``, ``MILPOptions/timeLimit``) ran out.
     case time
-    /// Anything else (iteration limit, interruption, GLPK stopping without a
-    /// proof); the text says which.
-    case other(String)
+    /// A backend's simplex iteration limit.
+    case iterations
+    /// A backend's branch-and-bound node limit.
+    case nodes
+    /// The solve was interrupted (a signal, a callback).
+    case interrupted
+    /// A backend reached the memory it may use (for backends with a memory cap; GLPK and CBC
+    /// run without one).
+    case memory
+    /// An algorithm's own round budget (the refinement rounds of an iterative exact search).
+    case rounds
+    /// The backend stopped before a proof without naming why.
+    case unspecified
   }
 
   /// An algorithm without an optimality proof (a heuristic, an approximation, a baseline) ran
   /// to its end and returned its solution. Never returned by a ``MILPSolver``.
   case finished
-  /// A solution was proven optimal, within ``SolveOptions/relativeGap`` when
+  /// A solution was proven optimal, within ``MILPOptions/relativeGap`` when
   /// that is positive (``MILPResult/bounds`` then shows the remaining gap).
   case optimal
   /// A limit stopped the solver after it found a feasible solution.
@@ -65,11 +75,16 @@ extension TerminationReason: CustomStringConvertible {
 }
 
 extension TerminationReason.Limit: CustomStringConvertible {
-  /// `time` or the other limit's own words.
+  /// The limit's name as statuses read it (`time` in `time limit, feasible`).
   public var description: String {
     switch self {
     case .time: "time"
-    case .other(let what): what
+    case .iterations: "iteration"
+    case .nodes: "node"
+    case .interrupted: "interrupt"
+    case .memory: "memory"
+    case .rounds: "refinement rounds"
+    case .unspecified: "unnamed"
     }
   }
 }

@@ -42,7 +42,7 @@ public enum StreamsDP {
     let objective = StreamsEvaluator.evaluate(schedule.schedule, on: instance).objective
     return SolverOutcome(solution: schedule.schedule, objective: objective,
                          termination: settings == .exact ? .optimal : .finished,
-                         statistics: ["grid": settings.grid, "peakStates": Double(schedule.peak)])
+                         statistics: .counters(["grid": settings.grid, "peakStates": Double(schedule.peak)]))
   }
 
   /// The DP's schedule and the largest stage size it held.
@@ -147,6 +147,6 @@ public enum StreamsBruteForce {
     let schedule = StreamsSchedule(decisions: bestDecisions)
     let objective = StreamsEvaluator.evaluate(schedule, on: instance).objective
     return SolverOutcome(solution: schedule, objective: objective, bound: objective, termination: .optimal,
-                         statistics: ["sequences": visited])
+                         statistics: .counters(["sequences": visited]))
   }
 }

@@ -65,7 +65,7 @@ public enum DSH {
     _ instance: SurgeryInstance, parameters: Parameters = .init(), options: SolverOptions = .init()
   ) -> SolverOutcome<Partition> {
     let outcome = search(instance, parameters: parameters)
-    return outcome.result.outcome(for: instance, statistics: ["cutsSolved": Double(outcome.cutsSolved)])
+    return outcome.result.outcome(for: instance, statistics: .counters(["cutsSolved": Double(outcome.cutsSolved)]))
   }
 
   /// Runs the grid search and reports where it ended.

@@ -26,7 +26,7 @@ public enum DSHLocal {
   /// The improved partition as a solver outcome (ratio 3, no proof), with the number of moves.
   public static func solve(_ instance: SurgeryInstance, options: SolverOptions = .init()) -> SolverOutcome<Partition> {
     let (result, moves) = improve(starts(instance, dsh: DSH.search(instance).result), on: instance)
-    return result.outcome(for: instance, statistics: ["moves": Double(moves)])
+    return result.outcome(for: instance, statistics: .counters(["moves": Double(moves)]))
   }
 
   /// The starts of ``solve(_:options:)``: `dsh` (DSH's result), the best chain cut, all-device and all-server.

@@ -14,7 +14,7 @@ public struct SurgeryResult: Sendable, Hashable {
   }
 
   /// The partition as an outcome for `instance`'s objective: `optimal` when `proven`, else `finished`.
-  public func outcome(for instance: SurgeryInstance, proven: Bool = false, statistics: [String: Double] = [:]) -> SolverOutcome<Partition> {
+  public func outcome(for instance: SurgeryInstance, proven: Bool = false, statistics: SolverStatistics = .init()) -> SolverOutcome<Partition> {
     SolverOutcome(solution: partition, objective: stages.value(for: instance.objective),
                   termination: proven ? .optimal : .finished, statistics: statistics)
   }

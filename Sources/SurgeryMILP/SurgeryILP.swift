@@ -1,6 +1,5 @@
 import Surgery
 import EdgeSplitModel
-import GLPKBinding
 
 /// The exact P2 baseline for both objectives: an integer program solved by GLPK, meant for
 /// small models (it cross-checks ``DSL`` and measures ``DSH``'s true ratio).
@@ -34,13 +33,11 @@ public enum SurgeryILP {
   /// GLPK units per scale `S`.
   static let unitsPerScale = 1e6
 
-  /// Solves `instance` for its own objective, with `options.backend` or GLPK.
+  /// Solves `instance` for its own objective with `backend`.
   public static func solve(
-    _ instance: SurgeryInstance, options: SolverOptions = .init()
+    _ instance: SurgeryInstance, backend: any MILPSolver, options: SolverOptions = .init()
   ) throws(MILPValidationError) -> SolverOutcome<Partition> {
-    let model = instance.model
-    var scale = min(SurgeryEvaluator.stageTimes(.allOnDevice(model), on: instance).value(for: instance.objective),
-                    SurgeryEvaluator.stageTimes(.allOnServer(model), on: instance).value(for: instance.objective))
+    var scale = initialScale(instance)
     var passes = 0, elapsed = 0.0
     while true {
       passes += 1
@@ -49,7 +46,6 @@ public enum SurgeryILP {
       // What earlier passes left (at least 1 ms, so an exhausted budget stops at once rather than
       // failing validation).
       milpOptions.timeLimit = options.timeLimit.map { max($0 - elapsed, 0.001) }
-      let backend = options.backend ?? GLPKSolver()
       let result = try backend.solve(program, options: milpOptions)
       elapsed += result.solveSeconds
       let partition = result.values.map { values in Partition(onDevice: x.map { values[$0] > 0.5 }) }
@@ -57,12 +53,23 @@ public enum SurgeryILP {
       let seconds = { (units: Double) in (units + unitsPerScale) * (scale / unitsPerScale) }
       outcome.objective = outcome.objective.map(seconds)
       outcome.bound = outcome.bound.map(seconds)
-      outcome.statistics["passes"] = Double(passes)
+      outcome.statistics.counters["passes"] = Double(passes)
       guard result.termination == .optimal, let partition else { return outcome }
       let value = SurgeryEvaluator.stageTimes(partition, on: instance).value(for: instance.objective)
       guard value > 0 && value < scale / 4, options.timeLimit.map({ elapsed < $0 }) ?? true else { return outcome }
       scale = value
     }
+  }
+
+  /// The first pass's program (scaled by the better of all-device and all-server), for tools that
+  /// hand it to other solvers.
+  public static func model(_ instance: SurgeryInstance) -> MILP { formulation(instance, scale: initialScale(instance)).0 }
+
+  /// The first pass's scale: the better of all-device and all-server, a value the optimum meets.
+  static func initialScale(_ instance: SurgeryInstance) -> Double {
+    let model = instance.model
+    return min(SurgeryEvaluator.stageTimes(.allOnDevice(model), on: instance).value(for: instance.objective),
+               SurgeryEvaluator.stageTimes(.allOnServer(model), on: instance).value(for: instance.objective))
   }
 
   /// The program in units of `scale / unitsPerScale` seconds, and the column of each layer's `x_v`.

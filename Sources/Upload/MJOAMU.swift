@@ -51,7 +51,7 @@ public enum MJOAMU {
       }
     }
     return SolverOutcome(solution: best?.solution, objective: best?.value, termination: .finished,
-                         statistics: ["rounds": Double(rounds), "nodes": Double(nodes)])
+                         statistics: .counters(["rounds": Double(rounds), "nodes": Double(nodes)]))
   }
 
   /// `partitions` with ARA's allocation.

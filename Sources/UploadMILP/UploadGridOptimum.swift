@@ -1,5 +1,4 @@
 import EdgeSplitModel
-import GLPKBinding
 import Upload
 
 /// The P4 optimum with a proof: a feasible solution and a lower bound on every solution's total
@@ -16,8 +15,7 @@ import Upload
 ///   `f_i ∈ (g_{k_i − 1}, g_{k_i}]` (or `k_i = 0` for `f_i = 0`): `h_i` can only drop, and the
 ///   lower ends still fit, `Σ g_{k_i − 1} <= Σ f_i <= F`. So the program charging each point
 ///   its lower neighbour's value has an optimum at most the true optimum's.
-/// Both are multiple-choice knapsacks with two budgets, solved exactly by GLPK (or
-/// ``SolverOptions/backend``). Each round then splits the grid intervals the relaxation chose, so
+/// Both are multiple-choice knapsacks with two budgets, solved exactly by the backend given. Each round then splits the grid intervals the relaxation chose, so
 /// it cannot choose the same again at the same price; the bound rises and the solution improves.
 /// The search starts from MJOA-MU's solution as the incumbent, returns the best solution seen
 /// and stops when the two sides agree to `1e-9` (``TerminationReason/optimal``), after
@@ -81,7 +79,8 @@ public enum UploadGridOptimum {
 
   /// The best solution found and the proven lower bound, after at most `rounds` refinements.
   public static func solve(
-    _ instance: UploadInstance, options: SolverOptions = .init(), rounds roundLimit: Int = maxRounds
+    _ instance: UploadInstance, backend: any MILPSolver, options: SolverOptions = .init(),
+    rounds roundLimit: Int = maxRounds
   ) throws(MILPValidationError) -> SolverOutcome<UploadSolution> {
     let sets: [[[Bool]]]
     switch partitions(of: instance) {
@@ -93,7 +92,6 @@ public enum UploadGridOptimum {
       let duration = ContinuousClock.now - clock
       return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
-    let backend = options.backend ?? GLPKSolver()
     var tables = zip(instance.ues, sets).map { ue, partitions in
       ShareTable(ue, partitions: partitions, on: instance, steps: initialSteps)
     }
@@ -103,7 +101,7 @@ public enum UploadGridOptimum {
     var lower = 0.0
     var rounds = 0
     var columns = 0
-    var termination = TerminationReason.feasible(limit: .other("refinement rounds"))
+    var termination = TerminationReason.feasible(limit: .rounds)
     search: while rounds < roundLimit {
       rounds += 1
       for relaxed in [false, true] {
@@ -136,8 +134,11 @@ public enum UploadGridOptimum {
           break search
         }
         guard result.termination == .optimal, let chosen else {
-          termination = result.termination == .feasible(limit: .time) || result.termination == .noSolutionFound(limit: .time)
-            ? .feasible(limit: .time) : .feasible(limit: .other("relaxation \(result.termination)"))
+          // The relaxation stopped short (a backend limit): the incumbent stands, stopped by that limit.
+          termination = switch result.termination {
+          case .feasible(let limit), .noSolutionFound(let limit): .feasible(limit: limit)
+          default: .feasible(limit: .unspecified)
+          }
           break search
         }
         // Halve the intervals the relaxation chose: it cannot buy the same latency as cheaply again.
@@ -153,8 +154,9 @@ public enum UploadGridOptimum {
     let points = tables.reduce(0) { $0 + $1.compute.count * $1.bandwidth.count }
     return SolverOutcome(
       solution: incumbent, objective: upper, bound: min(lower, upper), termination: termination,
-      statistics: ["rounds": Double(rounds), "gridPoints": Double(points), "replays": Double(tables.reduce(0) { $0 + $1.replays }),
-                   "columns": Double(columns), "backend.\(backend.name)": 1])
+      statistics: SolverStatistics(
+        backend: backend.id, columns: columns,
+        counters: ["rounds": Double(rounds), "gridPoints": Double(points), "replays": Double(tables.reduce(0) { $0 + $1.replays })]))
   }
 
   /// The program choosing one grid point per UE, and the (UE, k, m) of each column.

@@ -191,6 +191,7 @@ void solve_mip(const _CBCShimsProblem *p, const _CBCShimsOptions *o, double *x, 
   bool has_solution = best != nullptr;
   int limit = _CBCSHIMS_LIMIT_UNDETERMINED;
   switch (r->secondary_status) {
+    case 3: limit = _CBCSHIMS_LIMIT_NODE; break;
     case 4: limit = _CBCSHIMS_LIMIT_TIME; break;
     case 5: limit = _CBCSHIMS_LIMIT_INTERRUPTED; break;
     case 8: limit = _CBCSHIMS_LIMIT_ITERATION; break;

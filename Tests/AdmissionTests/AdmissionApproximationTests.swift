@@ -19,7 +19,7 @@ private let algorithms: [(name: String, solve: @Sendable (AdmissionTable) -> Adm
 @discardableResult
 private func checkAgainstOptimum(_ instance: AdmissionInstance, _ label: String) throws -> (approx: Double, optimum: Double) {
   let table = AdmissionTable(instance)
-  let exact = try AdmissionILP.solve(table, formulation: .pruned)
+  let exact = try AdmissionILP.solve(table, backend: GLPKSolver(), formulation: .pruned)
   try #require(exact.termination == .optimal, "\(label)")
   let optimum = try #require(exact.objective)
   var approx = 0.0
@@ -30,7 +30,7 @@ private func checkAgainstOptimum(_ instance: AdmissionInstance, _ label: String)
     if algorithm.name == "approx" { approx = verdict.objective }
   }
   #expect(approx >= 0.5 * optimum - 1e-9, "ratio broken on \(label): \(approx) vs optimum \(optimum)")
-  let bound = try #require(try AdmissionILP.relaxationBound(table))
+  let bound = try #require(try AdmissionILP.relaxationBound(table, backend: GLPKSolver()))
   #expect(bound >= optimum - 1e-9, "LP bound \(bound) below the optimum \(optimum) on \(label)")
   return (approx, optimum)
 }
@@ -105,7 +105,7 @@ private func randomInstance(seed: Int) throws -> AdmissionInstance {
     let table = AdmissionTable(instance)
     #expect(table.threads(request: 0, cloudlet: 1) == 1 && table.threads(request: 1, cloudlet: 1) == nil)
     #expect(AdmissionEvaluator.evaluate(AdmissionApproximation.solve(table), on: instance).objective == 1)
-    #expect(try AdmissionILP.solve(table).objective == 2)
+    #expect(try AdmissionILP.solve(table, backend: GLPKSolver()).objective == 2)
   }
 }
 

@@ -36,13 +36,13 @@ func tinyInstance(seed: Int) throws -> AdmissionInstance {
     var optimum: Double?
     for backend in Self.backends {
       for formulation in full ? AdmissionILP.Formulation.allCases : [.pruned] {
-        let outcome = try AdmissionILP.solve(table, formulation: formulation, options: SolverOptions(backend: backend))
-        #expect(outcome.termination == .optimal, "\(name) \(backend.name) \(formulation): \(outcome.termination)")
-        #expect(outcome.statistics["backend.\(backend.name)"] == 1)
+        let outcome = try AdmissionILP.solve(table, backend: backend, formulation: formulation)
+        #expect(outcome.termination == .optimal, "\(name) \(backend.id) \(formulation): \(outcome.termination)")
+        #expect(outcome.statistics.backend == backend.id)
         let verdict = AdmissionEvaluator.evaluate(try #require(outcome.solution), on: instance)
-        #expect(verdict.violations == [], "\(name) \(backend.name)")
+        #expect(verdict.violations == [], "\(name) \(backend.id)")
         if let optimum {
-          #expect(abs(verdict.objective - optimum) < 1e-6, "\(name) \(backend.name) \(formulation)")
+          #expect(abs(verdict.objective - optimum) < 1e-6, "\(name) \(backend.id) \(formulation)")
         }
         optimum = optimum ?? verdict.objective
         #expect(outcome.bound.map { abs($0 - verdict.objective) < 1e-6 } == true)
@@ -67,8 +67,8 @@ func tinyInstance(seed: Int) throws -> AdmissionInstance {
   @Test func lpBoundsAgreeBetweenBackends() throws {
     for (name, instance) in try shippedHardInstances() {
       let table = AdmissionTable(instance)
-      let glpk = try AdmissionILP.relaxationBound(table, options: SolverOptions(backend: GLPKSolver()))
-      let cbc = try AdmissionILP.relaxationBound(table, options: SolverOptions(backend: CBCSolver()))
+      let glpk = try AdmissionILP.relaxationBound(table, backend: GLPKSolver())
+      let cbc = try AdmissionILP.relaxationBound(table, backend: CBCSolver())
       #expect(glpk != nil && glpk == cbc, "\(name)")
     }
   }
@@ -79,9 +79,9 @@ func tinyInstance(seed: Int) throws -> AdmissionInstance {
   func limitedRunKeepsTheStartAndAnHonestBound(backend: Int) throws {
     let (name, instance) = try shippedHardInstances().last!
     let table = AdmissionTable(instance)
-    let optimum = try #require(try AdmissionILP.solve(table).objective)
+    let optimum = try #require(try AdmissionILP.solve(table, backend: GLPKSolver()).objective)
     let start = table.weight(of: AdmissionILP.bestKnownSolution(table))
-    let outcome = try AdmissionILP.solve(table, options: SolverOptions(timeLimit: 0.001, backend: Self.backends[backend]))
+    let outcome = try AdmissionILP.solve(table, backend: Self.backends[backend], options: SolverOptions(timeLimit: 0.001))
     switch outcome.termination {
     case .optimal, .feasible(limit: .time): break
     default: Issue.record("\(name): \(outcome.termination)")
@@ -115,7 +115,7 @@ func tinyInstance(seed: Int) throws -> AdmissionInstance {
   @Test func heuristicsAreFeasibleAndBounded() throws {
     for (name, instance) in try shippedSmallInstances() + shippedHardInstances() {
       let table = AdmissionTable(instance)
-      let optimum = try #require(try AdmissionILP.solve(table).objective)
+      let optimum = try #require(try AdmissionILP.solve(table, backend: GLPKSolver()).objective)
       let approximation = table.weight(of: AdmissionApproximation.solve(table))
       let local = AdmissionLocalSearch.solve(table)
       let (lagrangian, bound) = AdmissionLagrangian.solve(table)

@@ -1,3 +1,4 @@
+import GLPKBinding
 import Admission
 import AdmissionMILP
 import EdgeSplitModel
@@ -48,7 +49,7 @@ import Testing
       let verdict = AdmissionEvaluator.evaluate(solution, on: instance)
       #expect(verdict.violations == [])
       #expect(verdict.objective == 2, "both requests fit with one thread each")
-      let exact = try AdmissionILP.solve(table)
+      let exact = try AdmissionILP.solve(table, backend: GLPKSolver())
       #expect(exact.objective == 2)
     }
   }

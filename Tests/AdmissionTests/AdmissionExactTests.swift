@@ -60,7 +60,7 @@ import Testing
     }
     let expected = bruteForceOptimum(instance)
     for formulation in AdmissionILP.Formulation.allCases {
-      let outcome = try AdmissionILP.solve(AdmissionTable(instance), formulation: formulation)
+      let outcome = try AdmissionILP.solve(AdmissionTable(instance), backend: GLPKSolver(), formulation: formulation)
       #expect(outcome.termination == .optimal)
       let solution = try #require(outcome.solution)
       let verdict = AdmissionEvaluator.evaluate(solution, on: instance)
@@ -75,10 +75,10 @@ import Testing
     #expect(shipped.count >= 10)
     for (name, instance) in shipped {
       let table = AdmissionTable(instance)
-      let pruned = try AdmissionILP.solve(table, formulation: .pruned)
-      let full = try AdmissionILP.solve(table, formulation: .full)
+      let pruned = try AdmissionILP.solve(table, backend: GLPKSolver(), formulation: .pruned)
+      let full = try AdmissionILP.solve(table, backend: GLPKSolver(), formulation: .full)
       #expect(pruned.termination == .optimal && full.termination == .optimal, "\(name)")
-      #expect(full.statistics["columns"]! > pruned.statistics["columns"]!)
+      #expect(full.statistics.columns! > pruned.statistics.columns!)
       for outcome in [pruned, full] {
         let verdict = AdmissionEvaluator.evaluate(try #require(outcome.solution), on: instance)
         #expect(verdict.violations == [])
@@ -95,10 +95,10 @@ import Testing
       return tight
     }
     let instance = try AdmissionInstance(name: "t", models: base.models, cloudlets: base.cloudlets, requests: hopeless)
-    let outcome = try AdmissionILP.solve(AdmissionTable(instance))
+    let outcome = try AdmissionILP.solve(AdmissionTable(instance), backend: GLPKSolver())
     #expect(outcome.termination == .optimal)
     #expect(outcome.solution?.admissions == [])
-    #expect(outcome.statistics["columns"]! == 0)
+    #expect(outcome.statistics.columns! == 0)
   }
 
   @Test func generatorIsDeterministicPerSeed() throws {

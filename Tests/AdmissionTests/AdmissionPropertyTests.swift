@@ -1,3 +1,4 @@
+import GLPKBinding
 import Admission
 import AdmissionMILP
 import EdgeSplitModel
@@ -17,7 +18,7 @@ import Testing
                                               cloudlets: cloudlets, seed: UInt64(seed))
         let optimum = bruteForceOptimum(instance)
         let table = AdmissionTable(instance)
-        let exact = try AdmissionILP.solve(table)
+        let exact = try AdmissionILP.solve(table, backend: GLPKSolver())
         #expect(exact.objective == optimum)
         let solutions = [AdmissionApproximation.solve(table), AdmissionGreedy.fewestThreadsFirst(table),
                          AdmissionGreedy.earliestDeadlineBestFit(table), AdmissionGreedy.firstFit(table)]

@@ -30,7 +30,7 @@ private let models: [(name: String, model: MILP)] = {
   parity.addConstraint(terms: [term(0, 2), term(1, 2)], lowerBound: 3, upperBound: 3)
   out.append(("parity", parity))
 
-  for sense in [MILP.Sense.maximize, .minimize] {
+  for sense in [ObjectiveSense.maximize, .minimize] {
     let sign: Double = sense == .maximize ? 1 : -1
     var unbounded = MILP(sense: sense)
     unbounded.addVariable(kind: .integer, objective: sign)
@@ -53,7 +53,7 @@ private let models: [(name: String, model: MILP)] = {
   @Test(arguments: models.indices, [false, true])
   func backendsAgree(index: Int, relax: Bool) throws {
     let (name, model) = models[index]
-    let options = SolveOptions(relaxIntegrality: relax)
+    let options = MILPOptions(relaxIntegrality: relax)
     let cbc = try CBCSolver().solve(model, options: options)
     let glpk = try GLPKSolver().solve(model, options: options)
     #expect(cbc.termination == glpk.termination, "\(name): CBC \(cbc.termination), GLPK \(glpk.termination)")
@@ -95,15 +95,15 @@ private let models: [(name: String, model: MILP)] = {
     let model = assignment(items: 60, bins: 6, seed: 7)
     let start = [Double](repeating: 0, count: model.variables.count)  // admit nothing: feasible
     for backend in [CBCSolver() as any MILPSolver, GLPKSolver()] {
-      let result = try backend.solve(model, options: SolveOptions(timeLimit: 0.05, initialSolution: start))
+      let result = try backend.solve(model, options: MILPOptions(timeLimit: 0.05, initialSolution: start))
       switch result.termination {
       case .optimal, .feasible(limit: .time): break
-      default: Issue.record("\(backend.name): \(result.termination) \(result.message)")
+      default: Issue.record("\(backend.id): \(result.termination) \(result.message)")
       }
       if let primal = result.bounds.primal, let dual = result.bounds.dual { #expect(primal <= dual + 1e-6) }
     }
-    let full = try CBCSolver().solve(model, options: SolveOptions(timeLimit: 60))
-    let glpk = try GLPKSolver().solve(model, options: SolveOptions(timeLimit: 60, cutGenerators: .all))
+    let full = try CBCSolver().solve(model, options: MILPOptions(timeLimit: 60))
+    let glpk = try GLPKSolver().solve(model, options: MILPOptions(timeLimit: 60, cutGenerators: .all))
     if full.termination == .optimal && glpk.termination == .optimal {
       #expect(abs(full.bounds.primal! - glpk.bounds.primal!) < 1e-6)
     }
@@ -116,7 +116,7 @@ private let models: [(name: String, model: MILP)] = {
     model.addConstraint(terms: [term(0, 1), term(1, 1)], upperBound: 1)
     for start in [[1.0, 1.0], [0.5, 0], [1]] {
       #expect(throws: MILPValidationError.self) {
-        try CBCSolver().solve(model, options: SolveOptions(initialSolution: start))
+        try CBCSolver().solve(model, options: MILPOptions(initialSolution: start))
       }
     }
   }

@@ -9,14 +9,14 @@ import _GLPKShims
   @Test func timeLimitStopsHardFeasibilityInstance() throws {
     let model = MarketSplit().feasibilityModel
     // The reason names the time limit: GLPK stopped because of it (no wall-clock assertion here).
-    let result = try GLPKSolver.solve(model, options: SolveOptions(timeLimit: 1))
+    let result = try GLPKSolver.solve(model, options: MILPOptions(timeLimit: 1))
     #expect([.noSolutionFound(limit: .time), .feasible(limit: .time)].contains(result.termination))
     if let values = result.values { #expect(maxViolation(model, values) < 1e-6) }
   }
 
   @Test func timeLimitKeepsIncumbentAndValidBound() throws {
     let model = MarketSplit().deviationModel
-    let result = try GLPKSolver.solve(model, options: SolveOptions(timeLimit: 1))
+    let result = try GLPKSolver.solve(model, options: MILPOptions(timeLimit: 1))
     // x = 0 is feasible, so GLPK's first incumbent comes at the root: the limit finds one.
     #expect(result.termination == .feasible(limit: .time))
     let values = try #require(result.values)
@@ -104,7 +104,7 @@ import _GLPKShims
     for _ in 0..<200 { _ = try GLPKSolver.solve(model) }
     let before = try residentBytes()
     for i in 0..<3_000 {
-      _ = try GLPKSolver.solve(model, options: SolveOptions(relaxIntegrality: i % 2 == 0))
+      _ = try GLPKSolver.solve(model, options: MILPOptions(relaxIntegrality: i % 2 == 0))
     }
     let growth = try residentBytes() - before
     #expect(growth < 16 << 20, "resident memory grew by \(growth) bytes over 3,000 solves")
@@ -114,7 +114,7 @@ import _GLPKShims
     let model = Knapsack().model()
     // Only errors would reach the log by default, and this solve has none.
     #expect(try GLPKSolver.solve(model).message.isEmpty)
-    let logged = try GLPKSolver.solve(model, options: SolveOptions(printSolverOutput: true))
+    let logged = try GLPKSolver.solve(model, options: MILPOptions(printSolverOutput: true))
     #expect(logged.message.contains("tree is empty"))  // the branch-and-bound log
   }
 
@@ -125,7 +125,7 @@ import _GLPKShims
     let x = model.addVariable(objective: 1)
     let y = model.addVariable(objective: 1)
     model.addConstraint(terms: [term(x, 1), term(y, -1)], upperBound: 1)
-    let result = try GLPKSolver.solve(model, options: SolveOptions(relaxIntegrality: true))
+    let result = try GLPKSolver.solve(model, options: MILPOptions(relaxIntegrality: true))
     #expect(result.termination == .unbounded)
     #expect(result.message.contains("glp_simplex"))
   }

@@ -49,7 +49,7 @@ import Testing
 
   @Test func relaxationGivesFractionalKnapsackOptimum() throws {
     let knapsack = Knapsack()
-    let result = try GLPKSolver.solve(knapsack.model(), options: SolveOptions(relaxIntegrality: true))
+    let result = try GLPKSolver.solve(knapsack.model(), options: MILPOptions(relaxIntegrality: true))
     #expect(result.termination == .optimal)
     let values = try #require(result.values)
     #expect(values.contains { $0 > 1e-9 && $0 < 1 - 1e-9 })
@@ -63,7 +63,7 @@ import Testing
     var model = MILP(sense: .maximize)
     model.addVariable(lowerBound: nil, kind: .binary, objective: 1)
     model.addVariable(lowerBound: nil, kind: .binary, objective: -1)
-    let result = try GLPKSolver.solve(model, options: SolveOptions(relaxIntegrality: true))
+    let result = try GLPKSolver.solve(model, options: MILPOptions(relaxIntegrality: true))
     // Without the implied [0, 1] bounds the first would be unbounded above, the second below.
     #expect(result.termination == .optimal)
     #expect(result.values == [1, 0])
@@ -114,7 +114,7 @@ import Testing
     let x = model.addVariable(kind: .binary, objective: 1)
     let y = model.addVariable(kind: .binary, objective: 1)
     model.addConstraint(terms: [term(x, 1), term(y, 1)], lowerBound: 3)
-    let result = try GLPKSolver.solve(model, options: SolveOptions(relaxIntegrality: relax))
+    let result = try GLPKSolver.solve(model, options: MILPOptions(relaxIntegrality: relax))
     #expect(result.termination == .infeasible)
     #expect(result.values == nil)
     #expect(result.bounds == ObjectiveBounds(primal: nil, dual: nil))
@@ -127,18 +127,18 @@ import Testing
     let y = model.addVariable(upperBound: 5, kind: .integer, objective: 1)
     model.addConstraint(terms: [term(x, 2), term(y, 2)], lowerBound: 3, upperBound: 3)
     #expect(try GLPKSolver.solve(model).termination == .infeasible)
-    #expect(try GLPKSolver.solve(model, options: SolveOptions(relaxIntegrality: true)).termination == .optimal)
+    #expect(try GLPKSolver.solve(model, options: MILPOptions(relaxIntegrality: true)).termination == .optimal)
   }
 
-  @Test(arguments: [MILP.Sense.maximize, .minimize], [false, true])
-  func unboundedModels(sense: MILP.Sense, relax: Bool) throws {
+  @Test(arguments: [ObjectiveSense.maximize, .minimize], [false, true])
+  func unboundedModels(sense: ObjectiveSense, relax: Bool) throws {
     // Improve x + y (or -x - y) forever along x - y <= 1 over nonnegative integers.
     let sign: Double = sense == .maximize ? 1 : -1
     var model = MILP(sense: sense)
     let x = model.addVariable(kind: .integer, objective: sign)
     let y = model.addVariable(kind: .integer, objective: sign)
     model.addConstraint(terms: [term(x, 1), term(y, -1)], upperBound: 1)
-    let result = try GLPKSolver.solve(model, options: SolveOptions(relaxIntegrality: relax))
+    let result = try GLPKSolver.solve(model, options: MILPOptions(relaxIntegrality: relax))
     #expect(result.termination == .unbounded)
     #expect(result.values == nil)
     let best = sense == .maximize ? Double.infinity : -.infinity
@@ -159,19 +159,19 @@ import Testing
   @Test func unboundedRelaxationOfInfeasibleIntegerModelIsInfeasible() throws {
     let model = parityModel(integerUpperBound: 3)
     #expect(try GLPKSolver.solve(model).termination == .infeasible)
-    #expect(try GLPKSolver.solve(model, options: SolveOptions(relaxIntegrality: true)).termination == .unbounded)
+    #expect(try GLPKSolver.solve(model, options: MILPOptions(relaxIntegrality: true)).termination == .unbounded)
   }
 
   @Test func undecidedFeasibilityIsNotCalledUnbounded() throws {
     // With unbounded integers branch and bound never ends; the time limit does.
-    let result = try GLPKSolver.solve(parityModel(integerUpperBound: nil), options: SolveOptions(timeLimit: 1))
+    let result = try GLPKSolver.solve(parityModel(integerUpperBound: nil), options: MILPOptions(timeLimit: 1))
     #expect(result.termination == .noSolutionFound(limit: .time))
     #expect(result.bounds == ObjectiveBounds(primal: nil, dual: nil))
   }
 
   @Test func relativeGapStopsEarlyAndReportsOptimalWithHonestBounds() throws {
     let model = MarketSplit().deviationModel
-    let result = try GLPKSolver.solve(model, options: SolveOptions(timeLimit: 30, relativeGap: 1e6))
+    let result = try GLPKSolver.solve(model, options: MILPOptions(timeLimit: 30, relativeGap: 1e6))
     #expect(result.termination == .optimal)
     let values = try #require(result.values)
     #expect(maxViolation(model, values) < 1e-6)
@@ -181,7 +181,7 @@ import Testing
     #expect(primal <= dual + 1e-9)
     #expect(try #require(result.relativeGap) == abs(primal - dual) / (abs(primal) + .ulpOfOne))
     // The bounds are honest: the true optimum (solved to proof) lies between them.
-    let optimum = try #require(try GLPKSolver.solve(model, options: SolveOptions(timeLimit: 30)).bounds.primal)
+    let optimum = try #require(try GLPKSolver.solve(model, options: MILPOptions(timeLimit: 30)).bounds.primal)
     #expect(primal <= optimum + 1e-9 && optimum <= dual + 1e-9)
   }
 

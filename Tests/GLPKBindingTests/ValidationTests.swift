@@ -5,7 +5,7 @@ import Testing
 struct BadInput: Sendable, CustomTestStringConvertible {
   var testDescription: String
   var model: MILP
-  var options = SolveOptions()
+  var options = MILPOptions()
   var kind: MILPValidationError.Kind
   /// Text the message must contain (it should name the culprit).
   var mentions: String
@@ -13,7 +13,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
   /// Starts from a valid two-variable model and breaks it with `edit`.
   init(
     _ description: String, _ kind: MILPValidationError.Kind, mentions: String,
-    options: SolveOptions = SolveOptions(), edit: (inout MILP) -> Void = { _ in }
+    options: MILPOptions = MILPOptions(), edit: (inout MILP) -> Void = { _ in }
   ) {
     var model = MILP()
     model.addVariable(name: "x", upperBound: 4, objective: 1)
@@ -76,12 +76,12 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     BadInput("binary bound below zero", .binaryBoundOutOfRange, mentions: "variable 2") {
       $0.addVariable(lowerBound: -1, kind: .binary)
     },
-    BadInput("zero time limit", .invalidOption, mentions: "timeLimit", options: SolveOptions(timeLimit: 0)),
-    BadInput("negative time limit", .invalidOption, mentions: "timeLimit", options: SolveOptions(timeLimit: -1)),
-    BadInput("infinite time limit", .invalidOption, mentions: "timeLimit", options: SolveOptions(timeLimit: .infinity)),
-    BadInput("NaN time limit", .invalidOption, mentions: "timeLimit", options: SolveOptions(timeLimit: .nan)),
-    BadInput("negative gap", .invalidOption, mentions: "relativeGap", options: SolveOptions(relativeGap: -0.1)),
-    BadInput("NaN gap", .invalidOption, mentions: "relativeGap", options: SolveOptions(relativeGap: .nan)),
+    BadInput("zero time limit", .invalidOption, mentions: "timeLimit", options: MILPOptions(timeLimit: 0)),
+    BadInput("negative time limit", .invalidOption, mentions: "timeLimit", options: MILPOptions(timeLimit: -1)),
+    BadInput("infinite time limit", .invalidOption, mentions: "timeLimit", options: MILPOptions(timeLimit: .infinity)),
+    BadInput("NaN time limit", .invalidOption, mentions: "timeLimit", options: MILPOptions(timeLimit: .nan)),
+    BadInput("negative gap", .invalidOption, mentions: "relativeGap", options: MILPOptions(relativeGap: -0.1)),
+    BadInput("NaN gap", .invalidOption, mentions: "relativeGap", options: MILPOptions(relativeGap: .nan)),
   ]
 }
 
@@ -108,7 +108,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
     model.addConstraint(name: "ünïcode ok", terms: [term(x, 1), term(n, 1)], upperBound: 10)
     // A tiny limit is rounded up to 1 ms; a huge one is capped rather than overflowing.
     for limit in [1e-9, 1e300] {
-      let result = try GLPKSolver.solve(model, options: SolveOptions(timeLimit: limit))
+      let result = try GLPKSolver.solve(model, options: MILPOptions(timeLimit: limit))
       #expect(result.termination == .optimal)
       #expect(result.values == [3, 1, -3])
       _ = b

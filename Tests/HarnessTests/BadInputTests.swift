@@ -1,3 +1,4 @@
+import GLPKBinding
 import EdgeSplitModel
 import Foundation
 @testable import Harness
@@ -35,7 +36,7 @@ private let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
     let original = Array(try Data(contentsOf: shipped.appendingPathComponent(file)))
     var random = SeededGenerator(seed: 2026)
     // Every solver without a proof, but the offline DP of P5 (seconds per trace; its own tests cover it).
-    let cheap = Catalog.solvers.filter { $0.role != .exact && $0.role != .bound && $0.name != "p5-dp" }
+    let cheap = Catalog(backend: GLPKSolver()).solvers.filter { $0.role != .exact && $0.role != .bound && $0.name != "p5-dp" }
     var loaded = 0, rejected = 0
     for _ in 0..<Self.mutationsPerFile {
       let mutant = Mutation.apply(to: original, using: &random)

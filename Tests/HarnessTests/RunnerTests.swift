@@ -1,3 +1,4 @@
+import GLPKBinding
 import Admission
 import Surgery
 import EdgeSplitModel
@@ -31,12 +32,12 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
   }
 
   @Test func everyRegisteredSolverIsScoredAgainstTheExactReference() throws {
-    let rows = try rows(Catalog.solvers)
-    #expect(rows.map(\.solver) == Catalog.solvers.filter { $0.family == AnyFamily(AdmissionFamily.self) }.map(\.name))
+    let rows = try rows(Catalog(backend: GLPKSolver()).solvers)
+    #expect(rows.map(\.solver) == Catalog(backend: GLPKSolver()).solvers.filter { $0.family == AnyFamily(AdmissionFamily.self) }.map(\.name))
     for row in rows {
       #expect(row.failures == [], "\(row.solver)")
       #expect(row.reference == 1 && row.referenceKind == .optimum)
-      if row.role == "bound" {
+      if row.role == .bound {
         #expect(row.objective == nil && row.bound == 1, "\(row.solver)")
       } else {
         #expect(row.objective == 1, "\(row.solver)")
@@ -58,7 +59,7 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
 
   @Test func brokenRatioAndFalseClaimsAreFailures() throws {
     let idle = fixed("idle", .approximation(ratio: 0.5), [], claimed: 1)
-    let rows = try rows(Catalog.solvers(matching: ["p1-ilp-pruned"]) + [idle])
+    let rows = try rows(Catalog(backend: GLPKSolver()).solvers(matching: ["p1-ilp-pruned"]) + [idle])
     let row = try #require(rows.first { $0.solver == "idle" })
     #expect(row.ratioHolds == false)
     #expect(row.gapPercent == 100)
@@ -124,7 +125,7 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
 
   @Test func versusComparesEveryRowWithTheNamedSolver() throws {
     let none = fixed("none", .heuristic, [])
-    let rows = BenchmarkRunner(solvers: Catalog.solvers(matching: ["p1-ilp-pruned"]) + [none],
+    let rows = BenchmarkRunner(solvers: Catalog(backend: GLPKSolver()).solvers(matching: ["p1-ilp-pruned"]) + [none],
                                settings: SolverOptions(timeLimit: 10), versus: "p1-ilp-pruned").run([try contested()])
     #expect(rows.map(\.versusPercent) == [0, -100])
     #expect(Report.aggregates(rows).map(\.meanVersusPercent) == [0, -100])
@@ -141,7 +142,7 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
 
 @Suite struct ReportTests {
   private func row(_ solver: String, gap: Double?, seconds: Double, failures: [String] = []) -> BenchmarkRow {
-    BenchmarkRow(instance: "i", problem: "admission", size: 3, solver: solver, role: "heuristic", status: "done",
+    BenchmarkRow(instance: "i", problem: "admission", size: 3, solver: solver, role: .heuristic, status: .stopped(.finished, backend: nil),
                  objective: 1, bound: nil, reference: gap == nil ? nil : 1, referenceKind: gap == nil ? .none : .optimum,
                  gapPercent: gap, ratio: nil, provenRatio: nil, ratioHolds: nil, feasible: true, failures: failures,
                  seconds: seconds)
@@ -166,7 +167,7 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     let text = try Report.json(rows, context: context)
     let document = try JSONDecoder().decode(Report.Document.self, from: Data(text.utf8))
     #expect(document.rows == rows)
-    #expect(document.schema == "edgesplit-bench/2")
+    #expect(document.schema == "edgesplit-bench/3")
     #expect(document.context == context && document.timeShiftSeconds == 0.01)
   }
 
@@ -176,7 +177,7 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     #expect(lines.count == context.lines.count + 2)
     #expect(lines[0] == "# edgesplit \(EdgeSplitVersion.current) (commit abc1234)")
     #expect(lines[context.lines.count].hasPrefix("instance,problem,size,solver,"))
-    #expect(lines.last!.hasPrefix("i,admission,3,\"a,b\",heuristic,done,"))
+    #expect(lines.last!.hasPrefix("i,admission,3,\"a,b\",heuristic,finished (no optimality proof),"))
     #expect(lines.last!.hasSuffix(",\"say \"\"no\"\"\""))
   }
 
@@ -252,7 +253,7 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../instances/admission").standardized
     let instances = try BenchmarkRunner.jsonFiles(under: root).filter { $0.lastPathComponent.hasPrefix("small-") }
       .map { try InstanceIO.load(contentsOf: $0, families: Catalog.families) }
-    let solvers = Catalog.solvers(matching: ["p1-*"])
+    let solvers = Catalog(backend: GLPKSolver()).solvers(matching: ["p1-*"])
     #expect(solvers.count == 8)
     let runner = BenchmarkRunner(solvers: solvers, settings: SolverOptions(timeLimit: 30))
     func stripped(_ rows: [BenchmarkRow]) -> [BenchmarkRow] { rows.map { var row = $0; row.seconds = 0; return row } }
@@ -276,7 +277,7 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
 @Suite struct SolutionFileTests {
   @Test func documentsRoundTripAndCarryTheVerdict() throws {
     let instance = try contested()
-    let solver = try #require(Catalog.solvers(matching: ["p1-ilp-pruned"]).first)
+    let solver = try #require(Catalog(backend: GLPKSolver()).solvers(matching: ["p1-ilp-pruned"]).first)
     let outcome = try solver.solve(instance, options: SolverOptions(timeLimit: 10))
     let data = try SolutionIO.encode(outcome, of: solver.name, on: instance)
     let (header, solution) = try SolutionIO.decode(AdmissionFamily.self, data)

@@ -34,7 +34,7 @@ import Testing
     let result = try run([Self.shipped.path, "--format", "json"])
     #expect(result.status == 0)
     let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-    #expect(object?["schema"] as? String == "edgesplit-bench/2")
+    #expect(object?["schema"] as? String == "edgesplit-bench/3")
     #expect((object?["rows"] as? [Any])?.isEmpty == false)
   }
 

@@ -92,4 +92,27 @@ import Testing
     let ran = try runProduct("heuristics-example", [])
     #expect(ran.status == 0 && ran.stdout.contains("p2-dsl: optimal"))
   }
+
+  /// The GPL-free product: `solverbench-cbc` links CBC and no GLPK, and runs the harness with
+  /// every exact solver (P1, P2, P4) proving optima through CBC.
+  @Test func cbcProductRunsTheHarnessWithoutGPLCode() throws {
+    let linked = try runProcess(URL(fileURLWithPath: "/usr/bin/ldd"), [product("solverbench-cbc").path])
+    #expect(linked.status == 0 && linked.stdout.contains("libCbc"), "ldd printed: \(linked.stdout)")
+    #expect(!linked.stdout.contains("glpk"))
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cbc-only-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for path in ["admission/small-01.json", "surgery/resnet18-pi-18.88mbps-latency.json", "upload/small-chain-2ue-loose.json"] {
+      try FileManager.default.copyItem(atPath: shippedInstance(path),
+                                       toPath: folder.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent).path)
+    }
+    let run = try runProduct("solverbench-cbc", [folder.path, "--format", "csv", "--quiet"])
+    #expect(run.status == 0, "\(run.stderr)")
+    for solver in ["p1-ilp-pruned", "p1-ilp-full", "p2-ilp", "p4-exact"] {
+      let row = run.stdout.split(separator: "\n").first { $0.contains(",\(solver),") }
+      #expect(row?.contains(",optimal (cbc),") == true, "\(solver): \(row ?? "no row")")
+    }
+    let glpk = try runProduct("solverbench-cbc", [folder.path, "--backend", "glpk"])
+    #expect(glpk.status == 2 && glpk.stderr.contains("--backend glpk is not linked into this executable (available: cbc)"), "\(glpk.stderr)")
+  }
 }

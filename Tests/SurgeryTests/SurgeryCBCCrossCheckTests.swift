@@ -10,8 +10,8 @@ import Testing
   @Test(arguments: SurgeryObjective.allCases)
   func glpkAndCBCAgree(objective: SurgeryObjective) throws {
     for instance in try crossCheckInstances(objective: objective) {
-      let glpk = try SurgeryILP.solve(instance, options: SolverOptions(backend: GLPKSolver()))
-      let cbc = try SurgeryILP.solve(instance, options: SolverOptions(backend: CBCSolver()))
+      let glpk = try SurgeryILP.solve(instance, backend: GLPKSolver())
+      let cbc = try SurgeryILP.solve(instance, backend: CBCSolver())
       #expect(glpk.termination == .optimal && cbc.termination == .optimal, "\(instance.name): \(cbc.termination)")
       let (a, b) = (try #require(glpk.objective), try #require(cbc.objective))
       #expect(abs(a - b) <= 1e-6 * max(abs(a), 1e-9), "\(instance.name): GLPK \(a), CBC \(b)")

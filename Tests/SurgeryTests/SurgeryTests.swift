@@ -91,7 +91,7 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
       #expect(verdict.isFeasible, "\(instance.name): \(verdict.violations)")
       #expect(close(verdict.objective, optimum.leastLatency), "\(instance.name): DSL \(verdict.objective), brute force \(optimum.leastLatency) over \(optimum.partitions)")
       #expect(close(cutValue, verdict.objective), "\(instance.name): cut \(cutValue), latency \(verdict.objective)")
-      let ilp = try SurgeryILP.solve(instance)
+      let ilp = try SurgeryILP.solve(instance, backend: GLPKSolver())
       #expect(ilp.termination == .optimal)
       let ilpPartition = try #require(ilp.solution)
       #expect(close(SurgeryEvaluator.evaluate(ilpPartition, on: instance).objective, optimum.leastLatency), "\(instance.name): ILP")
@@ -129,7 +129,7 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
       #expect(fitsWithin(verdict.objective, 3 * optimum), "\(instance.name): DSH \(verdict.objective), optimum \(optimum)")
       // (1, 1) is on the grid, so DSH is never worse than the minimum-latency partition.
       #expect(verdict.objective <= DSL.bestPartition(instance).stages.largestStage, "\(instance.name)")
-      let ilp = try SurgeryILP.solve(instance)
+      let ilp = try SurgeryILP.solve(instance, backend: GLPKSolver())
       #expect(ilp.termination == .optimal)
       let ilpPartition = try #require(ilp.solution)
       #expect(close(SurgeryEvaluator.evaluate(ilpPartition, on: instance).objective, optimum), "\(instance.name): ILP")
@@ -189,7 +189,7 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
     for instance in try adversarialInstances(objective: objective) {
       let brute = BruteForce(instance)
       let optimum = objective == .latency ? brute.leastLatency : brute.leastLargestStage
-      let ilp = try SurgeryILP.solve(instance)
+      let ilp = try SurgeryILP.solve(instance, backend: GLPKSolver())
       #expect(ilp.termination == .optimal, "\(instance.name): \(ilp)")
       let partition = try #require(ilp.solution, "\(instance.name)")
       let verdict = SurgeryEvaluator.evaluate(partition, on: instance)
@@ -273,7 +273,7 @@ private func diamond(_ objective: SurgeryObjective = .latency) throws -> Surgery
     let instance = try measured(objective)
     let optimum = BruteForce(instance)
     let best = objective == .latency ? optimum.leastLatency : optimum.leastLargestStage
-    let ilp = try SurgeryILP.solve(instance)
+    let ilp = try SurgeryILP.solve(instance, backend: GLPKSolver())
     #expect(abs(SurgeryFamily.evaluate(try #require(ilp.solution), on: instance).objective - best) <= 1e-9 * best)
     if objective == .latency {
       #expect(abs(SurgeryFamily.evaluate(try #require(DSL.solve(instance).solution), on: instance).objective - best) <= 1e-9 * best)

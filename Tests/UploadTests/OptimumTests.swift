@@ -59,7 +59,7 @@ func contestedInstances() throws -> [UploadInstance] {
   /// found at least two UEs offload and both budgets are nearly spent (85 %).
   @Test func theContestedInstancesAreContested() throws {
     for instance in try contestedInstances() {
-      let solution = try #require(try UploadGridOptimum.solve(instance, rounds: 4).solution)
+      let solution = try #require(try UploadGridOptimum.solve(instance, backend: GLPKSolver(), rounds: 4).solution)
       #expect(solution.ues.filter { $0.onDevice.contains(false) }.count >= 2, "\(instance.name)")
       #expect(solution.ues.reduce(0) { $0 + $1.computeGflops } >= 0.85 * instance.serverGflops, "\(instance.name)")
       #expect(solution.ues.reduce(0) { $0 + $1.bandwidthMbps } >= 0.85 * instance.bandwidthMbps, "\(instance.name)")
@@ -101,7 +101,7 @@ func contestedInstances() throws -> [UploadInstance] {
       byInstance[instance.name] = (instance, (0..<30).map { seed in randomSolution(on: instance, seed: seed) })
     }
     for (instance, solutions) in byInstance.values.sorted(by: { $0.0.name < $1.0.name }) {
-      let outcome = try UploadGridOptimum.solve(instance, rounds: 8)
+      let outcome = try UploadGridOptimum.solve(instance, backend: GLPKSolver(), rounds: 8)
       let bound = try #require(outcome.bound), objective = try #require(outcome.objective)
       let solution = try #require(outcome.solution)
       #expect(UploadEvaluator.evaluate(solution, on: instance).objective == objective)
@@ -125,7 +125,7 @@ func contestedInstances() throws -> [UploadInstance] {
         UploadEvaluator.timeline(of: ue, UploadDecision(onDevice: $0, computeGflops: instance.serverGflops,
                                                         bandwidthMbps: min(ue.maxUplinkMbps, instance.bandwidthMbps)), mode: .parallel).completion
       }.min()!
-      let outcome = try UploadGridOptimum.solve(instance)
+      let outcome = try UploadGridOptimum.solve(instance, backend: GLPKSolver())
       #expect(outcome.termination == .optimal, "\(instance.name)")
       #expect(abs(try #require(outcome.objective) - optimum) <= 1e-9 * optimum, "\(instance.name)")
     }
@@ -155,7 +155,7 @@ func contestedInstances() throws -> [UploadInstance] {
           brute = min(brute, best(0, f, bwA) + best(1, max(0, instance.serverGflops - f), bwB))
         }
       }
-      let outcome = try UploadGridOptimum.solve(instance, rounds: 8)
+      let outcome = try UploadGridOptimum.solve(instance, backend: GLPKSolver(), rounds: 8)
       let bound = try #require(outcome.bound), objective = try #require(outcome.objective)
       #expect(bound <= brute * (1 + 1e-9), "\(instance.name)")
       #expect(objective >= bound)
@@ -166,8 +166,8 @@ func contestedInstances() throws -> [UploadInstance] {
   /// round: later grids depend on which of several equally good points a backend picks).
   @Test func backendsAgree() throws {
     for instance in try contestedInstances() + smallInstances() {
-      let glpk = try UploadGridOptimum.solve(instance, options: SolverOptions(backend: GLPKSolver()), rounds: 1)
-      let cbc = try UploadGridOptimum.solve(instance, options: SolverOptions(backend: CBCSolver()), rounds: 1)
+      let glpk = try UploadGridOptimum.solve(instance, backend: GLPKSolver(), rounds: 1)
+      let cbc = try UploadGridOptimum.solve(instance, backend: CBCSolver(), rounds: 1)
       #expect(glpk.termination == cbc.termination, "\(instance.name)")
       let (x, y) = (try #require(glpk.objective), try #require(cbc.objective))
       #expect(abs(x - y) <= 1e-9 * x, "\(instance.name)")
@@ -184,7 +184,7 @@ func contestedInstances() throws -> [UploadInstance] {
     #expect(branchy.deviceSets(limit: UploadGridOptimum.partitionLimit) == nil)
     let wide = try UploadGenerator.generate(name: "wide", models: [branchy], ues: 1, serverGflops: 100, bandwidthMbps: 50, seed: 1)
     #expect(UploadGridOptimum.skipReason(wide)?.contains("more than \(UploadGridOptimum.partitionLimit) partitions") == true)
-    if case .error = try UploadGridOptimum.solve(wide).termination {} else { Issue.record("a skipped instance must not be solved") }
+    if case .error = try UploadGridOptimum.solve(wide, backend: GLPKSolver()).termination {} else { Issue.record("a skipped instance must not be solved") }
   }
 }
 

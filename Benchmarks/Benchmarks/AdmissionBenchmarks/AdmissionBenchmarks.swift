@@ -1,3 +1,4 @@
+import GLPKBinding
 import Admission
 import AdmissionMILP
 import Benchmark
@@ -51,7 +52,7 @@ let benchmarks: @Sendable () -> Void = {
   Benchmark("P1 ILP pruned small-12", configuration: .quick) { benchmark in
     let table = AdmissionTable(smallInstance)
     benchmark.startMeasurement()
-    blackHole(try! AdmissionILP.solve(table, formulation: .pruned))
+    blackHole(try! AdmissionILP.solve(table, backend: GLPKSolver(), formulation: .pruned))
   }
 
   for (instance, configuration) in [(largeInstance, Benchmark.Configuration.quick), (hugeInstance, .slow),

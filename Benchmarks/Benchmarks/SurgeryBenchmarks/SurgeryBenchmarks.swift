@@ -1,3 +1,4 @@
+import GLPKBinding
 import Benchmark
 import BenchmarkSupport
 import EdgeSplitModel
@@ -70,5 +71,5 @@ let benchmarks: @Sendable () -> Void = {
 
   // The same instance both ways: the minimum cut against GLPK's branch and bound.
   partitioning("DSL", resnet18Latency, configuration: .quick) { DSL.solve($0) }
-  partitioning("ILP", resnet18Latency, configuration: .quick) { try! SurgeryILP.solve($0) }
+  partitioning("ILP", resnet18Latency, configuration: .quick) { try! SurgeryILP.solve($0, backend: GLPKSolver()) }
 }

@@ -27,6 +27,7 @@ extern "C" {
 #define _CBCSHIMS_LIMIT_ITERATION 2
 #define _CBCSHIMS_LIMIT_INTERRUPTED 3
 #define _CBCSHIMS_LIMIT_UNDETERMINED 4
+#define _CBCSHIMS_LIMIT_NODE 5
 
 /// A whole problem, already validated. Bounds are ±infinity (HUGE_VAL) where absent; the
 /// matrix is 0-based (row, column, value) triplets without duplicates.

@@ -23,27 +23,13 @@ extension SolverBench {
     @Option(help: "Output: text (the plan), json (an edgesplit-solution/1 document) or dot (Graphviz).")
     var format: PlanFormat = .text
 
-    @Option(help: "Time limit in seconds for each exact solve.")
-    var timeLimit: Double = 60
-
-    @Option(help: "Seed for randomized solvers.")
-    var seed: UInt64 = 1
-
-    @Flag(help: "Unknown fields in the instance file are errors (exit 2), not warnings.")
-    var strict = false
-
-    @Option(help: "MILP backend of the exact formulations: glpk or cbc.")
-    var backend: Backend = .glpk
-
-    func validate() throws {
-      guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
-    }
+    @OptionGroup var solving: SolvingOptions
+    @OptionGroup var loading: LoadingOptions
 
     func run() throws {
-      let (loaded, failed) = InstanceLoader(strict: strict, quiet: false).load([URL(fileURLWithPath: file)])
+      let (loaded, failed) = InstanceLoader(strict: loading.strict, quiet: false).load([URL(fileURLWithPath: file)])
       guard !failed, let instance = loaded.first else { throw ExitCode(2) }
-      let options = SolverOptions(timeLimit: timeLimit, seed: seed, backend: backend.solver)
-      let (name, outcome) = try best(for: instance, options: options)
+      let (name, outcome) = try best(for: instance, among: solving.catalog().solvers, options: solving.settings)
       switch format {
       case .json:
         FileHandle.standardOutput.write(try SolutionIO.encode(outcome, of: name, on: instance) + Data("\n".utf8))
@@ -60,8 +46,10 @@ extension SolverBench {
     }
 
     /// The named solver's outcome, or the default choice (see the command's discussion).
-    private func best(for instance: AnyInstance, options: SolverOptions) throws -> (String, SolverOutcome<AnySolution>) {
-      let ofFamily = Catalog.solvers.filter { $0.family == instance.family }
+    private func best(for instance: AnyInstance, among solvers: [AnySolver], options: SolverOptions) throws
+      -> (String, SolverOutcome<AnySolution>)
+    {
+      let ofFamily = solvers.filter { $0.family == instance.family }
       if let solver {
         guard let chosen = ofFamily.first(where: { $0.name == solver }) else {
           let known = ofFamily.map(\.name).joined(separator: ", ")

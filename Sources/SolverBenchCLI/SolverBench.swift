@@ -1,17 +1,17 @@
-import Admission
-import AdmissionMILP
 import ArgumentParser
-import CBCBinding
 import EdgeSplitModel
 import Foundation
-import GLPKBinding
 import Harness
+import Synchronization
 
 /// `solverbench`: runs EdgeSplit's solvers on a folder of instance files and reports
 /// objective, gap to the exact optimum (or a bound) and time.
-@main
-struct SolverBench: ParsableCommand {
-  static let configuration = CommandConfiguration(
+///
+/// The commands live in this library; an executable is a one-line `main` that names the MILP
+/// backends it links (``main(backends:)``), so `solverbench` (GLPK and CBC) and the GPL-free
+/// `solverbench-cbc` share every command.
+public struct SolverBench: ParsableCommand {
+  public static let configuration = CommandConfiguration(
     commandName: "solverbench",
     abstract: "Run EdgeSplit's solvers on instance files and report objectives, gaps and times.",
     discussion: """
@@ -26,11 +26,20 @@ struct SolverBench: ParsableCommand {
     subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ExportILP.self, ListSolvers.self, Train.self, ImportONNX.self, ImportCSV.self],
     defaultSubcommand: Run.self)
 
-  /// Like the default entry point, but usage errors exit 2 (the documented status), not 64.
-  static func main() {
+  public init() {}
+
+  /// The MILP backends this executable links, the first being `--backend`'s default.
+  static let backends = Mutex<[any MILPSolver]>([])
+
+  /// Runs the command line with `backends` available to `--backend`. Usage errors exit 2 (the
+  /// documented status), not ArgumentParser's 64.
+  public static func main(backends: [any MILPSolver]) -> Never {
+    precondition(!backends.isEmpty, "solverbench needs at least one MILP backend")
+    Self.backends.withLock { $0 = backends }
     do {
       var command = try parseAsRoot()
       try command.run()
+      exit()
     } catch {
       if exitCode(for: error) == .validationFailure {
         FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
@@ -41,6 +50,89 @@ struct SolverBench: ParsableCommand {
   }
 }
 
+/// `--backend`: which of the MILP backends this executable links the exact solvers use.
+struct BackendOption: ParsableArguments {
+  @Option(help: ArgumentHelp("MILP backend of the exact solvers (default: the first this executable links).",
+                             valueName: "glpk|cbc"))
+  var backend: String?
+
+  func validate() throws { _ = try chosen() }
+
+  /// The backend `--backend` names, among those the executable links.
+  func chosen() throws -> any MILPSolver {
+    let available = SolverBench.backends.withLock { $0 }
+    guard let backend else { return available[0] }
+    guard let found = available.first(where: { $0.id.rawValue == backend }) else {
+      throw ValidationError("--backend \(backend) is not linked into this executable (available: \(available.map(\.id.rawValue).joined(separator: ", ")))")
+    }
+    return found
+  }
+
+  /// The catalog whose exact solvers use the chosen backend.
+  func catalog() throws -> Catalog { Catalog(backend: try chosen()) }
+}
+
+/// The solver settings every solving command shares.
+struct SolvingOptions: ParsableArguments {
+  @Option(help: "Time limit in seconds for each exact solve.")
+  var timeLimit: Double = 60
+
+  @Option(help: "Seed for randomized solvers.")
+  var seed: UInt64 = 1
+
+  @OptionGroup var backend: BackendOption
+
+  func validate() throws {
+    guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
+  }
+
+  /// The catalog whose exact solvers use the chosen backend.
+  func catalog() throws -> Catalog { try backend.catalog() }
+
+  /// The settings handed to every solver.
+  var settings: SolverOptions { SolverOptions(timeLimit: timeLimit, seed: seed) }
+}
+
+/// How instance files are read.
+struct LoadingOptions: ParsableArguments {
+  @Flag(help: "Unknown fields in an instance file are errors (exit 2), not warnings.")
+  var strict = false
+}
+
+/// Where rows go: the format on standard output and, optionally, a report folder.
+struct OutputOptions: ParsableArguments {
+  @Option(help: "Output format: table, json or csv.")
+  var format: OutputFormat = .table
+
+  @Option(help: "Also write report.md with SVG plots into this folder.")
+  var report: String?
+
+  /// Prints `rows` in ``format`` and writes the report folder when asked.
+  func finish(_ rows: [BenchmarkRow], context: RunContext) throws {
+    switch format {
+    case .table: print(Report.table(rows), terminator: "")
+    case .json: print(try Report.json(rows, context: context), terminator: "")
+    case .csv: print(Report.csv(rows, context: context), terminator: "")
+    }
+    if let report { try Report.writeReport(rows, context: context, to: URL(fileURLWithPath: report)) }
+  }
+}
+
+/// `i/n`: the i-th of n round-robin slices of the sorted files (1-based), for job arrays.
+struct Shard: ExpressibleByArgument {
+  var index: Int
+  var count: Int
+
+  init?(argument: String) {
+    let parts = argument.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+    guard parts.count == 2, let index = parts[0], let count = parts[1], count >= 1, (1...count).contains(index) else { return nil }
+    self.index = index
+    self.count = count
+  }
+
+  static var defaultCompletionKind: CompletionKind { .default }
+}
+
 extension SolverBench {
   struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the solvers on every instance under a folder (the default).")
@@ -48,17 +140,9 @@ extension SolverBench {
     @Argument(help: "Folder (searched recursively) or single instance file.")
     var path: String = "instances"
 
-    @Option(help: "Output format: table, json or csv.")
-    var format: OutputFormat = .table
-
-    @Option(help: "Time limit in seconds for each exact solve.")
-    var timeLimit: Double = 60
-
-    @Option(help: "MILP backend of the exact solvers: glpk or cbc.")
-    var backend: Backend = .glpk
-
-    @Option(help: "Seed for randomized solvers.")
-    var seed: UInt64 = 1
+    @OptionGroup var solving: SolvingOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var loading: LoadingOptions
 
     @Option(help: "Comma-separated solver names or globs (default: all). See `solverbench list`.")
     var solvers: String?
@@ -71,10 +155,7 @@ extension SolverBench {
 
     @Option(help: ArgumentHelp("Run only shard i of n (1-based, round robin over the sorted files), for job arrays.",
                                valueName: "i/n"))
-    var shard: String?
-
-    @Option(help: "Also write report.md with SVG plots into this folder.")
-    var report: String?
+    var shard: Shard?
 
     @Option(help: ArgumentHelp("Compare every row with this solver's objective on the same instance (a 'vs base %' column: % better than it), e.g. p4-serial-upload or p5-greedy.", valueName: "solver"))
     var versus: String?
@@ -85,22 +166,8 @@ extension SolverBench {
     @Flag(help: "No progress output or notes on stderr.")
     var quiet = false
 
-    @Flag(help: "Unknown fields in an instance file are errors (exit 2), not warnings.")
-    var strict = false
-
     func validate() throws {
-      guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
       guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-      _ = try shardSpec()
-    }
-
-    private func shardSpec() throws -> (index: Int, count: Int)? {
-      guard let shard else { return nil }
-      let parts = shard.split(separator: "/").compactMap { Int($0) }
-      guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
-        throw ValidationError("--shard must be i/n with 1 <= i <= n, got '\(shard)'")
-      }
-      return (parts[0], parts[1])
     }
 
     func run() throws {
@@ -114,15 +181,15 @@ extension SolverBench {
         FileHandle.standardError.write(Data("error: \(path): no .json files found\n".utf8))
         throw ExitCode(2)
       }
-      if let (index, count) = try shardSpec() { files = BenchmarkRunner.shard(files, index: index, of: count) }
+      if let shard { files = BenchmarkRunner.shard(files, index: shard.index, of: shard.count) }
       let wanted = try problemFilter()
-      let (loaded, loadFailed) = InstanceLoader(strict: strict, quiet: quiet).load(files)
+      let (loaded, loadFailed) = InstanceLoader(strict: loading.strict, quiet: quiet).load(files)
       let instances = loaded.filter { wanted?.contains($0.family.name) ?? true }
       if instances.isEmpty && !loadFailed {
         FileHandle.standardError.write(Data("error: \(path): no instances to run\(wanted == nil ? "" : " for --problems \(problems ?? "")")\n".utf8))
         throw ExitCode(2)
       }
-      let selected = Catalog.solvers(matching: list(solvers))
+      let selected = try solving.catalog().solvers(matching: list(solvers))
       guard !selected.isEmpty else { throw ValidationError("--solvers matches no solver; see `solverbench list`") }
       let showProgress = !quiet && isatty(STDERR_FILENO) == 1
       var progress: (@Sendable (Int, Int, String, String) -> Void)?
@@ -139,13 +206,12 @@ extension SolverBench {
       if let versus, !selected.contains(where: { $0.name == versus }) {
         throw ValidationError("--versus \(versus) is not among the selected solvers; see `solverbench list`")
       }
-      let runner = BenchmarkRunner(solvers: selected, settings: SolverOptions(timeLimit: timeLimit, seed: seed, backend: backend.solver),
-                                   versus: versus,
+      let runner = BenchmarkRunner(solvers: selected, settings: solving.settings, versus: versus,
                                    progress: progress, onSolutions: onSolutions)
       let context = RunContext.current(settings: runner.settings, jobs: jobs, versus: versus)
       let rows = runner.run(instances, jobs: jobs)
       if showProgress { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
-      try finish(rows, context: context, format: format, report: report)
+      try output.finish(rows, context: context)
       // Every failing row is listed even when a bad file decides the status (2 outranks 1).
       let failed = reportFailures(rows)
       if loadFailed { throw ExitCode(2) }
@@ -170,11 +236,7 @@ extension SolverBench {
     @Argument(help: "JSON files written by `solverbench run --format json`.")
     var files: [String]
 
-    @Option(help: "Output format: table, json or csv.")
-    var format: OutputFormat = .table
-
-    @Option(help: "Also write report.md with SVG plots into this folder.")
-    var report: String?
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
       guard !files.isEmpty else { throw ValidationError("give at least one JSON file") }
@@ -190,7 +252,7 @@ extension SolverBench {
           throw ExitCode(2)
         }
       }
-      try finish(rows, context: context!, format: format, report: report)
+      try output.finish(rows, context: context!)
       if reportFailures(rows) { throw ExitCode(1) }
     }
   }
@@ -198,8 +260,10 @@ extension SolverBench {
   struct ListSolvers: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the solvers and their guarantees.")
 
-    func run() {
-      for solver in Catalog.solvers {
+    @OptionGroup var backend: BackendOption
+
+    func run() throws {
+      for solver in try backend.catalog().solvers {
         let role = switch solver.role {
         case .exact: "exact"
         case .approximation(let ratio): "approximation, ratio \(ratio)"
@@ -236,13 +300,21 @@ extension SolverBench {
   struct ExportILP: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "export-ilp",
-      abstract: "Write the pruned P1 ILP of every admission instance as MILP JSON (for other solvers).")
+      abstract: "Write the integer program of every instance whose family has one, for other solvers.",
+      discussion: """
+        Families with an ILP declare it in the catalog (today: admission, the pruned P1 program; \
+        surgery, the P2 program's first pass). Files are <instance>.lp (CPLEX LP text, read by glpsol, \
+        CBC, HiGHS, SCIP, Gurobi) or <instance>.milp.json (EdgeSplit's MILP as JSON).
+        """)
 
     @Argument(help: "An instance file or a folder of them.")
     var path: String
 
-    @Argument(help: "Folder to write <instance>.milp.json files into.")
+    @Argument(help: "Folder to write the programs into.")
     var output: String
+
+    @Option(help: "lp (CPLEX LP text) or json (EdgeSplit's MILP JSON).")
+    var format: ProgramFormat = .lp
 
     func run() throws {
       let url = URL(fileURLWithPath: path)
@@ -254,37 +326,28 @@ extension SolverBench {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
       let files = isFolder.boolValue ? BenchmarkRunner.jsonFiles(under: url) : [url]
       let (instances, failed) = InstanceLoader(strict: false, quiet: true).load(files)
-      let admission = instances.compactMap { $0.typed(as: AdmissionFamily.self) }
-      for instance in admission {
-        let model = AdmissionILP.model(AdmissionTable(instance))
-        try JSONEncoder().encode(model).write(to: folder.appendingPathComponent("\(instance.name).milp.json"))
+      var written = 0
+      for instance in instances {
+        guard let program = Catalog.registrations.first(where: { $0.family == instance.family })?.ilp(of: instance) else { continue }
+        let data = switch format {
+        case .lp: Data(program.lpFormat.utf8)
+        case .json: try JSONEncoder().encode(program)
+        }
+        try data.write(to: folder.appendingPathComponent("\(instance.name).\(format.fileExtension)"))
+        written += 1
       }
-      print("wrote \(admission.count) files under \(output) (\(instances.count - admission.count) instances of other families skipped)")
+      let withILP = Catalog.registrations.filter(\.hasILP).map(\.family.name).joined(separator: ", ")
+      print("wrote \(written) files under \(output) (\(instances.count - written) instances of families without an ILP skipped; with one: \(withILP))")
       if failed { throw ExitCode(2) }
     }
   }
 }
 
-/// The MILP backends `--backend` accepts.
-enum Backend: String, ExpressibleByArgument, CaseIterable {
-  case glpk, cbc
+/// The file formats `export-ilp` writes.
+enum ProgramFormat: String, ExpressibleByArgument, CaseIterable {
+  case lp, json
 
-  var solver: any MILPSolver {
-    switch self {
-    case .glpk: GLPKSolver()
-    case .cbc: CBCSolver()
-    }
-  }
-}
-
-/// Prints rows in `format` and writes the report folder when asked.
-private func finish(_ rows: [BenchmarkRow], context: RunContext, format: OutputFormat, report: String?) throws {
-  switch format {
-  case .table: print(Report.table(rows), terminator: "")
-  case .json: print(try Report.json(rows, context: context), terminator: "")
-  case .csv: print(Report.csv(rows, context: context), terminator: "")
-  }
-  if let report { try Report.writeReport(rows, context: context, to: URL(fileURLWithPath: report)) }
+  var fileExtension: String { self == .lp ? "lp" : "milp.json" }
 }
 
 /// Lists every failing row on stderr; true if there is any.

@@ -1,5 +1,5 @@
 /// How a ``MILPSolver`` backend should run.
-public struct SolveOptions: Sendable, Hashable {
+public struct MILPOptions: Sendable, Hashable {
   /// Cut generators a backend may run at the nodes of its branch-and-cut search.
   ///
   /// GLPK runs exactly the generators in the set (its default is none). CBC decides its own cut
