@@ -1,8 +1,7 @@
 // Bring your own model: an ONNX graph and a measured CSV profile, both as DNNModel values.
 // Run from the package root (the files are the ModelImport test fixtures).
-import EdgeSplit
+import EdgeSplit                // re-exports ModelImport
 import Foundation
-import ModelImport
 
 // snippet.onnx
 let onnxFile = "Tests/ModelImportTests/Fixtures/tiny-cnn.onnx"

@@ -5,7 +5,7 @@ import Foundation
 
 let file = URL(fileURLWithPath: "instances/admission/small-01.json")
 let instance = try InstanceIO.load(AdmissionFamily.self, contentsOf: file)
-let exact = try AdmissionILP.solve(instance, options: SolverOptions(timeLimit: 30))
+let exact = try AdmissionILP.solve(instance, backend: GLPKSolver(), options: SolverOptions(timeLimit: 30))
 print(exact)                                              // optimal, objective 6.0, bound 6.0
 let half = AdmissionApproximation.solve(instance)         // ratio ½, same outcome type
 let verdict = AdmissionFamily.evaluate(half.solution!, on: instance)

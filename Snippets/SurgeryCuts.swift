@@ -13,7 +13,7 @@ let heavy = try SurgeryInstance(name: "googlenet-4g-heavy", model: ModelZoo.goog
                                 serverGflops: 1000, uplinkMbps: 5.85, objective: .throughput)
 let dsh = DSH.solve(heavy)                           // ratio 3, cutsSolved in statistics
 let local = DSHLocal.solve(heavy)                    // ratio 3, never worse than DSH or the chain cut
-let ilp = try SurgeryILP.solve(heavy)                // the exact optimum
+let ilp = try SurgeryILP.solve(heavy, backend: GLPKSolver())   // the exact optimum
 print(dsh.objective!, local.objective!, ilp.objective!)
 // snippet.end
 // snippet.hide

@@ -10,7 +10,7 @@ for solver in UploadSolvers.all {
   print(solver.name, outcome.objective!)             // sum of completion times, seconds
 }
 // The proven optimum (or a proven lower bound) through a MILP backend, from UploadMILP:
-let exact = try UploadGridOptimum.solve(instance, options: SolverOptions(timeLimit: 60))
+let exact = try UploadGridOptimum.solve(instance, backend: GLPKSolver(), options: SolverOptions(timeLimit: 60))
 print(exact.termination, exact.objective!, exact.bound!)
 // snippet.hide
 precondition(exact.termination == .optimal)
