@@ -54,8 +54,7 @@ public enum AdmissionExactSolvers {
     ) { instance, options in
       let bound = try AdmissionILP.relaxationBound(AdmissionTable(instance), backend: backend, options: options)
       return SolverOutcome(solution: nil, objective: nil, bound: bound,
-                           termination: bound == nil ? .noSolutionFound(limit: .unspecified) : .optimal,
-                           statistics: SolverStatistics(backend: backend.id))
+                           termination: bound == nil ? .noSolutionFound(limit: .unspecified) : .optimal)
     }
   }
 
