@@ -190,7 +190,7 @@ public struct Admission: Codable, Sendable, Hashable {
   public var request: Int
   /// Index of the cloudlet in ``AdmissionInstance/cloudlets``.
   public var cloudlet: Int
-  /// Number of leading layers of the model's ``DNNModel/topologicalOrder`` run on the device.
+  /// Number of leading layers of the model's `DNNModel.topologicalOrder` run on the device.
   public var devicePrefix: Int
   /// Server threads given to the request.
   public var threads: Int

@@ -8,7 +8,7 @@ import Admission
 /// total weight admitted.
 /// - ``Formulation/full``: a column for every `(r, c, p, k)` that meets the deadline.
 /// - ``Formulation/pruned``: a column per `(r, c)` with its cheapest thread count only (see
-///   ``AdmissionTable``). Same optimum, far fewer columns; the tests check they agree.
+///   `AdmissionTable`). Same optimum, far fewer columns; the tests check they agree.
 public enum AdmissionILP {
   /// Which columns the integer program has.
   public enum Formulation: String, Sendable, CaseIterable {
@@ -70,7 +70,7 @@ public enum AdmissionILP {
   /// Every integer solution is a solution of the relaxation, so the integer optimum is at most
   /// the LP optimum. When every weight is an integer the optimum is an integer too, and the bound
   /// is rounded down (after a `1e-6` allowance for simplex round-off). The pruned relaxation is
-  /// used because its integer optimum is the P1 optimum (``AdmissionTable``) and it has one
+  /// used because its integer optimum is the P1 optimum (`AdmissionTable`) and it has one
   /// column per feasible `(r, c)`.
   ///
   /// - Returns: the bound, or `nil` when GLPK stopped without an optimal LP (time limit, error).
@@ -106,7 +106,7 @@ public enum AdmissionILP {
   /// The start handed to the backend: the best of the local search (which starts from the
   /// ½-approximation, so is never worse) and the greedy rules on `table` (cheap next to the
   /// solve; the Lagrangian heuristic is not run here). An answer meeting
-  /// ``AdmissionTable/pooledBound`` is optimal and ends the search.
+  /// `AdmissionTable.pooledBound` is optimal and ends the search.
   public static func bestKnownSolution(_ table: AdmissionTable) -> AdmissionSolution {
     let local = AdmissionLocalSearch.solve(table)  // from the approximation, or it when optimal
     if table.weight(of: local) >= table.pooledBound - 1e-9 { return local }

@@ -1,24 +1,24 @@
 @_exported import Optimization
 import _CBCShims
 
-/// Solves ``MILP`` models with COIN-OR CBC through its C interface (`Cbc_solve`; Clp for the
+/// Solves `MILP` models with COIN-OR CBC through its C interface (`Cbc_solve`; Clp for the
 /// LP relaxation). A second backend beside `GLPKSolver`, under the same rules.
 ///
 /// - **Never aborts.** The model and options go through the same Swift validation as GLPK's
-///   (``MILPValidationError`` before any C call). CBC is C++: the shim that calls it catches
-///   every exception and returns ``TerminationReason/error(_:)`` with its text.
+///   (`MILPValidationError` before any C call). CBC is C++: the shim that calls it catches
+///   every exception and returns `TerminationReason.error(_:)` with its text.
 /// - **Threads.** Each ``solve(_:options:)`` creates, solves and deletes its own model inside
 ///   one synchronous call. CBC 2.10's driver keeps global state (concurrent solves fail at
 ///   random), so the shim serializes all CBC solves of the process with one lock: calling
 ///   from many threads is safe, but they take turns.
 /// - **Silent.** Log level 0 (`Cbc_setLogLevel`, `-log 0`, `-slog 0`) unless
-///   ``MILPOptions/printSolverOutput`` is set. Clp still prints a few lines ("5 slacks added")
+///   `MILPOptions.printSolverOutput` is set. Clp still prints a few lines ("5 slacks added")
 ///   at level 0, so during a silent solve standard output (file descriptor 1, process-wide) is
-///   redirected to a temporary file whose text becomes ``MILPResult/message`` (its tail, with
+///   redirected to a temporary file whose text becomes `MILPResult.message` (its tail, with
 ///   an exception's text at the end).
 /// - **Statuses.** `Cbc_status` 0 (finished): `Cbc_isProvenOptimal` with a solution is
-///   ``TerminationReason/optimal`` (also when `Cbc_secondaryStatus` is 2, stopped at the
-///   requested gap); `Cbc_isProvenInfeasible` without one is ``TerminationReason/infeasible``;
+///   `TerminationReason.optimal` (also when `Cbc_secondaryStatus` is 2, stopped at the
+///   requested gap); `Cbc_isProvenInfeasible` without one is `TerminationReason.infeasible`;
 ///   secondary status 7 (relaxation unbounded) is told apart by a second solve with a zero
 ///   objective, as GLPK's `GLP_ENODFS` is (unbounded if a feasible point exists, infeasible
 ///   if not). `Cbc_status` 1 (stopped): feasible or no solution (whether `Cbc_bestSolution`
@@ -28,9 +28,9 @@ import _CBCShims
 ///   never worse than the incumbent. The LP relaxation (all columns continuous) is optimal
 ///   when Clp proves it; Clp's "proven infeasible" also covers dual infeasibility, so a second
 ///   solve with a zero objective tells unbounded from infeasible.
-/// - **Options.** ``MILPOptions/timeLimit`` is CBC's `sec`, ``MILPOptions/relativeGap``
-///   its `ratioGap`, ``MILPOptions/initialSolution`` a MIP start (`Cbc_setMIPStartI`). CBC
-///   runs its own default cut loop and ignores ``MILPOptions/cutGenerators``. The time limit
+/// - **Options.** `MILPOptions.timeLimit` is CBC's `sec`, `MILPOptions.relativeGap`
+///   its `ratioGap`, `MILPOptions.initialSolution` a MIP start (`Cbc_setMIPStartI`). CBC
+///   runs its own default cut loop and ignores `MILPOptions.cutGenerators`. The time limit
 ///   does not apply to the LP relaxation (Clp has none through this interface).
 public struct CBCSolver: MILPSolver {
   /// A backend value, for formulations and solver lists that take any `MILPSolver`.
@@ -45,8 +45,8 @@ public struct CBCSolver: MILPSolver {
   /// Validates `model` and `options` (the rules of `GLPKSolver.solve(_:options:)`), then
   /// solves synchronously on the calling thread.
   ///
-  /// - Throws: ``MILPValidationError`` before CBC is called, if the model or options are
-  ///   invalid. Solver failures are reported as ``TerminationReason/error(_:)``.
+  /// - Throws: `MILPValidationError` before CBC is called, if the model or options are
+  ///   invalid. Solver failures are reported as `TerminationReason.error(_:)`.
   public func solve(_ model: MILP, options: MILPOptions) throws(MILPValidationError) -> MILPResult {
     let prepared = try model.prepared(options: options)
     let n = model.variables.count

@@ -127,7 +127,7 @@ public struct DNNModel: Sendable, Hashable {
   /// it was measured on: it is the time on *the* device of an instance, or on one thread of *the*
   /// server (the caller applies ``speedup(threads:)`` to a server time, measured or not, as it does
   /// today). Layers without a measurement keep the FLOPs model, so a partly profiled model mixes
-  /// both, layer by layer. P2 (``SurgeryInstance``) times every layer through this; the families
+  /// both, layer by layer. P2 (`SurgeryInstance`) times every layer through this; the families
   /// that time layers from FLOPs over several speeds reject models with measurements
   /// (``Check/timedByFlops(_:_:family:)``).
   public func seconds(_ layer: Int, on processor: Processor, gflops: Double) -> Double {

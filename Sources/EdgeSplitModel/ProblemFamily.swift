@@ -56,7 +56,7 @@ extension ProblemFamily {
 ///
 /// Every solver of the library is reachable as a value like this one
 /// (`AdmissionSolvers.approximation.solve(instance)`) and through its algorithm's own static
-/// `solve(_:options:)`; both return a ``SolverOutcome``.
+/// `solve(_:options:)`; both return a `SolverOutcome`.
 public struct Solver<Family: ProblemFamily>: Sendable {
   /// Unique name used in tables and `--solvers` (e.g. `p1-ilp-pruned`).
   public let name: String
@@ -68,6 +68,9 @@ public struct Solver<Family: ProblemFamily>: Sendable {
   private let body: @Sendable (Family.Instance, SolverOptions) throws -> SolverOutcome<Family.Solution>
 
   /// - Parameters:
+  ///   - name: unique name used in tables and `--solvers`.
+  ///   - role: how the harness reads its result.
+  ///   - summary: one line for listings and reports.
   ///   - skip: why the solver does not run on an instance (too large for an exact method, the
   ///     other objective), or `nil` when it does.
   ///   - solve: runs it; throwing means it could not run (bad parameters), not infeasibility.
@@ -247,6 +250,7 @@ public struct FamilyRegistration: Sendable {
   private let formulation: (@Sendable (AnyInstance) -> MILP?)?
 
   /// - Parameters:
+  ///   - family: the family registered.
   ///   - ilp: the family's integer program of an instance, when it has one, for tools that
   ///     export it to other solvers (`solverbench export-ilp`).
   ///   - solvers: the family's solvers in the order tables list them, exact ones solving with

@@ -61,13 +61,15 @@ public enum FusedBruteForce {
   ///   solves each (see ``FusedTables/johnson(_:first:second:)``).
   /// - **device merge**: local order never matters (the device runs them back to back); the
   ///   offloaded order is Johnson's (exact with free downloads) or, with a paid downlink,
-  ///   every permutation, skipped when ``placementBound(_:offloaded:)`` plus the tail cannot
+  ///   every permutation, skipped when `placementBound(_:offloaded:)` plus the tail cannot
   ///   beat the best so far.
   /// (Block length, tiling) pairs are searched from the fewest tiles up, so that a time limit
   /// stops BF in the largest tilings; ties keep the first decision found (no fusion, fewer
   /// tiles, shorter blocks, earlier tilings, smaller placement masks).
-  /// - Parameter deadline: when to stop with the best decision so far; the bound is then the
-  ///   least of that makespan and ``pairBound(_:blockLength:tiling:)`` over unfinished pairs.
+  /// - Parameters:
+  ///   - tables: the instance's precomputed tile geometry and path times.
+  ///   - deadline: when to stop with the best decision so far; the bound is then the
+  ///     least of that makespan and ``pairBound(_:blockLength:tiling:)`` over unfinished pairs.
   /// - Complexity: O(maxBlockLength × Σ_tilings 2ⁿ·n log n) with free downloads, else
   ///   O(maxBlockLength × Σ_tilings Σₖ C(n,k)·k!·n).
   public static func solve(_ tables: FusedTables, deadline: ContinuousClock.Instant?) -> Search {

@@ -26,7 +26,7 @@ import EdgeSplitModel
 /// Particle 0 starts at the no-fusion decision, so the result is never worse than NFL. So that
 /// no (block length, tiling) pair is missed, every pair is repaired once before the swarm
 /// moves and the best of these seeds fill half of the initial swarm; at the end the best
-/// decisions of the ``polishedPairs`` best pairs go through a local search (``polish(_:_:)``).
+/// decisions of the ``polishedPairs`` best pairs go through a local search (`polish(_:_:)`).
 /// On the random family of `RandomFusedInstances` (400 instances × 10 seeds) the defaults end
 /// within 0.04% of brute force on every run (README, "P3").
 public struct PSOMW: Sendable {
@@ -64,7 +64,7 @@ public struct PSOMW: Sendable {
   /// placements (all paths local, all offloaded, each path where it alone finishes sooner), so
   /// no pair depends on a particle landing on it; the best of these seeds fill half of the
   /// initial swarm (particle 0 is NFL, the rest random). After the last round the best
-  /// decisions of the three best pairs are polished (``polish(_:_:)``).
+  /// decisions of the three best pairs are polished (`polish(_:_:)`).
   /// - Complexity: O((pairs + swarmSize × iterations) × n² × n log n) for n tiles, plus the polish.
   public func solve(_ tables: FusedTables, seed: UInt64) -> FusedResult {
     var random = SeededGenerator(seed: seed)

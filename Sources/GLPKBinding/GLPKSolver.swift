@@ -1,26 +1,26 @@
 @_exported import Optimization
 import _GLPKShims
 
-/// Solves ``MILP`` models with GLPK (`glp_intopt`, or `glp_simplex` for the LP
+/// Solves `MILP` models with GLPK (`glp_intopt`, or `glp_simplex` for the LP
 /// relaxation).
 ///
 /// - **Threads.** GLPK is not reentrant, but the build linked here keeps its
 ///   environment (allocator, hooks, terminal settings) per OS thread. Each
-///   ``solve(_:options:)`` creates, solves and frees its problem inside one
+///   `solve(_:options:)` creates, solves and frees its problem inside one
 ///   synchronous C call, so concurrent solves from different threads are safe,
 ///   and a solve never straddles an `await` (a task cannot hop threads midway).
 ///   There is deliberately no GLPK object with a `deinit` that could free it
 ///   from the wrong thread. From async code, call it like any blocking function.
 /// - **Never aborts.** Bad input is rejected in Swift with
-///   ``MILPValidationError``. If GLPK still raises a fatal error, an error hook
+///   `MILPValidationError`. If GLPK still raises a fatal error, an error hook
 ///   frees GLPK's environment on that thread (GLPK requires this) and the solve
-///   returns ``TerminationReason/error(_:)`` with GLPK's text. This also frees
+///   returns `TerminationReason.error(_:)` with GLPK's text. This also frees
 ///   any other GLPK objects created on that thread outside this module. The
 ///   environment is otherwise left allocated for reuse by the thread.
-/// - **Silent.** GLPK's log is captured into ``MILPResult/message``; nothing is
-///   printed unless ``MILPOptions/printSolverOutput`` is set.
+/// - **Silent.** GLPK's log is captured into `MILPResult.message`; nothing is
+///   printed unless `MILPOptions.printSolverOutput` is set.
 /// - **Statuses.** GLPK's return code and solution status map to
-///   ``TerminationReason`` as follows. `GLP_EMIPGAP`: optimal within the
+///   `TerminationReason` as follows. `GLP_EMIPGAP`: optimal within the
 ///   requested gap. `GLP_ETMLIM`: feasible or no solution found, with limit
 ///   `.time`, according to `glp_mip_status`. `GLP_ENOPFS`: infeasible.
 ///   `GLP_ENODFS` only says the relaxation is dual infeasible, which can also
@@ -29,9 +29,9 @@ import _GLPKShims
 ///   point, infeasible if it proves there is none. That test gets the rest of
 ///   the time limit (10 s without one) and reports `.noSolutionFound` if it
 ///   runs out. `GLP_EFAIL`, `GLP_EBOUND` and the like: error.
-/// - **Presolve, cuts, start.** Presolve is always on. ``MILPOptions/cutGenerators`` picks
+/// - **Presolve, cuts, start.** Presolve is always on. `MILPOptions.cutGenerators` picks
 ///   GLPK's cut generators (`gmi_cuts`, `mir_cuts`, `cov_cuts`, `clq_cuts`). With
-///   ``MILPOptions/initialSolution`` the relaxation is solved first by the (presolving)
+///   `MILPOptions.initialSolution` the relaxation is solved first by the (presolving)
 ///   simplex and the branch and cut starts from its basis, so that its problem keeps the
 ///   caller's columns and `glp_ios_heur_sol` can install the start as the first incumbent.
 public struct GLPKSolver: MILPSolver {
@@ -41,7 +41,7 @@ public struct GLPKSolver: MILPSolver {
   /// `glpk`.
   public var id: BackendID { .glpk }
 
-  /// The same as ``solve(_:options:)-swift.type.method``: the ``MILPSolver`` entry point.
+  /// The same as ``solve(_:options:)-swift.type.method``: the `MILPSolver` entry point.
   public func solve(_ model: MILP, options: MILPOptions) throws(MILPValidationError) -> MILPResult {
     try Self.solve(model, options: options)
   }
@@ -60,12 +60,12 @@ public struct GLPKSolver: MILPSolver {
   /// would refuse, fractional bounds on integer or binary variables (never
   /// rounded), binary bounds outside [0, 1], and out-of-range options. Terms
   /// repeating a variable within a constraint are summed. A model without
-  /// variables is valid: its optimum is ``MILP/objectiveConstant``, unless a
+  /// variables is valid: its optimum is `MILP.objectiveConstant`, unless a
   /// constraint excludes 0, in which case it is infeasible.
   ///
-  /// - Throws: ``MILPValidationError`` before GLPK is called, if the model or
+  /// - Throws: `MILPValidationError` before GLPK is called, if the model or
   ///   options are invalid. Solver failures are not thrown; they are reported
-  ///   as ``TerminationReason/error(_:)``.
+  ///   as `TerminationReason.error(_:)`.
   public static func solve(_ model: MILP, options: MILPOptions = .init()) throws(MILPValidationError)
     -> MILPResult
   {

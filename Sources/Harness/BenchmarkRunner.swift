@@ -38,9 +38,9 @@ public enum RunStatus: Sendable, Hashable, Codable, CustomStringConvertible {
 public struct BenchmarkRow: Codable, Sendable, Hashable {
   /// Instance name.
   public var instance: String
-  /// Problem family (``ProblemFamily/name``).
+  /// Problem family (`ProblemFamily.name`).
   public var problem: String
-  /// ``FamilyInstance/size`` of the instance (requests, layers, ...).
+  /// `FamilyInstance.size` of the instance (requests, layers, ...).
   public var size: Int
   /// Solver name, as in ``Catalog``.
   public var solver: String

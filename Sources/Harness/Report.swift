@@ -4,7 +4,7 @@ import RealModule
 
 /// Per (problem, solver) summary of a run.
 public struct Aggregate: Codable, Sendable, Hashable {
-  /// Problem family (``ProblemFamily/name``).
+  /// Problem family (`ProblemFamily.name`).
   public var problem: String
   /// Solver name.
   public var solver: String
@@ -20,7 +20,7 @@ public struct Aggregate: Codable, Sendable, Hashable {
   public var worstGapPercent: Double?
   /// Mean of ``BenchmarkRow/versusPercent`` over the runs that have one (`--versus`).
   public var meanVersusPercent: Double? = nil
-  /// Shifted geometric mean of wall time: `exp(mean(ln(t + s))) − s`, `s` = ``timeShift``.
+  /// Shifted geometric mean of wall time: `exp(mean(ln(t + s))) − s`, `s` = `timeShift`.
   public var shiftedGeometricMeanSeconds: Double
   /// Runs with any failure (infeasible, wrong claim, broken ratio, solver error).
   public var failures: Int

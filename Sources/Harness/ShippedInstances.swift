@@ -170,7 +170,7 @@ public enum ShippedInstances {
   public static let uploadUECounts = [2, 5, 10, 20]
   /// Bandwidth budgets (Mbit/s) of the fast-link P4 sweep (10 UEs, the same UEs as `fast-ues-10`).
   public static let uploadBandwidths: [Double] = [100, 300, 1000, 3000]
-  /// P4 instances also shipped with ``ReallocationPolicy/onRelease`` (as `NAME-realloc`), so the
+  /// P4 instances also shipped with `ReallocationPolicy.onRelease` (as `NAME-realloc`), so the
   /// suite measures what reallocating released shares changes: fast-link ones, where MJOA-MU
   /// offloads (with cellular links it keeps every layer local and nothing is released).
   public static let uploadReallocated = ["fast-ues-05", "fast-ues-10", "fast-bw-3000"]

@@ -1,12 +1,12 @@
 import EdgeSplitModel
 import ModelZoo
 
-/// Imports an ONNX model (a serialized `ModelProto`) as a ``DNNModel``, with shapes, FLOPs and
-/// bytes from shape inference under the model zoo's conventions (see ``NetworkBuilder``): every
+/// Imports an ONNX model (a serialized `ModelProto`) as a `DNNModel`, with shapes, FLOPs and
+/// bytes from shape inference under the model zoo's conventions (see `NetworkBuilder`): every
 /// node goes through the same builder the zoo uses, so an imported ResNet has the zoo's numbers.
 ///
 /// The file is read with a small bounds-checked protobuf reader (no generated code): any
-/// malformed byte sequence is an ``InstanceLoadError`` naming the byte offset, never a crash.
+/// malformed byte sequence is an `InstanceLoadError` naming the byte offset, never a crash.
 ///
 /// Supported operators (default domain):
 /// - **Layers**: `Conv` (square `kernel_shape`, `strides`, `dilations`; symmetric `pads`; `group`,

@@ -7,12 +7,12 @@ import EdgeSplitModel
 /// |---|---|
 /// | `layer` | unique layer name |
 /// | `inputs` | names of the layers it reads, separated by `;`; empty = reads the model input |
-/// | `device_ms` | measured time on the device in ms (``Layer/deviceMs``); empty = not measured |
-/// | `server_ms` | measured time on one server thread in ms (``Layer/serverMs``); empty = not measured |
+/// | `device_ms` | measured time on the device in ms (`Layer.deviceMs`); empty = not measured |
+/// | `server_ms` | measured time on one server thread in ms (`Layer.serverMs`); empty = not measured |
 /// | `output_bytes` | size of the layer's output |
 /// | `param_bytes` | size of its parameters |
 /// | `flops` | optional column: FLOPs (0 when the column is absent) |
-/// | `type` | optional column: the ``LayerKind`` (`other` when absent) |
+/// | `type` | optional column: the `LayerKind` (`other` when absent) |
 ///
 /// Columns may come in any order; other columns are an error (a misspelled name would otherwise
 /// be lost silently).

@@ -1,6 +1,6 @@
 import EdgeSplitModel
 
-/// Real DNN architectures as ``DNNModel``s, with every number computed by ``NetworkBuilder``
+/// Real DNN architectures as `DNNModel`s, with every number computed by ``NetworkBuilder``
 /// from the architecture definition (see its conventions: FLOPs = 2 × MACs, fp32 bytes unless a `precision` is given,
 /// ReLU/BN/LRN folded, BN = 2 parameters per channel, pool/add/concat = 0 FLOPs).
 ///
@@ -42,7 +42,7 @@ public enum ModelZoo {
   ///
   /// `inputBytes` is the size of the model input as sent, when it is encoded rather than a raw
   /// tensor (e.g. a JPEG of that many bytes); `nil` sends the tensor in `precision`. It must be
-  /// finite and > 0 (a ``FieldError`` at `inputBytes` otherwise). FLOPs do not change.
+  /// finite and > 0 (a `FieldError` at `inputBytes` otherwise). FLOPs do not change.
   public static func model(
     named name: String, precision: Precision, inputBytes: Double? = nil
   ) throws(FieldError) -> DNNModel? {

@@ -19,7 +19,7 @@ public enum Precision: String, Sendable, CaseIterable {
   }
 }
 
-/// Builds a ``DNNModel`` from an architecture definition, so that every shape, FLOP count and
+/// Builds a `DNNModel` from an architecture definition, so that every shape, FLOP count and
 /// byte size is computed from the layer hyper-parameters and never typed in by hand.
 ///
 /// The builder tracks a ``current`` tensor; each operation reads it (or the tensor passed as
@@ -41,7 +41,7 @@ public enum Precision: String, Sendable, CaseIterable {
 ///   (the learned scale γ and shift β, which is what torchvision and darknet count; the running
 ///   mean and variance are buffers that fold into γ and β at inference).
 /// - **Layer granularity**: one layer per conv, fc, pool, `add`, `concat` and `exit`.
-///   ``flatten()`` only reshapes the tracked tensor (a view, no layer); dropout is ignored.
+///   `flatten()` only reshapes the tracked tensor (a view, no layer); dropout is ignored.
 ///
 /// Operations never throw: the first mistake (bad shape, unknown or duplicate name, …) is
 /// recorded and reported by ``build(parallelFraction:)``, which keeps architecture code free of
@@ -103,9 +103,9 @@ public struct NetworkBuilder: Sendable {
   // MARK: - Layers with weights
 
   /// A 2-D convolution with square kernels. `groups == Cin > 1` makes it depthwise
-  /// (``LayerKind/depthwiseConv``); other group counts stay ``LayerKind/conv``. A `dilation`
+  /// (`LayerKind.depthwiseConv`); other group counts stay `LayerKind.conv`. A `dilation`
   /// above 1 spreads the `kernel` taps over `dilation × (kernel − 1) + 1` pixels: the work is
-  /// still `kernel²` MACs per output, and the recorded ``WindowGeometry/kernel`` is the spread
+  /// still `kernel²` MACs per output, and the recorded `WindowGeometry.kernel` is the spread
   /// (the input region one output reads).
   @discardableResult
   public mutating func conv(
@@ -149,7 +149,7 @@ public struct NetworkBuilder: Sendable {
   }
 
   /// A classifier exit of a multi-exit model: a fully connected layer of kind
-  /// ``LayerKind/exit`` whose output is the class scores, carrying its top-1 `accuracy`.
+  /// `LayerKind.exit` whose output is the class scores, carrying its top-1 `accuracy`.
   @discardableResult
   public mutating func exit(_ name: String, classes: Int, accuracy: Double, from: Tensor? = nil) -> Tensor {
     dense(name, .exit, out: classes, bias: true, accuracy: accuracy, from: from ?? current)
@@ -173,7 +173,7 @@ public struct NetworkBuilder: Sendable {
 
   /// Max or average pooling with square windows. `ceilMode` rounds the output size up as
   /// PyTorch does; `trailingPadding` adds padding on the bottom/right side only (darknet's
-  /// stride-1 max pool keeps 13×13 with it). The recorded ``WindowGeometry`` holds the
+  /// stride-1 max pool keeps 13×13 with it). The recorded `WindowGeometry` holds the
   /// symmetric `padding` only, which is what locates a window's start for tiling.
   @discardableResult
   public mutating func pool(
@@ -253,7 +253,7 @@ public struct NetworkBuilder: Sendable {
   // MARK: - Result
 
   /// The validated model. Throws only when the architecture definition has a mistake
-  /// (the first one recorded, or one ``DNNModel`` itself rejects).
+  /// (the first one recorded, or one `DNNModel` itself rejects).
   public func build(parallelFraction: Double? = nil) throws(FieldError) -> DNNModel {
     if let problem { throw problem }
     guard let modelInput else { throw FieldError("input", "no model input declared") }

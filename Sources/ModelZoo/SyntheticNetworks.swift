@@ -3,7 +3,7 @@ import RealModule
 
 /// Seeded synthetic models for cross-checks and scaling tests. Every layer is built by
 /// ``NetworkBuilder``, so shapes, FLOPs and bytes are as consistent as in the zoo; the same
-/// arguments give the same model on every platform (``SeededGenerator`` plus integer-only
+/// arguments give the same model on every platform (`SeededGenerator` plus integer-only
 /// draws, never the standard library's unspecified `random(in:using:)` algorithms).
 ///
 /// Each generator returns exactly `layers` layers, listed in a topological order.

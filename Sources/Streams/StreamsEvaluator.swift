@@ -46,7 +46,7 @@ public struct StreamsQueues: Sendable, Hashable {
 public struct StreamsTaskResult: Sendable, Hashable {
   /// Finish time minus release time, in seconds.
   public var latency: Double
-  /// True when it finished within its deadline (up to ``timeTolerance``).
+  /// True when it finished within its deadline (up to `timeTolerance`).
   public var onTime: Bool
   /// The accuracy it earns: its exit's when on time, else 0.
   public var utility: Double

@@ -4,7 +4,7 @@ import ModelZoo
 /// The multi-exit models of P5 and their reduction to per-exit cut costs.
 public enum StreamsProfiles {
   /// ResNet-18 (torchvision layout) with SDN-style internal classifiers (global average pool +
-  /// 1000-way exit) after layer1, layer2 and layer3, built with the zoo's ``NetworkBuilder``.
+  /// 1000-way exit) after layer1, layer2 and layer3, built with the zoo's `NetworkBuilder`.
   ///
   /// Accuracies: the final exit carries torchvision ResNet-18's ImageNet top-1 (69.758 %); the
   /// side-exit accuracies (0.30, 0.45, 0.58) are **illustrative**, increasing with depth as the

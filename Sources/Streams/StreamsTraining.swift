@@ -7,7 +7,7 @@ import Foundation
 /// An episode is one generated trace of the default setting (arrival rate per stream uniform in
 /// 2–8/s, base uplink log-uniform in 10–80 Mbit/s); a step is one task; the reward is the task's
 /// accuracy if it meets its deadline; the target is `r + γ · max_a' Q_target(s', a')` over the
-/// next task's actions. Everything is drawn from one ``SeededGenerator``: the same seed and
+/// next task's actions. Everything is drawn from one `SeededGenerator`: the same seed and
 /// configuration give the same policy, bit for bit.
 public enum StreamsTraining {
   /// Hyper-parameters and the two ablation switches.

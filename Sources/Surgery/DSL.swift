@@ -50,7 +50,7 @@ public enum DSL {
     public var network: FlowNetwork
     /// The source `e` (device side) and sink `c` (server side).
     public var source: Int, sink: Int
-    /// The node of each layer, indexed like ``DNNModel/layers``.
+    /// The node of each layer, indexed like `DNNModel.layers`.
     public var layerNodes: [Int]
     /// Each auxiliary node with the layers reading the tensor it stands for.
     public var auxiliaryReaders: [(node: Int, readers: [Int])]
@@ -112,7 +112,7 @@ public enum DSL {
   }
 
   /// A minimum cut of G′ (scaled as given) and the partition it describes.
-  /// - Complexity: that of ``FlowNetwork/minimumCut(source:sink:algorithm:)`` (push–relabel) on n + (multi-reader
+  /// - Complexity: that of `FlowNetwork.minimumCut(source:sink:algorithm:)` (push–relabel) on n + (multi-reader
   ///   layers) + 2 nodes and O(n + m) arcs.
   public static func cut(
     _ instance: SurgeryInstance, deviceWeight: Double = 1, serverWeight: Double = 1

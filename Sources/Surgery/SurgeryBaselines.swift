@@ -27,7 +27,7 @@ public enum SurgeryBaselines {
     SurgeryResult(.allOnServer(instance.model), on: instance)
   }
 
-  /// The best prefix of ``DNNModel/topologicalOrder`` on the device, for the instance's own
+  /// The best prefix of `DNNModel.topologicalOrder` on the device, for the instance's own
   /// objective: Neurosurgeon's split of a chain, applied to a DAG flattened into its
   /// topological order. Every prefix is predecessor-closed; ties keep the shortest prefix.
   ///

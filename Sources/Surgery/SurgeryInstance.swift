@@ -19,7 +19,7 @@ public enum SurgeryObjective: String, Codable, Sendable, CaseIterable {
 ///     Tt = 8 · transferBytes / (uplinkMbps · 10^6)
 ///     Tc = serverFLOPs / (serverGflops · 10^9)
 ///
-/// where `transferBytes` is ``DNNModel/transferBytes(_:)``: each device output read on the
+/// where `transferBytes` is `DNNModel.transferBytes(_:)`: each device output read on the
 /// server is sent once, and the model input is sent when a server layer reads it. Any
 /// predecessor-closed partition is allowed, including all-device and all-server.
 public struct SurgeryInstance: FamilyInstance {
@@ -38,11 +38,11 @@ public struct SurgeryInstance: FamilyInstance {
   public let uplinkMbps: Double
   /// What to minimize.
   public let objective: SurgeryObjective
-  /// Seconds of each layer on the device: its measured ``Layer/deviceMs`` where the model has
-  /// one, else FLOPs ÷ ``deviceGflops`` (``DNNModel/seconds(_:on:gflops:)``). Every P2 timing
+  /// Seconds of each layer on the device: its measured `Layer.deviceMs` where the model has
+  /// one, else FLOPs ÷ ``deviceGflops`` (`DNNModel.seconds(_:on:gflops:)`). Every P2 timing
   /// (the evaluator, DSL's arcs, the ILP, the baselines) sums these.
   public let deviceLayerSeconds: [Double]
-  /// Seconds of each layer on the server: measured ``Layer/serverMs`` or FLOPs ÷ ``serverGflops``.
+  /// Seconds of each layer on the server: measured `Layer.serverMs` or FLOPs ÷ ``serverGflops``.
   public let serverLayerSeconds: [Double]
 
   public init(
@@ -141,7 +141,7 @@ public struct StageTimes: Sendable, Hashable, Codable {
   }
 }
 
-/// The independent checker for P2 solutions (a ``Partition`` of the instance's model).
+/// The independent checker for P2 solutions (a `Partition` of the instance's model).
 ///
 /// It checks the partition covers the model and is predecessor-closed, then recomputes the
 /// stage times from the layers and the instance's speeds, never from solver data.

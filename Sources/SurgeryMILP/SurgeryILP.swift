@@ -2,7 +2,7 @@ import Surgery
 import EdgeSplitModel
 
 /// The exact P2 baseline for both objectives: an integer program solved by GLPK, meant for
-/// small models (it cross-checks ``DSL`` and measures ``DSH``'s true ratio).
+/// small models (it cross-checks `DSL` and measures `DSH`'s true ratio).
 ///
 /// Variables: `x_v ∈ {0, 1}` (layer `v` on the device), `y_u ∈ {0, 1}` (the output of `u` is
 /// sent) for every layer with readers, `y_in` (the model input is sent). Constraints, for every

@@ -81,12 +81,12 @@ public struct UploadReplay: Sendable, Hashable {
 ///   happens later than with static shares.
 /// - **Result download** is not modelled (classifier outputs are a few KB); a UE completes when its
 ///   last layer finishes.
-/// - **Objective**: the sum of the UEs' completion times (``UploadEvaluator/meanCompletion`` gives
+/// - **Objective**: the sum of the UEs' completion times (`UploadEvaluator.meanCompletion` gives
 ///   the mean).
 ///
 /// Feasibility (of the initial shares, under either policy): one decision per UE, partitions
 /// covering the model and predecessor-closed, finite shares `>= 0`, `Σ f_i <= F` and
-/// `Σ b_i <= B` up to ``timeTolerance``, `b_i <= maxUplinkMbps`, and a UE with server work (FLOPs)
+/// `Σ b_i <= B` up to `timeTolerance`, `b_i <= maxUplinkMbps`, and a UE with server work (FLOPs)
 /// needs `f_i > 0`, one that sends bytes needs `b_i > 0`.
 public enum UploadEvaluator {
   /// Checks `solution` and returns the sum of completion times.

@@ -1,7 +1,7 @@
 import EdgeSplitModel
 
 /// Seeded P4 instances: heterogeneous UEs (phone or Raspberry-Pi class) with models drawn from a
-/// list, bit-identical for the same seed on every platform (``SeededGenerator``).
+/// list, bit-identical for the same seed on every platform (`SeededGenerator`).
 public enum UploadGenerator {
   /// Phone-class device speeds in GFLOP/s.
   public static let phoneGflops: ClosedRange<Double> = 20...100

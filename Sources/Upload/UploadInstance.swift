@@ -15,7 +15,7 @@ public struct UploadUE: Sendable, Hashable, Codable {
   /// bandwidth budget may not exceed it.
   public let maxUplinkMbps: Double
 
-  /// A UE; its fields are validated by ``UploadInstance/init(name:ues:serverGflops:bandwidthMbps:)``.
+  /// A UE; its fields are validated by `UploadInstance.init(name:ues:serverGflops:bandwidthMbps:)`.
   public init(name: String, model: DNNModel, deviceGflops: Double, maxUplinkMbps: Double) {
     self.name = name
     self.model = model
@@ -108,7 +108,7 @@ extension UploadInstance: Codable {
     case name, ues, serverGflops, bandwidthMbps, reallocation
   }
 
-  /// Decodes and validates; a validation failure is thrown as the ``FieldError`` itself (the
+  /// Decodes and validates; a validation failure is thrown as the `FieldError` itself (the
   /// instance is the file's top level, so its path is the field's path in the file). A missing
   /// `reallocation` means static shares; an unknown one is an error naming the known policies.
   public init(from decoder: any Decoder) throws {

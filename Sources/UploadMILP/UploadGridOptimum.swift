@@ -18,13 +18,13 @@ import Upload
 /// Both are multiple-choice knapsacks with two budgets, solved exactly by the backend given. Each round then splits the grid intervals the relaxation chose, so
 /// it cannot choose the same again at the same price; the bound rises and the solution improves.
 /// The search starts from MJOA-MU's solution as the incumbent, returns the best solution seen
-/// and stops when the two sides agree to `1e-9` (``TerminationReason/optimal``), after
-/// ``maxRounds`` or at the time limit (``TerminationReason/feasible(limit:)`` with the proven
+/// and stops when the two sides agree to `1e-9` (`TerminationReason.optimal`), after
+/// ``maxRounds`` or at the time limit (`TerminationReason.feasible(limit:)` with the proven
 /// bound, so the reported gap is an upper bound on the true one).
 ///
 /// **Assumptions.** Parallel uploading: for a fixed decision it finishes every UE no later than
 /// serial uploading (property-tested), so the bound holds for both modes. Static shares:
-/// instances with ``ReallocationPolicy/onRelease`` are skipped, since moving released shares
+/// instances with `ReallocationPolicy.onRelease` are skipped, since moving released shares
 /// to other UEs can beat every static allocation. Every UE's model has at most ``partitionLimit`` partitions
 /// (chains: layers + 1), since each grid point replays all of them.
 ///

@@ -1,83 +1,124 @@
-import EdgeSplit
 import Foundation
-import Harness
 import Testing
 
-/// The README's code examples ("Using EdgeSplit from Swift"), run as written (paths made
-/// absolute), so they cannot rot.
+/// The documentation's Swift code is compiled from `Snippets/` (`swift build` builds every
+/// snippet; `scripts/docs` also runs them). These tests tie the prose to those files, so an
+/// example in the README or an article can neither drift from the code nor point at nothing:
+/// - every ```` ```swift ```` block of README.md and of the DocC articles appears verbatim in the
+///   visible part of a snippet (the lines outside `// snippet.hide` … `// snippet.show`, without
+///   the marker lines);
+/// - every `@Snippet(path:slice:)` in the articles names an existing snippet and slice.
 @Suite struct ReadmeExamplesTests {
-  private static let instances = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("../../instances").standardized
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../..").standardized
+  static let catalog = root.appendingPathComponent("Sources/EdgeSplit/EdgeSplit.docc")
 
-  @Test func admissionFromAFile() throws {
-    let instance = try InstanceIO.load(AdmissionFamily.self,
-                                       contentsOf: Self.instances.appendingPathComponent("admission/small-01.json"))
-    let exact = try AdmissionILP.solve(instance, backend: GLPKSolver(), options: SolverOptions(timeLimit: 10))
-    #expect(exact.termination == .optimal)
-    #expect(exact.objective == 6 && exact.bound == 6)
-    let approximate = AdmissionApproximation.solve(instance)
-    let verdict = AdmissionFamily.evaluate(try #require(approximate.solution), on: instance)
-    #expect(verdict.isFeasible && verdict.objective >= 0.5 * 6)
-    // Every admitted request: which cloudlet, how many device layers, how many threads.
-    for admission in try #require(exact.solution).admissions {
-      #expect(instance.cloudlets.indices.contains(admission.cloudlet) && admission.threads >= 1)
+  /// A snippet: its name (file name without `.swift`), visible text, and slice names.
+  struct Snippet {
+    var name: String
+    var visible: String
+    var slices: Set<String>
+  }
+
+  static func snippets() throws -> [Snippet] {
+    let folder = root.appendingPathComponent("Snippets")
+    let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+      .filter { $0.pathExtension == "swift" }
+    return try files.map { file in
+      var visible: [String] = []
+      var slices: Set<String> = []
+      var shown = true
+      for line in try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n") {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("// snippet.") {
+          let marker = String(trimmed.dropFirst("// snippet.".count)).lowercased()
+          switch marker {
+          case "hide": shown = false
+          case "show": shown = true
+          case "end": break
+          default: slices.insert(marker)
+          }
+          continue
+        }
+        if shown { visible.append(trimmedTrailing(line)) }
+      }
+      return Snippet(name: file.deletingPathExtension().lastPathComponent, visible: visible.joined(separator: "\n"),
+                     slices: slices)
     }
-    #expect(AdmissionFamily.plan(try #require(exact.solution), on: instance).contains("6 of"))
   }
 
-  @Test func admissionBuiltInCode() throws {
-    let model = ModelZoo.model(named: "alexnet")!
-    let instance = try AdmissionInstance(
-      name: "two-phones", models: [model],
-      cloudlets: [Cloudlet(name: "edge-1", threads: 8, threadGflops: 40)],
-      requests: [
-        InferenceRequest(name: "phone-a", model: "alexnet", deviceGflops: 30, uplinkMbps: 20, delaysMs: [5], deadlineMs: 120),
-        InferenceRequest(name: "phone-b", model: "alexnet", deviceGflops: 10, uplinkMbps: 5, delaysMs: [8], deadlineMs: 150),
-      ])
-    let outcome = try AdmissionILP.solve(instance, backend: GLPKSolver())
-    #expect(outcome.isProvenOptimal)
-    #expect(AdmissionFamily.evaluate(try #require(outcome.solution), on: instance).objective == outcome.objective)
+  static func trimmedTrailing(_ line: String) -> String {
+    String(line.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
   }
 
-  @Test func surgeryBuiltInCode() throws {
-    let instance = try SurgeryInstance(
-      name: "googlenet-4g", model: ModelZoo.googlenet(), deviceGflops: 10, serverGflops: 1000,
-      uplinkMbps: 5.85, objective: .latency)
-    let best = DSL.solve(instance)
-    #expect(best.termination == .optimal)
-    let partition = try #require(best.solution)
-    let verdict = SurgeryFamily.evaluate(partition, on: instance)
-    #expect(verdict.isFeasible && abs(verdict.objective - best.objective!) < 1e-9)
-    #expect(verdict.objective <= SurgeryFamily.evaluate(.allOnServer(instance.model), on: instance).objective)
-    #expect(SurgeryFamily.plan(partition, on: instance).contains("device layers"))
-  }
-
-  @Test func fusedFromAFile() throws {
-    let instance = try InstanceIO.load(FusedFamily.self,
-                                       contentsOf: Self.instances.appendingPathComponent("fused/vgg16-r40-up20.json"))
-    let swarm = PSOMW().solve(instance, options: SolverOptions(seed: 1))
-    let verdict = FusedFamily.evaluate(try #require(swarm.solution), on: instance)
-    #expect(verdict.isFeasible && abs(verdict.objective - swarm.objective!) < 1e-9)
-    #expect(verdict.objective <= FusedBruteForce.noFusion(instance).objective!)
-  }
-
-  /// "Writing your own solver": a P2 solver that tries every prefix of the topological order,
-  /// registered nowhere, run through the harness beside DSL.
-  @Test func ownSolverThroughTheHarness() throws {
-    let everyPrefix = Solver<SurgeryFamily>(name: "my-prefix-search", role: .heuristic,
-                                            summary: "best prefix of the topological order") { instance, _ in
-      let model = instance.model
-      let best = (0...model.layers.count).map { model.partition(devicePrefix: $0) }
-        .min { SurgeryFamily.evaluate($0, on: instance).objective < SurgeryFamily.evaluate($1, on: instance).objective }!
-      return .finished(best, objective: SurgeryFamily.evaluate(best, on: instance).objective)
+  /// The fenced code blocks of `text` whose info string is exactly `swift`.
+  static func swiftBlocks(in text: String) -> [String] {
+    var blocks: [String] = []
+    var current: [String]?
+    for line in text.components(separatedBy: "\n") {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      if let lines = current {
+        if trimmed == "```" {
+          blocks.append(lines.joined(separator: "\n"))
+          current = nil
+        } else {
+          current = lines + [trimmedTrailing(line)]
+        }
+      } else if trimmed == "```swift" {
+        current = []
+      }
     }
-    let instance = try SurgeryInstance(name: "resnet18-wifi", model: ModelZoo.model(named: "resnet18")!,
-                                       deviceGflops: 20, serverGflops: 500, uplinkMbps: 18.88, objective: .latency)
-    let runner = BenchmarkRunner(solvers: [AnySolver(everyPrefix), AnySolver(SurgerySolvers.dsl)],
-                                 settings: SolverOptions(timeLimit: 10))
-    let rows = runner.run([AnyInstance(SurgeryFamily.self, instance)])
-    #expect(rows.map(\.solver) == ["p2-dsl", "my-prefix-search"])
-    #expect(rows.allSatisfy { $0.failures.isEmpty && $0.feasible == true })
-    #expect(rows[1].referenceKind == .optimum && rows[1].gapPercent! >= 0)
+    return blocks
+  }
+
+  static func articles() throws -> [URL] {
+    try FileManager.default.contentsOfDirectory(at: catalog, includingPropertiesForKeys: nil)
+      .filter { $0.pathExtension == "md" }
+  }
+
+  @Test func readmeHasASwiftExampleAndEveryOneIsInASnippet() throws {
+    let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+    let blocks = Self.swiftBlocks(in: readme)
+    #expect(!blocks.isEmpty, "README.md has no ```swift block: the check below would be vacuous")
+    let snippets = try Self.snippets()
+    for block in blocks {
+      #expect(snippets.contains { $0.visible.contains(block) },
+              "README.md: this ```swift block is in no file of Snippets/ (copy it from one, or change both):\n\(block)")
+    }
+  }
+
+  @Test func articlesSwiftBlocksAreInSnippets() throws {
+    let snippets = try Self.snippets()
+    for article in try Self.articles() {
+      for block in Self.swiftBlocks(in: try String(contentsOf: article, encoding: .utf8)) {
+        #expect(snippets.contains { $0.visible.contains(block) },
+                "\(article.lastPathComponent): a ```swift block that is in no snippet; use @Snippet instead:\n\(block)")
+      }
+    }
+  }
+
+  @Test func everySnippetDirectiveNamesAnExistingSnippetAndSlice() throws {
+    let snippets = Dictionary(uniqueKeysWithValues: try Self.snippets().map { ($0.name, $0) })
+    let directive = /@Snippet\(path:\s*"EdgeSplit\/Snippets\/([^"]+)"(?:,\s*slice:\s*"([^"]+)")?\)/
+    var count = 0
+    for article in try Self.articles() {
+      let text = try String(contentsOf: article, encoding: .utf8)
+      #expect(!text.contains("@Snippet(") || text.matches(of: directive).count
+                == text.components(separatedBy: "@Snippet(").count - 1,
+              "\(article.lastPathComponent): an @Snippet directive not of the form @Snippet(path: \"EdgeSplit/Snippets/Name\"[, slice: \"s\"])")
+      for match in text.matches(of: directive) {
+        count += 1
+        let name = String(match.1)
+        guard let snippet = snippets[name] else {
+          Issue.record("\(article.lastPathComponent): @Snippet names Snippets/\(name).swift, which does not exist")
+          continue
+        }
+        if let slice = match.2 {
+          #expect(snippet.slices.contains(String(slice).lowercased()),
+                  "\(article.lastPathComponent): Snippets/\(name).swift has no slice '\(slice)'")
+        }
+      }
+    }
+    #expect(count > 0)
   }
 }
