@@ -22,14 +22,14 @@ public struct Cloudlet: Codable, Sendable, Hashable {
 public struct InferenceRequest: Codable, Sendable, Hashable {
   /// Name, unique within the instance.
   public var name: String
-  /// Name of the model in ``AdmissionInstance/models``.
+  /// Name of the model in ``AdmissionInstance/Fields/models``.
   public var model: String
   /// Device compute speed in GFLOP/s.
   public var deviceGflops: Double
   /// Device uplink rate in Mbit/s (10^6 bits per second).
   public var uplinkMbps: Double
   /// One-way propagation and routing delay in ms from the device to each cloudlet,
-  /// indexed like ``AdmissionInstance/cloudlets``.
+  /// indexed like ``AdmissionInstance/Fields/cloudlets``.
   public var delaysMs: [Double]
   /// End-to-end deadline `D_r` in ms.
   public var deadlineMs: Double
@@ -151,9 +151,9 @@ public struct AdmissionInstance: FamilyInstance {
 
 /// One admitted request: where it runs, how it is split and how many threads it holds.
 public struct Admission: Codable, Sendable, Hashable {
-  /// Index of the request in ``AdmissionInstance/requests``.
+  /// Index of the request in ``AdmissionInstance/Fields/requests``.
   public var request: Int
-  /// Index of the cloudlet in ``AdmissionInstance/cloudlets``.
+  /// Index of the cloudlet in ``AdmissionInstance/Fields/cloudlets``.
   public var cloudlet: Int
   /// Number of leading layers of the model's ``DNNModel/topologicalOrder`` run on the device.
   public var devicePrefix: Int

@@ -126,7 +126,7 @@ public struct DNNModel: Validated {
     predecessors.allSatisfy { $0.count <= 1 } && successors.allSatisfy { $0.count <= 1 }
   }
 
-  /// Seconds one inference of layer `layer` (an index into ``layers``) takes on `processor`
+  /// Seconds one inference of layer `layer` (an index into ``Fields/layers``) takes on `processor`
   /// running at `gflops` GFLOP/s: the measured ``Layer/deviceMs`` or ``Layer/serverMs`` ÷ 1000
   /// when the layer has one for that processor, else `flops ÷ gflops` (``Seconds/compute(_:gflops:)``).
   ///

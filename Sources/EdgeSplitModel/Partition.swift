@@ -5,7 +5,7 @@
 /// server, sent once however many server layers read it, plus the model input when a layer
 /// that reads it runs on the server (in particular when no layer runs on the device).
 public struct Partition: Sendable, Hashable, Codable {
-  /// Where each layer runs, indexed like ``DNNModel/layers``.
+  /// Where each layer runs, indexed like ``DNNModel/Fields/layers``.
   public var onDevice: [Bool]
 
   public init(onDevice: [Bool]) { self.onDevice = onDevice }

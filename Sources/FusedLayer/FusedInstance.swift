@@ -50,7 +50,7 @@ public struct FusedPath: Sendable, Hashable {
 /// A P3 instance: one chain DNN whose first layers may be fused and tiled, one device, one
 /// uplink and one edge server.
 ///
-/// Only the first ``maxBlockLength`` layers of the model's topological order may be fused; they
+/// Only the first ``Fields/maxBlockLength`` layers of the model's topological order may be fused; they
 /// must be conv/pool layers with a window and a `[C, H, W]` output shape.
 public struct FusedInstance: FamilyInstance {
   /// The number of layers of the model.

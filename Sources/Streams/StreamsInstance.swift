@@ -66,7 +66,7 @@ public struct StreamsModel: Codable, Sendable, Hashable {
 public struct TaskStream: Codable, Sendable, Hashable {
   /// Stream name.
   public var name: String
-  /// Index into ``StreamsInstance/models``.
+  /// Index into ``StreamsInstance/Fields/models``.
   public var model: Int
   /// Device compute speed in GFLOP/s.
   public var deviceGflops: Double
@@ -89,7 +89,7 @@ public struct TaskStream: Codable, Sendable, Hashable {
 
 /// One task of the trace.
 public struct StreamTask: Codable, Sendable, Hashable {
-  /// Index into ``StreamsInstance/streams``.
+  /// Index into ``StreamsInstance/Fields/streams``.
   public var stream: Int
   /// Release time in milliseconds from the start of the trace.
   public var arrivalMs: Double

@@ -50,7 +50,7 @@ public enum DSL {
     public var network: FlowNetwork
     /// The source `e` (device side) and sink `c` (server side).
     public var source: Int, sink: Int
-    /// The node of each layer, indexed like ``DNNModel/layers``.
+    /// The node of each layer, indexed like ``DNNModel/Fields/layers``.
     public var layerNodes: [Int]
     /// Each auxiliary node with the layers reading the tensor it stands for.
     public var auxiliaryReaders: [(node: Int, readers: [Int])]

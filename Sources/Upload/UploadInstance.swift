@@ -46,10 +46,10 @@ public enum ReallocationPolicy: String, NamedCases, Sendable {
 }
 
 /// A P4 instance: UEs with their models, and one edge server with a compute budget `F`
-/// (``serverGflops``) and an uplink bandwidth budget `B` (``bandwidthMbps``) shared among them.
+/// (``Fields/serverGflops``) and an uplink bandwidth budget `B` (``Fields/bandwidthMbps``) shared among them.
 ///
 /// Units: speeds in GFLOP/s, rates in Mbit/s (10^6 bit/s); a UE's bandwidth share `b_i` is the
-/// rate, in Mbit/s, of its own uplink. The timing model is ``UploadEvaluator``'s; ``reallocation``
+/// rate, in Mbit/s, of its own uplink. The timing model is ``UploadEvaluator``'s; ``Fields/reallocation``
 /// says whether the shares stay static.
 public struct UploadInstance: FamilyInstance {
   /// The number of UEs.
@@ -141,7 +141,7 @@ public struct UploadDecision: Sendable, Hashable, Codable {
   }
 }
 
-/// A P4 solution: one decision per UE (indexed like ``UploadInstance/ues``) and the uploading
+/// A P4 solution: one decision per UE (indexed like ``UploadInstance/Fields/ues``) and the uploading
 /// mode, which is part of the solution so that serial-uploading baselines solve the same instance.
 public struct UploadSolution: Sendable, Hashable, Codable {
   /// How parameters are uploaded.
