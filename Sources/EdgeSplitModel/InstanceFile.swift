@@ -29,8 +29,9 @@ public struct InstanceLoadError: Error, Sendable, Equatable, CustomStringConvert
 /// Reading and writing versioned instance files (`"format": "edgesplit/1"`).
 ///
 /// A file is one JSON object: `format`, `problem`, an optional `name` (defaults to the file
-/// stem), then the problem's own fields. Loading ignores unknown fields; ``unknownFields(in:of:)``
-/// lists them so that tools can warn (`solverbench` does, and fails with `--strict`).
+/// stem), then the problem's own fields. Loading ignores unknown fields;
+/// ``decodeFindingUnknownFields(_:file:defaultName:families:)`` lists them so that tools can warn
+/// (`solverbench` does, and fails with `--strict`).
 public enum InstanceIO {
   /// The format tag this version reads and writes.
   public static let format = "edgesplit/1"
