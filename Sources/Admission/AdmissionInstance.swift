@@ -22,19 +22,19 @@ public struct Cloudlet: Codable, Sendable, Hashable {
 public struct InferenceRequest: Codable, Sendable, Hashable {
   /// Name, unique within the instance.
   public var name: String
-  /// Name of the model in ``AdmissionInstance/models``.
+  /// Name of the model in ``AdmissionInstance/Fields/models``.
   public var model: String
   /// Device compute speed in GFLOP/s.
   public var deviceGflops: Double
   /// Device uplink rate in Mbit/s (10^6 bits per second).
   public var uplinkMbps: Double
   /// One-way propagation and routing delay in ms from the device to each cloudlet,
-  /// indexed like ``AdmissionInstance/cloudlets``.
+  /// indexed like ``AdmissionInstance/Fields/cloudlets``.
   public var delaysMs: [Double]
   /// End-to-end deadline `D_r` in ms.
   public var deadlineMs: Double
   /// Value of admitting the request (default 1: the objective counts admitted requests).
-  public var weight: Double
+  @Defaulted<UnitWeight> public var weight: Double
 
   public init(
     name: String, model: String, deviceGflops: Double, uplinkMbps: Double, delaysMs: [Double],
@@ -49,20 +49,9 @@ public struct InferenceRequest: Codable, Sendable, Hashable {
     self.weight = weight
   }
 
-  private enum CodingKeys: String, CodingKey {
-    case name, model, deviceGflops, uplinkMbps, delaysMs, deadlineMs, weight
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    self.init(
-      name: try c.decode(String.self, forKey: .name),
-      model: try c.decode(String.self, forKey: .model),
-      deviceGflops: try c.decode(Double.self, forKey: .deviceGflops),
-      uplinkMbps: try c.decode(Double.self, forKey: .uplinkMbps),
-      delaysMs: try c.decode([Double].self, forKey: .delaysMs),
-      deadlineMs: try c.decode(Double.self, forKey: .deadlineMs),
-      weight: try c.decodeIfPresent(Double.self, forKey: .weight) ?? 1)
+  /// The weight of a request whose file gives none.
+  public enum UnitWeight: FieldDefault {
+    public static var value: Double { 1 }
   }
 }
 
@@ -78,15 +67,20 @@ public struct InferenceRequest: Codable, Sendable, Hashable {
 /// and the request meets its deadline when their sum is at most `deadlineMs / 1000`.
 /// The server part is never empty (`p < layer count`) and `1 <= k <= threads`.
 public struct AdmissionInstance: FamilyInstance {
-  /// Instance name (file stem by default).
-  public let name: String
-  /// The models requests refer to, by name.
-  public let models: [DNNModel]
-  /// The edge servers.
-  public let cloudlets: [Cloudlet]
-  /// The requests.
-  public let requests: [InferenceRequest]
-  /// For each request, the index of its model in ``models``.
+  /// What an admission file holds.
+  public struct Fields: Codable, Sendable, Hashable, NamedFields {
+    /// Instance name (file stem by default).
+    @Defaulted<Unnamed> public var name: String
+    /// The models requests refer to, by name.
+    public var models: [DNNModel]
+    /// The edge servers.
+    public var cloudlets: [Cloudlet]
+    /// The requests.
+    public var requests: [InferenceRequest]
+  }
+
+  public let fields: Fields
+  /// For each request, the index of its model in ``Fields/models``.
   public let modelIndex: [Int]
 
   /// Most threads a cloudlet may have: solvers keep per-thread tables and knapsacks over the
@@ -100,6 +94,12 @@ public struct AdmissionInstance: FamilyInstance {
   public init(
     name: String, models: [DNNModel], cloudlets: [Cloudlet], requests: [InferenceRequest]
   ) throws(FieldError) {
+    try self.init(validating: Fields(name: name, models: models, cloudlets: cloudlets, requests: requests))
+  }
+
+  /// Checks every field and indexes each request's model.
+  public init(validating fields: Fields) throws(FieldError) {
+    let (models, cloudlets, requests) = (fields.models, fields.cloudlets, fields.requests)
     try Check.that(!models.isEmpty, "models", "an instance needs at least one model")
     try Check.that(!cloudlets.isEmpty, "cloudlets", "an instance needs at least one cloudlet")
     try Check.unique(models.map(\.name), { "models[\($0)].name" }, "model name")
@@ -138,57 +138,22 @@ public struct AdmissionInstance: FamilyInstance {
       try Check.finiteTime(Seconds.transfer(model.inputBytes + model.layers.reduce(0) { $0 + $1.outputBytes },
                                             mbps: request.uplinkMbps), "\(path).uplinkMbps", "the uplink transfer")
     }
-    self.name = name
-    self.models = models
-    self.cloudlets = cloudlets
-    self.requests = requests
+    self.fields = fields
     self.modelIndex = modelIndex
   }
 
   /// The number of requests.
-  public var size: Int { requests.count }
+  public var size: Int { fields.requests.count }
 
   /// The model request `r` runs.
-  public func model(of r: Int) -> DNNModel { models[modelIndex[r]] }
-}
-
-extension AdmissionInstance {
-  /// The same instance under another name.
-  public func renamed(_ name: String) throws(FieldError) -> AdmissionInstance {
-    try AdmissionInstance(name: name, models: models, cloudlets: cloudlets, requests: requests)
-  }
-}
-
-extension AdmissionInstance: Codable {
-  private enum CodingKeys: String, CodingKey { case name, models, cloudlets, requests }
-
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    do {
-      try self.init(
-        name: c.decodeIfPresent(String.self, forKey: .name) ?? "",
-        models: c.decode([DNNModel].self, forKey: .models),
-        cloudlets: c.decode([Cloudlet].self, forKey: .cloudlets),
-        requests: c.decode([InferenceRequest].self, forKey: .requests))
-    } catch let error as FieldError {
-      throw DecodingError.invalid(error, in: decoder)
-    }
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(name, forKey: .name)
-    try c.encode(models, forKey: .models)
-    try c.encode(cloudlets, forKey: .cloudlets)
-    try c.encode(requests, forKey: .requests)
-  }
+  public func model(of r: Int) -> DNNModel { fields.models[modelIndex[r]] }
 }
 
 /// One admitted request: where it runs, how it is split and how many threads it holds.
 public struct Admission: Codable, Sendable, Hashable {
-  /// Index of the request in ``AdmissionInstance/requests``.
+  /// Index of the request in ``AdmissionInstance/Fields/requests``.
   public var request: Int
-  /// Index of the cloudlet in ``AdmissionInstance/cloudlets``.
+  /// Index of the cloudlet in ``AdmissionInstance/Fields/cloudlets``.
   public var cloudlet: Int
   /// Number of leading layers of the model's `DNNModel.topologicalOrder` run on the device.
   public var devicePrefix: Int

@@ -4,19 +4,23 @@
 /// negative sizes and non-finite numbers are rejected with a ``FieldError`` naming the field.
 /// Layers may be listed in any order; ``topologicalOrder`` is the stable order (file order
 /// among ready layers) that chain-style solvers cut.
-public struct DNNModel: Sendable, Hashable {
-  /// Model name, unique within an instance (e.g. `vgg16`).
-  public let name: String
-  /// Size in bytes of the model input (what is sent when everything runs on the server).
-  public let inputBytes: Double
-  /// Input tensor shape `[channels, height, width]`, when known.
-  public let inputShape: TensorShape?
-  /// The layers, in file order.
-  public let layers: [Layer]
-  /// Fraction of server work that parallelizes over threads (Amdahl's law), in `[0, 1]`.
-  /// `nil` means the documented default ``defaultParallelFraction``.
-  public let parallelFraction: Double?
+public struct DNNModel: Validated {
+  /// What a model file holds.
+  public struct Fields: Codable, Sendable, Hashable {
+    /// Model name, unique within an instance (e.g. `vgg16`).
+    public var name: String
+    /// Size in bytes of the model input (what is sent when everything runs on the server).
+    public var inputBytes: Double
+    /// Input tensor shape `[channels, height, width]`, when known.
+    public var inputShape: TensorShape?
+    /// The layers, in file order.
+    public var layers: [Layer]
+    /// Fraction of server work that parallelizes over threads (Amdahl's law), in `[0, 1]`.
+    /// `nil` means the documented default ``DNNModel/defaultParallelFraction``.
+    public var parallelFraction: Double?
+  }
 
+  public let fields: Fields
   /// Indices of each layer's input layers (empty: reads the model input).
   public let predecessors: [[Int]]
   /// Indices of the layers that read each layer's output.
@@ -32,12 +36,19 @@ public struct DNNModel: Sendable, Hashable {
     name: String, inputBytes: Double, inputShape: TensorShape? = nil, layers: [Layer],
     parallelFraction: Double? = nil
   ) throws(FieldError) {
-    try Check.that(!name.isEmpty, "name", "must not be empty")
-    try Check.positive(inputBytes, "inputBytes")
-    try Check.atMost(inputBytes, Check.maxQuantity, "inputBytes")
+    try self.init(validating: Fields(name: name, inputBytes: inputBytes, inputShape: inputShape, layers: layers,
+                                     parallelFraction: parallelFraction))
+  }
+
+  /// Checks every field and builds the layer graph.
+  public init(validating fields: Fields) throws(FieldError) {
+    let layers = fields.layers
+    try Check.that(!fields.name.isEmpty, "name", "must not be empty")
+    try Check.positive(fields.inputBytes, "inputBytes")
+    try Check.atMost(fields.inputBytes, Check.maxQuantity, "inputBytes")
     try Check.that(!layers.isEmpty, "layers", "a model needs at least one layer")
-    if let fraction = parallelFraction { try Check.within(fraction, 0...1, "parallelFraction") }
-    if let inputShape { try Check.shape(inputShape, "inputShape") }
+    if let fraction = fields.parallelFraction { try Check.within(fraction, 0...1, "parallelFraction") }
+    if let inputShape = fields.inputShape { try Check.shape(inputShape, "inputShape") }
     try Check.unique(layers.map(\.name), { "layers[\($0)].name" }, "layer name")
 
     var index: [String: Int] = [:]
@@ -76,11 +87,7 @@ public struct DNNModel: Sendable, Hashable {
         }
       }
     }
-    self.name = name
-    self.inputBytes = inputBytes
-    self.inputShape = inputShape
-    self.layers = layers
-    self.parallelFraction = parallelFraction
+    self.fields = fields
     self.predecessors = predecessors
     self.successors = successors
     self.topologicalOrder = try Self.stableTopologicalOrder(layers, predecessors, successors)
@@ -111,15 +118,15 @@ public struct DNNModel: Sendable, Hashable {
   }
 
   /// Total FLOPs of one inference.
-  public var totalFlops: Double { layers.reduce(0) { $0 + $1.flops } }
+  public var totalFlops: Double { fields.layers.reduce(0) { $0 + $1.flops } }
   /// Total parameter bytes.
-  public var totalParamBytes: Double { layers.reduce(0) { $0 + $1.paramBytes } }
+  public var totalParamBytes: Double { fields.layers.reduce(0) { $0 + $1.paramBytes } }
   /// True when every layer has at most one input and one reader.
   public var isChain: Bool {
     predecessors.allSatisfy { $0.count <= 1 } && successors.allSatisfy { $0.count <= 1 }
   }
 
-  /// Seconds one inference of layer `layer` (an index into ``layers``) takes on `processor`
+  /// Seconds one inference of layer `layer` (an index into ``Fields/layers``) takes on `processor`
   /// running at `gflops` GFLOP/s: the measured ``Layer/deviceMs`` or ``Layer/serverMs`` ÷ 1000
   /// when the layer has one for that processor, else `flops ÷ gflops` (``Seconds/compute(_:gflops:)``).
   ///
@@ -131,7 +138,7 @@ public struct DNNModel: Sendable, Hashable {
   /// that time layers from FLOPs over several speeds reject models with measurements
   /// (``Check/timedByFlops(_:_:family:)``).
   public func seconds(_ layer: Int, on processor: Processor, gflops: Double) -> Double {
-    let layer = layers[layer]
+    let layer = fields.layers[layer]
     let measured = switch processor {
     case .device: layer.deviceMs
     case .server: layer.serverMs
@@ -144,38 +151,9 @@ public struct DNNModel: Sendable, Hashable {
   /// Amdahl's law, `1 / ((1 - f) + f / k)`, with diminishing returns in `k`.
   public func speedup(threads: Int) -> Double {
     precondition(threads >= 1, "a server part needs at least one thread")
-    let fraction = parallelFraction ?? Self.defaultParallelFraction
+    let fraction = fields.parallelFraction ?? Self.defaultParallelFraction
     return 1 / ((1 - fraction) + fraction / Double(threads))
   }
 }
 
 import HeapModule
-
-extension DNNModel: Codable {
-  private enum CodingKeys: String, CodingKey {
-    case name, inputBytes, inputShape, layers, parallelFraction
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    do {
-      try self.init(
-        name: container.decode(String.self, forKey: .name),
-        inputBytes: container.decode(Double.self, forKey: .inputBytes),
-        inputShape: container.decodeIfPresent(TensorShape.self, forKey: .inputShape),
-        layers: container.decode([Layer].self, forKey: .layers),
-        parallelFraction: container.decodeIfPresent(Double.self, forKey: .parallelFraction))
-    } catch let error as FieldError {
-      throw DecodingError.invalid(error, in: decoder)
-    }
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(name, forKey: .name)
-    try container.encode(inputBytes, forKey: .inputBytes)
-    try container.encodeIfPresent(inputShape, forKey: .inputShape)
-    try container.encodeIfPresent(parallelFraction, forKey: .parallelFraction)
-    try container.encode(layers, forKey: .layers)
-  }
-}

@@ -29,16 +29,12 @@ public struct InstanceLoadError: Error, Sendable, Equatable, CustomStringConvert
 /// Reading and writing versioned instance files (`"format": "edgesplit/1"`).
 ///
 /// A file is one JSON object: `format`, `problem`, an optional `name` (defaults to the file
-/// stem), then the problem's own fields. Loading ignores unknown fields; ``unknownFields(in:of:)``
-/// lists them so that tools can warn (`solverbench` does, and fails with `--strict`).
+/// stem), then the problem's own fields. Loading ignores unknown fields;
+/// ``decodeFindingUnknownFields(_:file:defaultName:families:)`` lists them so that tools can warn
+/// (`solverbench` does, and fails with `--strict`).
 public enum InstanceIO {
   /// The format tag this version reads and writes.
   public static let format = "edgesplit/1"
-
-  private struct Header: Decodable {
-    var format: String
-    var problem: String
-  }
 
   /// Loads and validates the instance in `url`, of whichever of `families` its `"problem"` names.
   public static func load(contentsOf url: URL, families: [AnyFamily]) throws(InstanceLoadError) -> AnyInstance {
@@ -62,26 +58,31 @@ public enum InstanceIO {
   public static func decode(
     _ data: Data, file: String, defaultName: String = "", families: [AnyFamily]
   ) throws(InstanceLoadError) -> AnyInstance {
-    try decode(data, file: file, defaultName: defaultName, families: families, locateOpaqueErrors: true)
+    try decode(data, file: file, defaultName: defaultName, families: families, findUnknownFields: false).instance
   }
 
+  /// Decodes and validates an instance as ``decode(_:file:defaultName:families:)`` does, and lists
+  /// the fields of the file it does not use, as ``unknownFields(in:of:)`` does, from the same
+  /// single parse of `data`.
+  public static func decodeFindingUnknownFields(
+    _ data: Data, file: String, defaultName: String = "", families: [AnyFamily]
+  ) throws(InstanceLoadError) -> (instance: AnyInstance, unknownFields: [String]) {
+    try decode(data, file: file, defaultName: defaultName, families: families, findUnknownFields: true)
+  }
+
+  /// One parse of `data` on success; a second one, by ``JSONDiagnostics``, only to locate an
+  /// error that Foundation reports without a place.
   private static func decode(
-    _ data: Data, file: String, defaultName: String, families: [AnyFamily], locateOpaqueErrors: Bool
-  ) throws(InstanceLoadError) -> AnyInstance {
+    _ data: Data, file: String, defaultName: String, families: [AnyFamily], findUnknownFields: Bool,
+    locateOpaqueErrors: Bool = true
+  ) throws(InstanceLoadError) -> (instance: AnyInstance, unknownFields: [String]) {
     let decoder = JSONDecoder()
+    decoder.userInfo[Envelope.families] = families
+    decoder.userInfo[Envelope.findUnknownFields] = findUnknownFields
     do {
-      let header = try decoder.decode(Header.self, from: data)
-      guard header.format == format else {
-        throw InstanceLoadError(file: file, path: "format", message: "unsupported format '\(header.format)', expected '\(format)'")
-      }
-      guard let family = families.first(where: { $0.name == header.problem }) else {
-        let known = families.map(\.name).joined(separator: ", ")
-        throw InstanceLoadError(file: file, path: "problem", message: "unknown problem '\(header.problem)' (known: \(known))")
-      }
-      let instance = try family.decodeInstance(data, decoder)
-      return instance.name.isEmpty ? try instance.renamed(defaultName) : instance
-    } catch let error as InstanceLoadError {
-      throw error
+      let envelope = try decoder.decode(Envelope.self, from: data)
+      let instance = envelope.instance.name.isEmpty ? try envelope.instance.renamed(defaultName) : envelope.instance
+      return (instance, envelope.unknownFields)
     } catch let error as FieldError {
       throw InstanceLoadError(file: file, path: error.path, message: error.message)
     } catch let error as DecodingError {
@@ -100,21 +101,9 @@ public enum InstanceIO {
   /// the file but absent when the instance is encoded again (a misspelling such as `"weigth"`), as
   /// paths like `requests[3].weigth`. Keys whose value is `null` are not reported.
   public static func unknownFields(in data: Data, of instance: AnyInstance) -> [String] {
-    guard let original = try? JSONSerialization.jsonObject(with: data),
-          let encoded = try? JSONSerialization.jsonObject(with: encode(instance)) else { return [] }
-    var unknown: [String] = []
-    func walk(_ given: Any, _ used: Any, _ path: String) {
-      if let given = given as? [String: Any], let used = used as? [String: Any] {
-        for key in given.keys.sorted() where !(given[key] is NSNull) {
-          let child = path.isEmpty ? key : "\(path).\(key)"
-          if let next = used[key] { walk(given[key]!, next, child) } else { unknown.append(child) }
-        }
-      } else if let given = given as? [Any], let used = used as? [Any] {
-        for (index, pair) in zip(given, used).enumerated() { walk(pair.0, pair.1, "\(path)[\(index)]") }
-      }
-    }
-    walk(original, encoded, "")
-    return unknown
+    guard let given = try? JSONDecoder().decode(FieldTree.self, from: data),
+          let used = try? FieldTree(encoding: Envelope(instance)) else { return [] }
+    return given.fields(missingFrom: used)
   }
 
   /// Whether `data` is a model file (a bare ``DNNModel``: `layers` and no `format`), which
@@ -127,7 +116,7 @@ public enum InstanceIO {
   /// Whether decoding `data` fails with Foundation's location-less "not valid JSON".
   private static func opaqueFailure(decoding data: Data, families: [AnyFamily]) -> Bool {
     do {
-      _ = try decode(data, file: "", defaultName: "", families: families, locateOpaqueErrors: false)
+      _ = try decode(data, file: "", defaultName: "", families: families, findUnknownFields: false, locateOpaqueErrors: false)
       return false
     } catch {
       return error.path.isEmpty && error.message.hasPrefix("malformed JSON: ")
@@ -141,7 +130,7 @@ public enum InstanceIO {
 
   /// Pretty-printed JSON with sorted keys, for an instance of any family.
   public static func encode(_ instance: AnyInstance) throws -> Data {
-    try encoder.encode(Envelope(problem: instance.family.name, body: instance.encodable))
+    try encoder.encode(Envelope(instance))
   }
 
   /// The encoder every EdgeSplit file is written with: sorted keys, so files diff well.
@@ -157,16 +146,42 @@ public enum InstanceIO {
     }
   }
 
-  /// Writes the header fields beside the body's own fields.
-  private struct Envelope: Encodable {
-    var problem: String
-    var body: any Encodable
+  /// A whole file: the header fields beside the instance's own fields, read in one decoding pass.
+  private struct Envelope: Codable {
+    var instance: AnyInstance
+    /// Filled when decoding with ``findUnknownFields`` set.
+    var unknownFields: [String] = []
+
+    static let families = CodingUserInfoKey(rawValue: "edgesplit.families")!
+    static let findUnknownFields = CodingUserInfoKey(rawValue: "edgesplit.findUnknownFields")!
     private enum CodingKeys: String, CodingKey { case format, problem }
+
+    init(_ instance: AnyInstance) { self.instance = instance }
+
+    /// Reads `format` and `problem`, then the instance of that family from the same decoder.
+    init(from decoder: any Decoder) throws {
+      let header = try decoder.container(keyedBy: CodingKeys.self)
+      let format = try header.decode(String.self, forKey: .format)
+      let problem = try header.decode(String.self, forKey: .problem)
+      guard format == InstanceIO.format else {
+        throw FieldError("format", "unsupported format '\(format)', expected '\(InstanceIO.format)'")
+      }
+      let families = decoder.userInfo[Self.families] as? [AnyFamily] ?? []
+      guard let family = families.first(where: { $0.name == problem }) else {
+        let known = families.map(\.name).joined(separator: ", ")
+        throw FieldError("problem", "unknown problem '\(problem)' (known: \(known))")
+      }
+      instance = try family.decodeInstance(decoder)
+      if decoder.userInfo[Self.findUnknownFields] as? Bool == true {
+        unknownFields = try FieldTree(from: decoder).fields(missingFrom: FieldTree(encoding: self))
+      }
+    }
+
     func encode(to encoder: any Encoder) throws {
-      var c = encoder.container(keyedBy: CodingKeys.self)
-      try c.encode(InstanceIO.format, forKey: .format)
-      try c.encode(problem, forKey: .problem)
-      try body.encode(to: encoder)
+      var header = encoder.container(keyedBy: CodingKeys.self)
+      try header.encode(InstanceIO.format, forKey: .format)
+      try header.encode(instance.family.name, forKey: .problem)
+      try instance.encodable.encode(to: encoder)
     }
   }
 

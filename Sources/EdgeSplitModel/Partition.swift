@@ -5,7 +5,7 @@
 /// server, sent once however many server layers read it, plus the model input when a layer
 /// that reads it runs on the server (in particular when no layer runs on the device).
 public struct Partition: Sendable, Hashable, Codable {
-  /// Where each layer runs, indexed like ``DNNModel/layers``.
+  /// Where each layer runs, indexed like ``DNNModel/Fields/layers``.
   public var onDevice: [Bool]
 
   public init(onDevice: [Bool]) { self.onDevice = onDevice }
@@ -25,20 +25,20 @@ extension DNNModel {
   /// The partition that runs the first `count` layers of ``topologicalOrder`` on the device.
   /// Every such prefix is predecessor-closed.
   public func partition(devicePrefix count: Int) -> Partition {
-    precondition((0...layers.count).contains(count), "prefix \(count) out of 0...\(layers.count)")
-    var onDevice = Array(repeating: false, count: layers.count)
+    precondition((0...fields.layers.count).contains(count), "prefix \(count) out of 0...\(fields.layers.count)")
+    var onDevice = Array(repeating: false, count: fields.layers.count)
     for i in topologicalOrder.prefix(count) { onDevice[i] = true }
     return Partition(onDevice: onDevice)
   }
 
   /// Why `partition` is not a valid split of this model, or `nil` when it is.
   public func partitionProblem(_ partition: Partition) -> String? {
-    guard partition.onDevice.count == layers.count else {
-      return "partition covers \(partition.onDevice.count) layers, model '\(name)' has \(layers.count)"
+    guard partition.onDevice.count == fields.layers.count else {
+      return "partition covers \(partition.onDevice.count) layers, model '\(fields.name)' has \(fields.layers.count)"
     }
     for (i, preds) in predecessors.enumerated() where partition.onDevice[i] {
       if let p = preds.first(where: { !partition.onDevice[$0] }) {
-        return "layer '\(layers[i].name)' runs on the device but its input '\(layers[p].name)' runs on the server"
+        return "layer '\(fields.layers[i].name)' runs on the device but its input '\(fields.layers[p].name)' runs on the server"
       }
     }
     return nil
@@ -46,12 +46,12 @@ extension DNNModel {
 
   /// FLOPs run on the device.
   public func deviceFlops(_ partition: Partition) -> Double {
-    layers.indices.reduce(0) { partition.onDevice[$1] ? $0 + layers[$1].flops : $0 }
+    fields.layers.indices.reduce(0) { partition.onDevice[$1] ? $0 + fields.layers[$1].flops : $0 }
   }
 
   /// FLOPs run on the server.
   public func serverFlops(_ partition: Partition) -> Double {
-    layers.indices.reduce(0) { partition.onDevice[$1] ? $0 : $0 + layers[$1].flops }
+    fields.layers.indices.reduce(0) { partition.onDevice[$1] ? $0 : $0 + fields.layers[$1].flops }
   }
 
   /// Bytes sent from device to server: each device layer's output once if any reader is on the
@@ -59,13 +59,13 @@ extension DNNModel {
   public func transferBytes(_ partition: Partition) -> Double {
     var bytes = 0.0
     var inputNeeded = false
-    for i in layers.indices {
+    for i in fields.layers.indices {
       if partition.onDevice[i] {
-        if successors[i].contains(where: { !partition.onDevice[$0] }) { bytes += layers[i].outputBytes }
+        if successors[i].contains(where: { !partition.onDevice[$0] }) { bytes += fields.layers[i].outputBytes }
       } else if predecessors[i].isEmpty {
         inputNeeded = true
       }
     }
-    return inputNeeded ? bytes + inputBytes : bytes
+    return inputNeeded ? bytes + fields.inputBytes : bytes
   }
 }

@@ -2,14 +2,22 @@
 import Foundation
 
 /// An instance of some problem family: validated on construction and on decoding, named, sized.
-public protocol FamilyInstance: Codable, Sendable, Hashable {
-  /// The instance's name (a file's stem by default).
-  var name: String { get }
+public protocol FamilyInstance: Validated where Fields: NamedFields {
   /// The number that drives solver effort (requests, layers, UEs, tasks), for plots of time
   /// against size; ``ProblemFamily/sizeUnit`` names it.
   var size: Int { get }
+}
+
+extension FamilyInstance {
+  /// The instance's name (a file's stem by default).
+  public var name: String { fields.name }
+
   /// The same instance under another name.
-  func renamed(_ name: String) throws(FieldError) -> Self
+  public func renamed(_ name: String) throws(FieldError) -> Self {
+    var fields = fields
+    fields.name = name
+    return try Self(validating: fields)
+  }
 }
 
 /// A problem family: its instance and solution types, the direction of its objective, and the
@@ -112,7 +120,7 @@ public struct AnyFamily: Sendable, Hashable, CustomStringConvertible {
   /// ``ProblemFamily/alwaysFeasible``.
   public let alwaysFeasible: Bool
   private let type: ObjectIdentifier
-  let decodeInstance: @Sendable (Data, JSONDecoder) throws -> AnyInstance
+  let decodeInstance: @Sendable (any Decoder) throws -> AnyInstance
 
   public init<F: ProblemFamily>(_ family: F.Type) {
     name = F.name
@@ -122,7 +130,7 @@ public struct AnyFamily: Sendable, Hashable, CustomStringConvertible {
     objectiveUnit = F.objectiveUnit
     alwaysFeasible = F.alwaysFeasible
     type = ObjectIdentifier(family)
-    decodeInstance = { data, decoder in AnyInstance(F.self, try decoder.decode(F.Instance.self, from: data)) }
+    decodeInstance = { decoder in AnyInstance(F.self, try F.Instance(from: decoder)) }
   }
 
   public static func == (a: Self, b: Self) -> Bool { a.type == b.type }

@@ -50,28 +50,33 @@ public struct FusedPath: Sendable, Hashable {
 /// A P3 instance: one chain DNN whose first layers may be fused and tiled, one device, one
 /// uplink and one edge server.
 ///
-/// Only the first ``maxBlockLength`` layers of the model's topological order may be fused; they
+/// Only the first ``Fields/maxBlockLength`` layers of the model's topological order may be fused; they
 /// must be conv/pool layers with a window and a `[C, H, W]` output shape.
 public struct FusedInstance: FamilyInstance {
   /// The number of layers of the model.
-  public var size: Int { model.layers.count }
+  public var size: Int { fields.model.layers.count }
 
-  /// Instance name (file stem by default).
-  public let name: String
-  /// The network, a chain with a `[C, H, W]` input shape.
-  public let model: DNNModel
-  /// Device speed in GFLOP/s.
-  public let deviceGflops: Double
-  /// Server speed in GFLOP/s.
-  public let serverGflops: Double
-  /// Uplink rate in Mbit/s.
-  public let uplinkMbps: Double
-  /// Downlink rate in Mbit/s; `nil` means results come back at no cost.
-  public let downlinkMbps: Double?
-  /// The tilings a solver may choose from.
-  public let tilings: [Tiling]
-  /// Longest fused block, in layers (a block always starts at the first layer).
-  public let maxBlockLength: Int
+  /// What a fused file holds.
+  public struct Fields: Codable, Sendable, Hashable, NamedFields {
+    /// Instance name (file stem by default).
+    @Defaulted<Unnamed> public var name: String
+    /// The network, a chain with a `[C, H, W]` input shape.
+    public var model: DNNModel
+    /// Device speed in GFLOP/s.
+    public var deviceGflops: Double
+    /// Server speed in GFLOP/s.
+    public var serverGflops: Double
+    /// Uplink rate in Mbit/s.
+    public var uplinkMbps: Double
+    /// Downlink rate in Mbit/s; `nil` means results come back at no cost.
+    public var downlinkMbps: Double?
+    /// The tilings a solver may choose from.
+    public var tilings: [Tiling]
+    /// Longest fused block, in layers (a block always starts at the first layer).
+    public var maxBlockLength: Int
+  }
+
+  public let fields: Fields
 
   /// Most paths a tiling may have: PSOMW's repair costs about `paths³` per particle, and the
   /// fused-layer literature tiles into a few paths (up to 8×8 here).
@@ -81,6 +86,15 @@ public struct FusedInstance: FamilyInstance {
     name: String, model: DNNModel, deviceGflops: Double, serverGflops: Double, uplinkMbps: Double,
     downlinkMbps: Double? = nil, tilings: [Tiling], maxBlockLength: Int
   ) throws(FieldError) {
+    try self.init(validating: Fields(name: name, model: model, deviceGflops: deviceGflops, serverGflops: serverGflops,
+                                     uplinkMbps: uplinkMbps, downlinkMbps: downlinkMbps, tilings: tilings,
+                                     maxBlockLength: maxBlockLength))
+  }
+
+  /// Checks the speeds, the tilings and that every layer a block may fuse can be tiled.
+  public init(validating fields: Fields) throws(FieldError) {
+    let (model, tilings, maxBlockLength, downlinkMbps) = (fields.model, fields.tilings, fields.maxBlockLength, fields.downlinkMbps)
+    let (deviceGflops, serverGflops, uplinkMbps) = (fields.deviceGflops, fields.serverGflops, fields.uplinkMbps)
     try Check.that(model.isChain, "model", "must be a chain (every layer one input and one reader)")
     try Check.timedByFlops(model, "model", family: "fused")
     try Check.that(model.inputShape?.count == 3, "model.inputShape", "must be [C, H, W]")
@@ -127,28 +141,14 @@ public struct FusedInstance: FamilyInstance {
                        "\(tiling) does not fit the \(shape[1])x\(shape[2]) output of block length \(position + 1)")
       }
     }
-    self.name = name
-    self.model = model
-    self.deviceGflops = deviceGflops
-    self.serverGflops = serverGflops
-    self.uplinkMbps = uplinkMbps
-    self.downlinkMbps = downlinkMbps
-    self.tilings = tilings
-    self.maxBlockLength = maxBlockLength
-  }
-
-  /// The same instance under another name.
-  public func renamed(_ name: String) throws(FieldError) -> FusedInstance {
-    try FusedInstance(name: name, model: model, deviceGflops: deviceGflops, serverGflops: serverGflops,
-                      uplinkMbps: uplinkMbps, downlinkMbps: downlinkMbps, tilings: tilings,
-                      maxBlockLength: maxBlockLength)
+    self.fields = fields
   }
 
   /// Number of layers of the network.
-  public var layerCount: Int { model.layers.count }
+  public var layerCount: Int { fields.model.layers.count }
 
   /// The `position`-th layer of the chain.
-  public func layer(at position: Int) -> Layer { model.layers[model.topologicalOrder[position]] }
+  public func layer(at position: Int) -> Layer { fields.model.layers[fields.model.topologicalOrder[position]] }
 
   // MARK: - Geometry (the one place tiles are walked back through the layers)
 
@@ -174,8 +174,8 @@ public struct FusedInstance: FamilyInstance {
   /// whose regions overlap recompute the overlap (the fused-layer redundancy).
   /// - Complexity: O(blockLength × tiles).
   public func paths(blockLength: Int, tiling: Tiling) -> [FusedPath] {
-    precondition((1...maxBlockLength).contains(blockLength), "block length \(blockLength) out of range")
-    let inputShape = model.inputShape!
+    precondition((1...fields.maxBlockLength).contains(blockLength), "block length \(blockLength) out of range")
+    let inputShape = fields.model.inputShape!
     let shapes = (0..<blockLength).map { layer(at: $0).outputShape! }
     let last = shapes[blockLength - 1]
     var paths: [FusedPath] = []
@@ -197,41 +197,6 @@ public struct FusedInstance: FamilyInstance {
       }
     }
     return paths
-  }
-}
-
-extension FusedInstance: Codable {
-  private enum CodingKeys: String, CodingKey {
-    case name, model, deviceGflops, serverGflops, uplinkMbps, downlinkMbps, tilings, maxBlockLength
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    do {
-      try self.init(
-        name: c.decodeIfPresent(String.self, forKey: .name) ?? "",
-        model: c.decode(DNNModel.self, forKey: .model),
-        deviceGflops: c.decode(Double.self, forKey: .deviceGflops),
-        serverGflops: c.decode(Double.self, forKey: .serverGflops),
-        uplinkMbps: c.decode(Double.self, forKey: .uplinkMbps),
-        downlinkMbps: c.decodeIfPresent(Double.self, forKey: .downlinkMbps),
-        tilings: c.decode([Tiling].self, forKey: .tilings),
-        maxBlockLength: c.decode(Int.self, forKey: .maxBlockLength))
-    } catch let error as FieldError {
-      throw DecodingError.invalid(error, in: decoder)
-    }
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(name, forKey: .name)
-    try c.encode(model, forKey: .model)
-    try c.encode(deviceGflops, forKey: .deviceGflops)
-    try c.encode(serverGflops, forKey: .serverGflops)
-    try c.encode(uplinkMbps, forKey: .uplinkMbps)
-    try c.encodeIfPresent(downlinkMbps, forKey: .downlinkMbps)
-    try c.encode(tilings, forKey: .tilings)
-    try c.encode(maxBlockLength, forKey: .maxBlockLength)
   }
 }
 

@@ -23,22 +23,22 @@ struct InstanceLoader {
         failed = true
         continue
       }
-      if files.count > 1, InstanceIO.isModelFile(data) {
-        models.append(file.lastPathComponent)
-        continue
-      }
       do {
-        let instance = try InstanceIO.decode(data, file: file.path, defaultName: file.deletingPathExtension().lastPathComponent,
-                                             families: Catalog.families)
-        let unknown = InstanceIO.unknownFields(in: data, of: instance)
+        let (instance, unknown) = try InstanceIO.decodeFindingUnknownFields(
+          data, file: file.path, defaultName: file.deletingPathExtension().lastPathComponent, families: Catalog.families)
         for field in unknown {
           let problem = InstanceLoadError(file: file.path, path: field, message: "unknown field\(strict ? "" : " (ignored)")")
           report("\(strict ? "error" : "warning"): \(problem)")
         }
         if strict && !unknown.isEmpty { failed = true } else { instances.append(instance) }
       } catch {
-        report("error: \(error)")
-        failed = true
+        // Only a file that failed to load is looked at again, to tell a bare model from a broken instance.
+        if files.count > 1, InstanceIO.isModelFile(data) {
+          models.append(file.lastPathComponent)
+        } else {
+          report("error: \(error)")
+          failed = true
+        }
       }
     }
     if !models.isEmpty && !quiet {

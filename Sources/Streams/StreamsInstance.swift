@@ -66,7 +66,7 @@ public struct StreamsModel: Codable, Sendable, Hashable {
 public struct TaskStream: Codable, Sendable, Hashable {
   /// Stream name.
   public var name: String
-  /// Index into ``StreamsInstance/models``.
+  /// Index into ``StreamsInstance/Fields/models``.
   public var model: Int
   /// Device compute speed in GFLOP/s.
   public var deviceGflops: Double
@@ -89,7 +89,7 @@ public struct TaskStream: Codable, Sendable, Hashable {
 
 /// One task of the trace.
 public struct StreamTask: Codable, Sendable, Hashable {
-  /// Index into ``StreamsInstance/streams``.
+  /// Index into ``StreamsInstance/Fields/streams``.
   public var stream: Int
   /// Release time in milliseconds from the start of the trace.
   public var arrivalMs: Double
@@ -134,22 +134,33 @@ public struct StreamsSchedule: Codable, Sendable, Hashable {
 /// maximized, is the total accuracy of the tasks that finish within their deadline.
 public struct StreamsInstance: FamilyInstance {
   /// The number of tasks in the trace.
-  public var size: Int { tasks.count }
+  public var size: Int { fields.tasks.count }
 
-  /// Instance name (file stem by default).
-  public let name: String
-  /// Edge server speed in GFLOP/s.
-  public let serverGflops: Double
-  /// The multi-exit models.
-  public let models: [StreamsModel]
-  /// The streams (one device each).
-  public let streams: [TaskStream]
-  /// The trace, sorted by arrival.
-  public let tasks: [StreamTask]
+  /// What a streams file holds.
+  public struct Fields: Codable, Sendable, Hashable, NamedFields {
+    /// Instance name (file stem by default).
+    @Defaulted<Unnamed> public var name: String
+    /// Edge server speed in GFLOP/s.
+    public var serverGflops: Double
+    /// The multi-exit models.
+    public var models: [StreamsModel]
+    /// The streams (one device each).
+    public var streams: [TaskStream]
+    /// The trace, sorted by arrival.
+    public var tasks: [StreamTask]
+  }
+
+  public let fields: Fields
 
   public init(
     name: String, serverGflops: Double, models: [StreamsModel], streams: [TaskStream], tasks: [StreamTask]
   ) throws(FieldError) {
+    try self.init(validating: Fields(name: name, serverGflops: serverGflops, models: models, streams: streams, tasks: tasks))
+  }
+
+  /// Checks the models' exits and cuts, the streams, and that the trace is sorted by arrival.
+  public init(validating fields: Fields) throws(FieldError) {
+    let (serverGflops, models, streams, tasks) = (fields.serverGflops, fields.models, fields.streams, fields.tasks)
     try Check.positive(serverGflops, "serverGflops")
     try Check.that(!models.isEmpty, "models", "must list at least one model")
     for (m, model) in models.enumerated() {
@@ -191,51 +202,16 @@ public struct StreamsInstance: FamilyInstance {
                        "tasks must be sorted by arrival, got \(task.arrivalMs) after \(tasks[i - 1].arrivalMs)")
       }
     }
-    self.name = name
-    self.serverGflops = serverGflops
-    self.models = models
-    self.streams = streams
-    self.tasks = tasks
+    self.fields = fields
   }
 
   /// The model task `i` runs.
-  public func model(of task: Int) -> StreamsModel { models[streams[tasks[task].stream].model] }
-
-  /// The same instance under another name.
-  public func renamed(_ name: String) throws(FieldError) -> StreamsInstance {
-    try StreamsInstance(name: name, serverGflops: serverGflops, models: models, streams: streams, tasks: tasks)
-  }
+  public func model(of task: Int) -> StreamsModel { fields.models[fields.streams[fields.tasks[task].stream].model] }
 
   /// The same streams and models with another trace (a prefix, for tiny brute-force checks).
   public func with(tasks: [StreamTask]) throws(FieldError) -> StreamsInstance {
-    try StreamsInstance(name: name, serverGflops: serverGflops, models: models, streams: streams, tasks: tasks)
-  }
-}
-
-extension StreamsInstance: Codable {
-  private enum CodingKeys: String, CodingKey { case name, serverGflops, models, streams, tasks }
-
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    do {
-      try self.init(
-        name: c.decodeIfPresent(String.self, forKey: .name) ?? "",
-        serverGflops: c.decode(Double.self, forKey: .serverGflops),
-        models: c.decode([StreamsModel].self, forKey: .models),
-        streams: c.decode([TaskStream].self, forKey: .streams),
-        tasks: c.decode([StreamTask].self, forKey: .tasks))
-    } catch let error as FieldError {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description,
-                                              underlyingError: error))
-    }
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(name, forKey: .name)
-    try c.encode(serverGflops, forKey: .serverGflops)
-    try c.encode(models, forKey: .models)
-    try c.encode(streams, forKey: .streams)
-    try c.encode(tasks, forKey: .tasks)
+    var fields = fields
+    fields.tasks = tasks
+    return try StreamsInstance(validating: fields)
   }
 }

@@ -3,12 +3,14 @@ import EdgeSplitModel
 // P2: DNN surgery (DADS) — split one DAG model between a device and a server.
 
 /// What a surgery instance asks to minimize.
-public enum SurgeryObjective: String, Codable, Sendable, CaseIterable {
+public enum SurgeryObjective: String, NamedCases, Sendable {
   /// Light load: one frame's latency `Te + Tt + Tc` (DADS' ECDI-L).
   case latency
   /// Heavy load: the largest pipeline stage `max(Te, Tt, Tc)`, i.e. the inverse of the
   /// throughput of a device → network → server pipeline (DADS' ECDI-H).
   case throughput
+
+  public static var valueName: String { "objective" }
 }
 
 /// A P2 instance: one model, the two processors, the uplink and the objective.
@@ -24,31 +26,43 @@ public enum SurgeryObjective: String, Codable, Sendable, CaseIterable {
 /// predecessor-closed partition is allowed, including all-device and all-server.
 public struct SurgeryInstance: FamilyInstance {
   /// The number of layers of the model.
-  public var size: Int { model.layers.count }
+  public var size: Int { fields.model.layers.count }
 
-  /// Instance name (file stem by default).
-  public let name: String
-  /// The DNN to split.
-  public let model: DNNModel
-  /// Device compute speed in GFLOP/s.
-  public let deviceGflops: Double
-  /// Server compute speed in GFLOP/s.
-  public let serverGflops: Double
-  /// Device-to-server uplink rate in Mbit/s (10^6 bits per second).
-  public let uplinkMbps: Double
-  /// What to minimize.
-  public let objective: SurgeryObjective
+  /// What a surgery file holds.
+  public struct Fields: Codable, Sendable, Hashable, NamedFields {
+    /// Instance name (file stem by default).
+    @Defaulted<Unnamed> public var name: String
+    /// The DNN to split.
+    public var model: DNNModel
+    /// Device compute speed in GFLOP/s.
+    public var deviceGflops: Double
+    /// Server compute speed in GFLOP/s.
+    public var serverGflops: Double
+    /// Device-to-server uplink rate in Mbit/s (10^6 bits per second).
+    public var uplinkMbps: Double
+    /// What to minimize.
+    public var objective: SurgeryObjective
+  }
+
+  public let fields: Fields
   /// Seconds of each layer on the device: its measured `Layer.deviceMs` where the model has
-  /// one, else FLOPs ÷ ``deviceGflops`` (`DNNModel.seconds(_:on:gflops:)`). Every P2 timing
+  /// one, else FLOPs ÷ ``Fields/deviceGflops`` (`DNNModel.seconds(_:on:gflops:)`). Every P2 timing
   /// (the evaluator, DSL's arcs, the ILP, the baselines) sums these.
   public let deviceLayerSeconds: [Double]
-  /// Seconds of each layer on the server: measured `Layer.serverMs` or FLOPs ÷ ``serverGflops``.
+  /// Seconds of each layer on the server: measured `Layer.serverMs` or FLOPs ÷ ``Fields/serverGflops``.
   public let serverLayerSeconds: [Double]
 
   public init(
     name: String, model: DNNModel, deviceGflops: Double, serverGflops: Double, uplinkMbps: Double,
     objective: SurgeryObjective
   ) throws(FieldError) {
+    try self.init(validating: Fields(name: name, model: model, deviceGflops: deviceGflops, serverGflops: serverGflops,
+                                     uplinkMbps: uplinkMbps, objective: objective))
+  }
+
+  /// Checks the speeds and times every layer on both processors.
+  public init(validating fields: Fields) throws(FieldError) {
+    let (model, deviceGflops, serverGflops, uplinkMbps) = (fields.model, fields.deviceGflops, fields.serverGflops, fields.uplinkMbps)
     try Check.positive(deviceGflops, "deviceGflops")
     try Check.positive(serverGflops, "serverGflops")
     try Check.positive(uplinkMbps, "uplinkMbps")
@@ -59,12 +73,7 @@ public struct SurgeryInstance: FamilyInstance {
     try Check.finiteTime(server.reduce(0, +), "model.layers", "the model's measured server time (serverMs)")
     self.deviceLayerSeconds = device
     self.serverLayerSeconds = server
-    self.name = name
-    self.model = model
-    self.deviceGflops = deviceGflops
-    self.serverGflops = serverGflops
-    self.uplinkMbps = uplinkMbps
-    self.objective = objective
+    self.fields = fields
   }
 
   /// Seconds to run the layers in `layers` (indices) on the device.
@@ -72,44 +81,7 @@ public struct SurgeryInstance: FamilyInstance {
   /// Seconds to run the layers in `layers` (indices) on the server.
   public func serverSeconds<S: Sequence<Int>>(layers: S) -> Double { layers.reduce(0) { $0 + serverLayerSeconds[$1] } }
   /// Seconds to send `bytes` over the uplink.
-  public func transferSeconds(bytes: Double) -> Double { Seconds.transfer(bytes, mbps: uplinkMbps) }
-
-  /// The same instance under another name.
-  public func renamed(_ name: String) throws(FieldError) -> SurgeryInstance {
-    try SurgeryInstance(name: name, model: model, deviceGflops: deviceGflops, serverGflops: serverGflops,
-                        uplinkMbps: uplinkMbps, objective: objective)
-  }
-}
-
-extension SurgeryInstance: Codable {
-  private enum CodingKeys: String, CodingKey {
-    case name, model, deviceGflops, serverGflops, uplinkMbps, objective
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    do {
-      try self.init(
-        name: c.decodeIfPresent(String.self, forKey: .name) ?? "",
-        model: c.decode(DNNModel.self, forKey: .model),
-        deviceGflops: c.decode(Double.self, forKey: .deviceGflops),
-        serverGflops: c.decode(Double.self, forKey: .serverGflops),
-        uplinkMbps: c.decode(Double.self, forKey: .uplinkMbps),
-        objective: c.decode(SurgeryObjective.self, forKey: .objective))
-    } catch let error as FieldError {
-      throw DecodingError.invalid(error, in: decoder)
-    }
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(name, forKey: .name)
-    try c.encode(model, forKey: .model)
-    try c.encode(deviceGflops, forKey: .deviceGflops)
-    try c.encode(serverGflops, forKey: .serverGflops)
-    try c.encode(uplinkMbps, forKey: .uplinkMbps)
-    try c.encode(objective, forKey: .objective)
-  }
+  public func transferSeconds(bytes: Double) -> Double { Seconds.transfer(bytes, mbps: fields.uplinkMbps) }
 }
 
 /// The three pipeline stage times of one partition, in seconds.

@@ -60,15 +60,18 @@ public enum ARA {
     var shares = [Double](repeating: 0, count: work.count)
     let active = work.indices.filter { work[$0] > 0 }.sorted { caps[$0] / work[$0].squareRoot() < caps[$1] / work[$1].squareRoot() }
     var remainingBudget = budget
-    var remainingRoots = active.reduce(0) { $0 + work[$1].squareRoot() }
+    // Σ sqrt(w) of the UEs not yet capped, summed afresh rather than by subtracting capped roots
+    // from the total: with demands 10^20 apart that subtraction loses the small roots and the
+    // shares overspend the budget.
+    var rootsFrom = [Double](repeating: 0, count: active.count + 1)
+    for k in active.indices.reversed() { rootsFrom[k] = rootsFrom[k + 1] + work[active[k]].squareRoot() }
     var level = 0.0
     var uncappedFrom = active.count
     for (k, i) in active.enumerated() {
-      level = remainingBudget / remainingRoots
+      level = remainingBudget / rootsFrom[k]
       if caps[i] <= work[i].squareRoot() * level {
         shares[i] = caps[i]
         remainingBudget -= caps[i]
-        remainingRoots -= work[i].squareRoot()
       } else {
         uncappedFrom = k
         break

@@ -6,7 +6,7 @@ extension DNNModel {
   /// parallel branches many more.
   public func deviceSets(limit: Int) -> [[Bool]]? {
     var sets: [[Bool]] = []
-    var current = [Bool](repeating: false, count: layers.count)
+    var current = [Bool](repeating: false, count: fields.layers.count)
     let order = topologicalOrder
     func visit(_ depth: Int) -> Bool {
       if depth == order.count {

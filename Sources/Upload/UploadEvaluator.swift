@@ -63,7 +63,7 @@ public struct UploadReplay: Sendable, Hashable {
 ///   GFLOP/s. A server layer starts when the previous one has finished, its inputs have arrived
 ///   (server predecessors finished, device predecessors' tensors — or the model input — uploaded)
 ///   and its parameters have been uploaded.
-/// - **Reallocation** (``UploadInstance/reallocation``). With ``ReallocationPolicy/none`` shares
+/// - **Reallocation** (``UploadInstance/Fields/reallocation``). With ``ReallocationPolicy/none`` shares
 ///   are static: a UE keeps `f_i` and `b_i` to the end. With ``ReallocationPolicy/onRelease`` a
 ///   UE *releases* its bandwidth share when its last uplink item has arrived
 ///   (``UploadTimeline/lastArrival``) and its compute share when its last server layer has
@@ -144,7 +144,7 @@ public enum UploadEvaluator {
       + model.layers.indices.reduce(0) { onDevice[$1] ? $0 : $0 + model.layers[$1].paramBytes }
   }
 
-  /// Replays every UE of a feasible `solution` under the instance's ``UploadInstance/reallocation``.
+  /// Replays every UE of a feasible `solution` under the instance's ``UploadInstance/Fields/reallocation``.
   ///
   /// Every UE is first replayed at its initial shares. Then, while some UE holds a share it has
   /// not released, the earliest such release (at `t`) is applied: the share is split among its

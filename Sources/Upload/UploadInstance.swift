@@ -15,7 +15,7 @@ public struct UploadUE: Sendable, Hashable, Codable {
   /// bandwidth budget may not exceed it.
   public let maxUplinkMbps: Double
 
-  /// A UE; its fields are validated by `UploadInstance.init(name:ues:serverGflops:bandwidthMbps:)`.
+  /// A UE; its fields are validated by ``UploadInstance/init(validating:)``.
   public init(name: String, model: DNNModel, deviceGflops: Double, maxUplinkMbps: Double) {
     self.name = name
     self.model = model
@@ -28,7 +28,7 @@ public struct UploadUE: Sendable, Hashable, Codable {
 ///
 /// It is the server's policy, part of the instance rather than of a solution, so that every solver
 /// of an instance is replayed under the same rule. ``UploadEvaluator`` gives the exact timing.
-public enum ReallocationPolicy: String, Codable, Sendable, CaseIterable {
+public enum ReallocationPolicy: String, NamedCases, Sendable {
   /// Static shares: a UE keeps its `f_i` and `b_i` until the end, whether it uses them or not.
   case none
   /// Asynchronous reallocation (the "A" of ARA): when a UE's last uplink item has arrived it
@@ -36,36 +36,54 @@ public enum ReallocationPolicy: String, Codable, Sendable, CaseIterable {
   /// share, and each released share is split at once among the UEs still using that resource, in
   /// proportion to their current shares (bandwidth up to each UE's channel cap).
   case onRelease
+
+  public static var valueName: String { "policy" }
+
+  /// The policy of a file that names none: static shares, as before policies existed.
+  public enum Static: FieldDefault {
+    public static var value: ReallocationPolicy { .none }
+  }
 }
 
 /// A P4 instance: UEs with their models, and one edge server with a compute budget `F`
-/// (``serverGflops``) and an uplink bandwidth budget `B` (``bandwidthMbps``) shared among them.
+/// (``Fields/serverGflops``) and an uplink bandwidth budget `B` (``Fields/bandwidthMbps``) shared among them.
 ///
 /// Units: speeds in GFLOP/s, rates in Mbit/s (10^6 bit/s); a UE's bandwidth share `b_i` is the
-/// rate, in Mbit/s, of its own uplink. The timing model is ``UploadEvaluator``'s; ``reallocation``
+/// rate, in Mbit/s, of its own uplink. The timing model is ``UploadEvaluator``'s; ``Fields/reallocation``
 /// says whether the shares stay static.
 public struct UploadInstance: FamilyInstance {
   /// The number of UEs.
-  public var size: Int { ues.count }
+  public var size: Int { fields.ues.count }
 
-  /// Instance name (file stem by default).
-  public let name: String
-  /// The user devices.
-  public let ues: [UploadUE]
-  /// Server compute budget `F` in GFLOP/s, split into per-UE shares `f_i`.
-  public let serverGflops: Double
-  /// Uplink bandwidth budget `B` in Mbit/s, split into per-UE shares `b_i`.
-  public let bandwidthMbps: Double
-  /// What the server does with released shares (``ReallocationPolicy/none``: nothing). Files
-  /// without the field have static shares.
-  public let reallocation: ReallocationPolicy
+  /// What an upload file holds.
+  public struct Fields: Codable, Sendable, Hashable, NamedFields {
+    /// Instance name (file stem by default).
+    @Defaulted<Unnamed> public var name: String
+    /// The user devices.
+    public var ues: [UploadUE]
+    /// Server compute budget `F` in GFLOP/s, split into per-UE shares `f_i`.
+    public var serverGflops: Double
+    /// Uplink bandwidth budget `B` in Mbit/s, split into per-UE shares `b_i`.
+    public var bandwidthMbps: Double
+    /// What the server does with released shares (``ReallocationPolicy/none``: nothing). Files
+    /// without the field have static shares.
+    @Defaulted<ReallocationPolicy.Static> public var reallocation: ReallocationPolicy
+  }
+
+  public let fields: Fields
+
+  public init(
+    name: String, ues: [UploadUE], serverGflops: Double, bandwidthMbps: Double, reallocation: ReallocationPolicy = .none
+  ) throws(FieldError) {
+    try self.init(validating: Fields(name: name, ues: ues, serverGflops: serverGflops, bandwidthMbps: bandwidthMbps,
+                                     reallocation: reallocation))
+  }
 
   /// Validates every field: at least one UE, unique non-empty UE names, positive speeds, caps and
   /// budgets, and finite times for running, sending and uploading each model (paths like
   /// `ues[3].maxUplinkMbps`).
-  public init(
-    name: String, ues: [UploadUE], serverGflops: Double, bandwidthMbps: Double, reallocation: ReallocationPolicy = .none
-  ) throws(FieldError) {
+  public init(validating fields: Fields) throws(FieldError) {
+    let (ues, serverGflops, bandwidthMbps) = (fields.ues, fields.serverGflops, fields.bandwidthMbps)
     try Check.that(!ues.isEmpty, "ues", "an instance needs at least one UE")
     try Check.positive(serverGflops, "serverGflops")
     try Check.positive(bandwidthMbps, "bandwidthMbps")
@@ -85,56 +103,14 @@ public struct UploadInstance: FamilyInstance {
         throw error.nested(under: path)
       }
     }
-    self.name = name
-    self.ues = ues
-    self.serverGflops = serverGflops
-    self.bandwidthMbps = bandwidthMbps
-    self.reallocation = reallocation
-  }
-
-  /// The same instance under another name.
-  public func renamed(_ name: String) throws(FieldError) -> UploadInstance {
-    try UploadInstance(name: name, ues: ues, serverGflops: serverGflops, bandwidthMbps: bandwidthMbps, reallocation: reallocation)
+    self.fields = fields
   }
 
   /// The same instance (name included) under another reallocation policy.
   public func withReallocation(_ policy: ReallocationPolicy) throws(FieldError) -> UploadInstance {
-    try UploadInstance(name: name, ues: ues, serverGflops: serverGflops, bandwidthMbps: bandwidthMbps, reallocation: policy)
-  }
-}
-
-extension UploadInstance: Codable {
-  private enum CodingKeys: String, CodingKey {
-    case name, ues, serverGflops, bandwidthMbps, reallocation
-  }
-
-  /// Decodes and validates; a validation failure is thrown as the `FieldError` itself (the
-  /// instance is the file's top level, so its path is the field's path in the file). A missing
-  /// `reallocation` means static shares; an unknown one is an error naming the known policies.
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    let policy = try c.decodeIfPresent(String.self, forKey: .reallocation) ?? ReallocationPolicy.none.rawValue
-    guard let reallocation = ReallocationPolicy(rawValue: policy) else {
-      let known = ReallocationPolicy.allCases.map(\.rawValue).joined(separator: ", ")
-      throw FieldError("reallocation", "unknown policy '\(policy)' (known: \(known))")
-    }
-    try self.init(
-      name: c.decodeIfPresent(String.self, forKey: .name) ?? "",
-      ues: c.decode([UploadUE].self, forKey: .ues),
-      serverGflops: c.decode(Double.self, forKey: .serverGflops),
-      bandwidthMbps: c.decode(Double.self, forKey: .bandwidthMbps),
-      reallocation: reallocation)
-  }
-
-  /// Writes `reallocation` only when shares are not static, so files written before the policy
-  /// existed read and write back unchanged.
-  public func encode(to encoder: any Encoder) throws {
-    var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(name, forKey: .name)
-    try c.encode(ues, forKey: .ues)
-    try c.encode(serverGflops, forKey: .serverGflops)
-    try c.encode(bandwidthMbps, forKey: .bandwidthMbps)
-    if reallocation != ReallocationPolicy.none { try c.encode(reallocation, forKey: .reallocation) }
+    var fields = fields
+    fields.reallocation = policy
+    return try UploadInstance(validating: fields)
   }
 }
 
@@ -165,7 +141,7 @@ public struct UploadDecision: Sendable, Hashable, Codable {
   }
 }
 
-/// A P4 solution: one decision per UE (indexed like ``UploadInstance/ues``) and the uploading
+/// A P4 solution: one decision per UE (indexed like ``UploadInstance/Fields/ues``) and the uploading
 /// mode, which is part of the solution so that serial-uploading baselines solve the same instance.
 public struct UploadSolution: Sendable, Hashable, Codable {
   /// How parameters are uploaded.

@@ -114,6 +114,22 @@ import Testing
     #expect(strict.stderr == "error: \(misspelled): requests[0].weigth: unknown field\n")
   }
 
+  /// Fields stated at their default (`"reallocation" : "none"`, `"weight" : 1`) are known fields:
+  /// `--strict` runs the file and prints nothing.
+  @Test func statedDefaultsPassStrict() throws {
+    let upload = try String(contentsOfFile: shippedInstance("upload/small-chain-2ue-loose.json"), encoding: .utf8)
+    #expect(upload.contains("\"reallocation\" : \"none\""))
+    let result = try run(["run", try file(upload), "--quiet", "--strict", "--solvers", "p4-all-local"])
+    #expect(result.status == 0)
+    #expect(result.stderr == "")
+
+    let admission = try String(contentsOf: Self.shipped, encoding: .utf8)
+    #expect(admission.contains("\"weight\" : 1"))
+    let strict = try run(["run", try file(admission), "--quiet", "--strict", "--solvers", "p1-approx"])
+    #expect(strict.status == 0)
+    #expect(strict.stderr == "")
+  }
+
   @Test func emptyFolderAndModelsFoldersAreNotSilent() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesplit-\(UUID().uuidString)/models")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
