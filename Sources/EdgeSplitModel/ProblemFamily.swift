@@ -256,19 +256,24 @@ public struct FamilyRegistration: Sendable {
   public let family: AnyFamily
   private let list: @Sendable (any MILPSolver) -> [AnySolver]
   private let formulation: (@Sendable (AnyInstance) -> MILP?)?
+  private let shippedSet: @Sendable () throws -> [(path: String, instance: AnyInstance)]
 
   /// - Parameters:
   ///   - family: the family registered.
   ///   - ilp: the family's integer program of an instance, when it has one, for tools that
   ///     export it to other solvers (`solverbench export-ilp`).
+  ///   - shipped: the family's instances shipped under `instances/`, each with its path there
+  ///     (`solverbench generate` writes them; a test checks the files are what it writes).
   ///   - solvers: the family's solvers in the order tables list them, exact ones solving with
   ///     the backend given.
   public init<F: ProblemFamily>(
     _ family: F.Type, ilp: (@Sendable (F.Instance) -> MILP)? = nil,
+    shipped: @escaping @Sendable () throws -> [(path: String, instance: F.Instance)] = { [] },
     solvers: @escaping @Sendable (any MILPSolver) -> [Solver<F>]
   ) {
     self.family = AnyFamily(family)
     list = { backend in solvers(backend).map(AnySolver.init) }
+    shippedSet = { try shipped().map { ($0.path, AnyInstance(F.self, $0.instance)) } }
     if let ilp {
       formulation = { (instance: AnyInstance) -> MILP? in instance.typed(as: F.self).map(ilp) }
     } else {
@@ -278,6 +283,9 @@ public struct FamilyRegistration: Sendable {
 
   /// The family's solvers, exact ones solving with `backend`.
   public func solvers(backend: any MILPSolver) -> [AnySolver] { list(backend) }
+
+  /// The family's shipped instances with their paths under `instances/`.
+  public func shippedInstances() throws -> [(path: String, instance: AnyInstance)] { try shippedSet() }
 
   /// Whether the family has an integer program to export.
   public var hasILP: Bool { formulation != nil }

@@ -8,8 +8,9 @@ import SurgeryMILP
 import Upload
 import UploadMILP
 
-/// Every problem family EdgeSplit knows, with its solvers: the one list the loader, the harness
-/// and the CLI read. A new family adds one registration line to ``registrations``.
+/// Every problem family EdgeSplit knows, with its solvers, its ILP (if any) and its shipped
+/// instances: the one list the loader, the harness, the generator and the CLI read. A new family
+/// adds one registration to ``registrations``.
 ///
 /// A catalog value is built for one MILP backend, and this is the one place that picks it: the
 /// exact solvers it lists solve with that backend. The harness links no backend itself, so a
@@ -17,13 +18,21 @@ import UploadMILP
 public struct Catalog: Sendable {
   /// The families and their solvers, in the order tables list them.
   public static let registrations: [FamilyRegistration] = [
-    FamilyRegistration(AdmissionFamily.self, ilp: { AdmissionILP.model(AdmissionTable($0)) }) { backend in
-      AdmissionExactSolvers.all(backend: backend) + AdmissionSolvers.all
+    FamilyRegistration(AdmissionFamily.self, ilp: { AdmissionILP.model(AdmissionTable($0)) }, shipped: ShippedInstances.admission) {
+      AdmissionExactSolvers.all(backend: $0) + AdmissionSolvers.all
     },
-    FamilyRegistration(SurgeryFamily.self, ilp: SurgeryILP.model) { backend in SurgerySolvers.all + SurgeryExactSolvers.all(backend: backend) },
-    FamilyRegistration(FusedFamily.self) { _ in FusedSolvers.all },
-    FamilyRegistration(UploadFamily.self) { backend in UploadSolvers.all + UploadExactSolvers.all(backend: backend) },
-    FamilyRegistration(StreamsFamily.self) { _ in StreamsSolvers.all },
+    FamilyRegistration(SurgeryFamily.self, ilp: SurgeryILP.model, shipped: ShippedInstances.surgery) {
+      SurgerySolvers.all + SurgeryExactSolvers.all(backend: $0)
+    },
+    FamilyRegistration(FusedFamily.self, shipped: { ShippedInstances.files(try ShippedInstances.fused(), in: "fused") }) { _ in
+      FusedSolvers.all
+    },
+    FamilyRegistration(UploadFamily.self, shipped: { ShippedInstances.files(try ShippedInstances.upload(), in: "upload") }) {
+      UploadSolvers.all + UploadExactSolvers.all(backend: $0)
+    },
+    FamilyRegistration(StreamsFamily.self, shipped: { ShippedInstances.files(try StreamsGenerator.shipped(), in: "streams") }) { _ in
+      StreamsSolvers.all
+    },
   ]
 
   /// Every family.

@@ -110,17 +110,17 @@ public enum ShippedInstances {
   ]
 
   /// Every P2 instance: each model × processor pair × bandwidth × objective.
-  public static func surgery() throws -> [(path: String, content: Content)] {
-    var files: [(String, Content)] = []
+  public static func surgery() throws -> [(path: String, instance: SurgeryInstance)] {
+    var files: [(String, SurgeryInstance)] = []
     for name in surgeryModels {
       let model = ModelZoo.model(name)
       for processors in surgeryProcessors {
         for bandwidth in surgeryBandwidths {
           for objective in SurgeryObjective.allCases {
             let stem = "\(name.rawValue)-\(processors.label)-\(bandwidth.label)mbps-\(objective.rawValue)"
-            files.append(("surgery/\(stem).json", .instance(AnyInstance(SurgeryFamily.self, try SurgeryInstance(
+            files.append(("surgery/\(stem).json", try SurgeryInstance(
               name: stem, model: model, deviceGflops: processors.deviceGflops, serverGflops: processors.serverGflops,
-              uplinkMbps: bandwidth.mbps, objective: objective)))))
+              uplinkMbps: bandwidth.mbps, objective: objective)))
           }
         }
       }
@@ -207,32 +207,32 @@ public enum ShippedInstances {
     })
   }
 
-  /// Every shipped file as (relative path, instance or model).
-  public static func all() throws -> [(path: String, content: Content)] {
-    var files: [(String, Content)] = ModelZoo.Name.allCases.map { ("models/\($0.rawValue).json", .model(ModelZoo.model($0))) }
+  /// The P1 instances: the small ones solved exactly in CI, the large ones beyond exact solving
+  /// (both under `admission/`), and the hard ones under `admission-hard/`.
+  public static func admission() throws -> [(path: String, instance: AdmissionInstance)] {
     let models = admissionModels.map(ModelZoo.model)
     let generator = AdmissionGenerator()
-    for (i, size) in smallAdmission.enumerated() {
-      let name = String(format: "small-%02d", i + 1)
-      files.append(("admission/\(name).json", .instance(AnyInstance(AdmissionFamily.self,
-        try generator.generate(name: name, models: models, requests: size.requests, cloudlets: size.cloudlets, seed: UInt64(100 + i))))))
+    var shipped: [(path: String, instance: AdmissionInstance)] = []
+    for (prefix, sizes, seed0) in [("small", smallAdmission, 100), ("large", largeAdmission, 900)] {
+      for (i, size) in sizes.enumerated() {
+        let name = String(format: "%@-%02d", prefix, i + 1)
+        shipped.append(("admission/\(name).json", try generator.generate(
+          name: name, models: models, requests: size.requests, cloudlets: size.cloudlets, seed: UInt64(seed0 + i))))
+      }
     }
-    for (i, size) in largeAdmission.enumerated() {
-      let name = String(format: "large-%02d", i + 1)
-      files.append(("admission/\(name).json", .instance(AnyInstance(AdmissionFamily.self,
-        try generator.generate(name: name, models: models, requests: size.requests, cloudlets: size.cloudlets, seed: UInt64(900 + i))))))
-    }
-    for instance in try hardAdmissionInstances(hardAdmission, prefix: "hard", seed0: 300) {
-      files.append(("admission-hard/\(instance.name).json", .instance(AnyInstance(AdmissionFamily.self, instance))))
-    }
-    for instance in try fused() {
-      files.append(("fused/\(instance.name).json", .instance(AnyInstance(FusedFamily.self, instance))))
-    }
-    for instance in try upload() {
-      files.append(("upload/\(instance.name).json", .instance(AnyInstance(UploadFamily.self, instance))))
-    }
-    files += try StreamsGenerator.shipped().map { ("streams/\($0.name).json", .instance(AnyInstance(StreamsFamily.self, $0))) }
-    return files + (try surgery())
+    return shipped + files(try hardAdmissionInstances(hardAdmission, prefix: "hard", seed0: 300), in: "admission-hard")
+  }
+
+  /// `instances` as files named after them in `folder`.
+  public static func files<Instance: FamilyInstance>(_ instances: [Instance], in folder: String) -> [(path: String, instance: Instance)] {
+    instances.map { ("\(folder)/\($0.name).json", $0) }
+  }
+
+  /// Every shipped file as (relative path, instance or model): the zoo's models, then each
+  /// registered family's shipped set.
+  public static func all() throws -> [(path: String, content: Content)] {
+    let models: [(String, Content)] = ModelZoo.Name.allCases.map { ("models/\($0.rawValue).json", .model(ModelZoo.model($0))) }
+    return try models + Catalog.registrations.flatMap { try $0.shippedInstances().map { ($0.path, .instance($0.instance)) } }
   }
 
   /// A shipped file's content.

@@ -35,10 +35,10 @@ public enum Shipped {
   /// Stops the benchmark process when no such instance is shipped.
   public static func surgery(_ name: String) -> SurgeryInstance {
     let path = "surgery/\(name).json"
-    for (candidate, content) in try! ShippedInstances.surgery() where candidate == path {
-      if case .instance(let instance) = content, let surgery = instance.typed(as: SurgeryFamily.self) { return surgery }
+    guard let file = try! ShippedInstances.surgery().first(where: { $0.path == path }) else {
+      fatalError("no shipped P2 instance \(path)")
     }
-    fatalError("no shipped P2 instance \(path)")
+    return file.instance
   }
 
   /// The P3 instance `instances/fused/<name>.json`, e.g. `vgg16-r5-up20`. Stops the benchmark
