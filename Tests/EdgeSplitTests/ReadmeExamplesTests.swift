@@ -51,8 +51,8 @@ import Testing
     String(line.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
   }
 
-  /// The fenced code blocks of `text` whose info string is exactly `swift`.
-  static func swiftBlocks(in text: String) -> [String] {
+  /// The fenced code blocks of `text` whose info string is exactly `info`.
+  static func blocks(in text: String, info: String) -> [String] {
     var blocks: [String] = []
     var current: [String]?
     for line in text.components(separatedBy: "\n") {
@@ -64,11 +64,32 @@ import Testing
         } else {
           current = lines + [trimmedTrailing(line)]
         }
-      } else if trimmed == "```swift" {
+      } else if trimmed == "```" + info {
         current = []
       }
     }
     return blocks
+  }
+
+  /// The fenced code blocks of `text` whose info string is exactly `swift`.
+  static func swiftBlocks(in text: String) -> [String] { blocks(in: text, info: "swift") }
+
+  /// Library code quoted in an article, in a block whose info string is `swift source=PATH`
+  /// (`PATH` from the package root), must be in that file verbatim: quotes cannot drift either.
+  @Test func quotedSourceIsInItsFile() throws {
+    var count = 0
+    for article in try Self.articles() {
+      let text = try String(contentsOf: article, encoding: .utf8)
+      for path in Set(text.matches(of: /```swift source=(\S+)/).map { String($0.1) }) {
+        let source = try String(contentsOf: Self.root.appendingPathComponent(path), encoding: .utf8)
+          .components(separatedBy: "\n").map(Self.trimmedTrailing).joined(separator: "\n")
+        for block in Self.blocks(in: text, info: "swift source=\(path)") {
+          count += 1
+          #expect(source.contains(block), "\(article.lastPathComponent): a block quoted from \(path) is not in it:\n\(block)")
+        }
+      }
+    }
+    #expect(count > 0, "no article quotes library code: the check would be vacuous")
   }
 
   static func articles() throws -> [URL] {
