@@ -154,7 +154,7 @@ let package = Package(
     // Every command, over the backends its executable names.
     .target(
       name: "SolverBenchCLI",
-      dependencies: ["Harness", "EdgeSplitModel", "ModelImport", "ModelZoo", "Streams",
+      dependencies: ["Harness", "EdgeSplitModel", "ModelImport", "ModelZoo",
                      .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     // Thin mains: `solverbench` links GLPK and CBC; `solverbench-cbc` only CBC (no GPL code).

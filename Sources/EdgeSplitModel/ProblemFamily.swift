@@ -257,6 +257,8 @@ public struct FamilyRegistration: Sendable {
   private let list: @Sendable (any MILPSolver) -> [AnySolver]
   private let formulation: (@Sendable (AnyInstance) -> MILP?)?
   private let shippedSet: @Sendable () throws -> [(path: String, instance: AnyInstance)]
+  /// How the family trains its learned online policy, if it has one (`solverbench train`).
+  public let training: PolicyTraining?
 
   /// - Parameters:
   ///   - family: the family registered.
@@ -264,14 +266,17 @@ public struct FamilyRegistration: Sendable {
   ///     export it to other solvers (`solverbench export-ilp`).
   ///   - shipped: the family's instances shipped under `instances/`, each with its path there
   ///     (`solverbench generate` writes them; a test checks the files are what it writes).
+  ///   - training: how the family trains its learned online policy, if it has one.
   ///   - solvers: the family's solvers in the order tables list them, exact ones solving with
   ///     the backend given.
   public init<F: ProblemFamily>(
     _ family: F.Type, ilp: (@Sendable (F.Instance) -> MILP)? = nil,
     shipped: @escaping @Sendable () throws -> [(path: String, instance: F.Instance)] = { [] },
+    training: PolicyTraining? = nil,
     solvers: @escaping @Sendable (any MILPSolver) -> [Solver<F>]
   ) {
     self.family = AnyFamily(family)
+    self.training = training
     list = { backend in solvers(backend).map(AnySolver.init) }
     shippedSet = { try shipped().map { ($0.path, AnyInstance(F.self, $0.instance)) } }
     if let ilp {

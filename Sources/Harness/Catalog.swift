@@ -8,8 +8,9 @@ import SurgeryMILP
 import Upload
 import UploadMILP
 
-/// Every problem family EdgeSplit knows, with its solvers, its ILP (if any) and its shipped
-/// instances: the one list the loader, the harness, the generator and the CLI read. A new family
+/// Every problem family EdgeSplit knows, with its solvers, its ILP and its policy training (where
+/// it has them) and its shipped instances: the one list the loader, the harness, the generator and
+/// the CLI read. A new family
 /// adds one registration to ``registrations``.
 ///
 /// A catalog value is built for one MILP backend, and this is the one place that picks it: the
@@ -30,9 +31,8 @@ public struct Catalog: Sendable {
     FamilyRegistration(UploadFamily.self, shipped: { ShippedInstances.files(try ShippedInstances.upload(), in: "upload") }) {
       UploadSolvers.all + UploadExactSolvers.all(backend: $0)
     },
-    FamilyRegistration(StreamsFamily.self, shipped: { ShippedInstances.files(try StreamsGenerator.shipped(), in: "streams") }) { _ in
-      StreamsSolvers.all
-    },
+    FamilyRegistration(StreamsFamily.self, shipped: { ShippedInstances.files(try StreamsGenerator.shipped(), in: "streams") },
+                       training: StreamsTraining.policyTraining) { _ in StreamsSolvers.all },
   ]
 
   /// Every family.

@@ -1,60 +1,75 @@
 import ArgumentParser
+import EdgeSplitModel
 import Foundation
-import Streams
+import Harness
 
 extension SolverBench {
   struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Retrain the P5 online scheduler (deep Q-learning) and write its policy file.",
+      abstract: "Retrain a family's learned online policy and write its policy file.",
       discussion: """
-        Experience initialization from offline-DP solutions of historical traces and prioritized \
-        replay are on unless disabled. The same seed and settings give the same file, bit for bit. \
+        Serves every family whose catalog registration declares policy training (today: streams, \
+        the P5 deep-Q scheduler, whose parts are experience-init and prioritized). Every part is on \
+        unless --disable names it. The same seed and settings give the same file, bit for bit. \
         Progress goes to stderr when it is a terminal.
         """)
+
+    @Option(help: "The family whose policy to train (default: the only one that has training).")
+    var problem: String?
 
     @Option(help: "Training seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "Training episodes (one generated trace each).")
-    var episodes = 300
+    @Option(help: "Training episodes (default: the family's).")
+    var episodes: Int?
 
-    @Option(help: "Where to write the policy.")
-    var output = "Sources/Streams/Resources/streams-policy.json"
+    @Option(help: "Where to write the policy (default: the file the family ships).")
+    var output: String?
 
-    @Flag(help: "Disable experience initialization from DP solutions.")
-    var noExperienceInit = false
-
-    @Flag(help: "Disable prioritized replay (uniform sampling).")
-    var noPrioritized = false
+    @Option(help: ArgumentHelp("Switch a part of the training off (repeatable); see the discussion.", valueName: "part"))
+    var disable: [String] = []
 
     @Option(help: "Also write each episode's return and loss as CSV to this file.")
     var curve: String?
 
     func validate() throws {
-      guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1") }
+      if let episodes, episodes < 1 { throw ValidationError("--episodes must be at least 1") }
+      let training = try chosen().training
+      let known = Set(training.switches.map(\.name))
+      if let unknown = disable.first(where: { !known.contains($0) }) {
+        throw ValidationError("--disable \(unknown): no such part of \(try chosen().family.name)'s training (known: \(training.switches.map(\.name).joined(separator: ", ")))")
+      }
+    }
+
+    /// The family to train and its training.
+    private func chosen() throws -> (family: AnyFamily, training: PolicyTraining) {
+      let trainable = Catalog.registrations.compactMap { r in r.training.map { (r.family, $0) } }
+      if let problem {
+        guard let found = trainable.first(where: { $0.0.name == problem }) else {
+          throw ValidationError("--problem \(problem): no family of that name has policy training (with training: \(trainable.map(\.0.name).joined(separator: ", ")))")
+        }
+        return found
+      }
+      guard trainable.count == 1 else {
+        throw ValidationError("give --problem: several families have policy training (\(trainable.map(\.0.name).joined(separator: ", ")))")
+      }
+      return trainable[0]
     }
 
     func run() throws {
-      var configuration = StreamsTraining.Configuration()
-      configuration.experienceInit = !noExperienceInit
-      configuration.prioritized = !noPrioritized
+      let (_, training) = try chosen()
+      let episodes = episodes ?? training.defaultEpisodes
+      let output = output ?? training.defaultOutput
       let terminal = isatty(STDERR_FILENO) == 1
-      let outcome = StreamsTraining.train(seed: seed, episodes: episodes, configuration: configuration) { done, total in
+      let result = training.train(.init(seed: seed, episodes: episodes, disabled: Set(disable))) { done, total in
         guard terminal else { return }
         let width = 30, filled = width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) episodes\(done == total ? "\n" : "")".utf8))
       }
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
-      try (encoder.encode(outcome.policy) + Data("\n".utf8)).write(to: URL(fileURLWithPath: output))
-      if let curve {
-        let rows = zip(outcome.episodeReturns, outcome.episodeLosses).enumerated().map { "\($0 + 1),\($1.0),\($1.1)" }
-        try (["episode,return,loss"] + rows).joined(separator: "\n").appending("\n").write(
-          toFile: curve, atomically: true, encoding: .utf8)
-      }
-      let tail = outcome.episodeReturns.suffix(20)
-      print("wrote \(output): \(episodes) episodes, mean return of the last \(tail.count) \(tail.reduce(0, +) / Double(tail.count))")
+      try result.policy.write(to: URL(fileURLWithPath: output))
+      if let curve { try result.curveCSV.write(toFile: curve, atomically: true, encoding: .utf8) }
+      print("wrote \(output): \(result.summary)")
     }
   }
 }

@@ -23,6 +23,30 @@ import Testing
     return try file(text.replacingOccurrences(of: from, with: to, options: [], range: text.range(of: from)))
   }
 
+  /// `train` serves the family that declares policy training (streams): the same seed writes the
+  /// same policy bit for bit, parts switch off by name, unknown parts and families are usage errors.
+  @Test func trainIsDeclaredByTheFamilyAndReproducible() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesplit-train-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let paths = (1...3).map { folder.appendingPathComponent("policy-\($0).json").path }
+    let curve = folder.appendingPathComponent("curve.csv").path
+    // Experience initialization (offline DP over historical traces) is the slow part: off here.
+    for (path, disabled) in zip(paths, [[], [], ["--disable", "prioritized"]]) {
+      let result = try run(["train", "--episodes", "2", "--seed", "7", "--output", path, "--curve", curve,
+                            "--disable", "experience-init"] + disabled)
+      #expect(result.status == 0 && result.stdout.hasPrefix("wrote \(path): 2 episodes"), "\(result.stderr)")
+    }
+    let policies = try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+    #expect(policies[0] == policies[1])
+    #expect(policies[0] != policies[2], "switching prioritized replay off changed nothing")
+    #expect(try String(contentsOf: URL(fileURLWithPath: curve), encoding: .utf8).hasPrefix("episode,return,loss\n1,"))
+    let unknown = try run(["train", "--disable", "bogus"])
+    #expect(unknown.status == 2 && unknown.stderr.contains("--disable bogus: no such part of streams's training (known: experience-init, prioritized)"))
+    let untrained = try run(["train", "--problem", "admission"])
+    #expect(untrained.status == 2 && untrained.stderr.contains("no family of that name has policy training (with training: streams)"))
+  }
+
   @Test func goodInstanceExitsZeroWithOptimaInTheTable() throws {
     let result = try run([Self.shipped.path, "--quiet"])
     #expect(result.status == 0)
