@@ -57,7 +57,11 @@ public struct PolicyTraining: Sendable {
   public let defaultEpisodes: Int
   private let body: @Sendable (Request, @escaping @Sendable (_ done: Int, _ total: Int) -> Void) -> Result
 
-  /// - Parameter train: runs a request, reporting progress after each episode.
+  /// - Parameters:
+  ///   - defaultOutput: where the policy the family ships lives, relative to the package root.
+  ///   - defaultEpisodes: episodes a run trains by default.
+  ///   - switches: the parts of training that can be switched off.
+  ///   - train: runs a request, reporting progress after each episode.
   public init(defaultOutput: String, defaultEpisodes: Int, switches: [Switch],
               train: @escaping @Sendable (Request, @escaping @Sendable (_ done: Int, _ total: Int) -> Void) -> Result) {
     self.defaultOutput = defaultOutput
