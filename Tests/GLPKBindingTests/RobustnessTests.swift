@@ -94,7 +94,9 @@ import _GLPKShims
   }
 
   /// Thousands of solves (including failing ones) leave the resident memory where it was:
-  /// every GLPK environment and problem is freed in the call that made it.
+  /// every GLPK environment and problem is freed in the call that made it. The resident size is
+  /// the whole test process's, and other suites allocate at the same time, so a batch is measured
+  /// up to three times: a leak grows every batch, another suite's allocations do not.
   @Test func memoryDoesNotGrowOverThousandsOfSolves() throws {
     let model = Knapsack(items: 12, seed: 3).model()
     func residentBytes() throws -> Int {
@@ -102,12 +104,16 @@ import _GLPKShims
       return Int(fields[1])! * 4096
     }
     for _ in 0..<200 { _ = try GLPKSolver.solve(model) }
-    let before = try residentBytes()
-    for i in 0..<3_000 {
-      _ = try GLPKSolver.solve(model, options: MILPOptions(relaxIntegrality: i % 2 == 0))
+    var growths: [Int] = []
+    for _ in 0..<3 {
+      let before = try residentBytes()
+      for i in 0..<3_000 {
+        _ = try GLPKSolver.solve(model, options: MILPOptions(relaxIntegrality: i % 2 == 0))
+      }
+      growths.append(try residentBytes() - before)
+      if growths.last! < 16 << 20 { break }
     }
-    let growth = try residentBytes() - before
-    #expect(growth < 16 << 20, "resident memory grew by \(growth) bytes over 3,000 solves")
+    #expect(growths.min()! < 16 << 20, "resident memory grew by \(growths) bytes over each batch of 3,000 solves")
   }
 
   @Test func silentByDefaultAndLogCapturedOnRequest() throws {
