@@ -254,6 +254,14 @@ private struct Importer {
     let weights = try matrix(node)
     guard try int(node, "transA", default: 0) == 0 else { throw fail("transA = 1 is not supported") }
     let (features, out) = try int(node, "transB", default: 0) != 0 ? (weights[1], weights[0]) : (weights[0], weights[1])
+    if input.dims.count == 2, input.dims[0] > 1 {
+      // [M, K] × [K, N] with M rows (a transformer's tokens): M·K·N MACs.
+      guard input.dims[1] == features else { throw fail("weights \(weights) expect \(features) input features, the input is \(input.dims)") }
+      let bias = node.inputs.count >= 3 ? constants[node.inputs[2]]?.elements ?? 0 : 0
+      let dims = [input.dims[0], out]
+      return Feature(tensor: builder.operation(name, .fc, macs: [input.dims[0], features, out], params: features * out + bias,
+                                               from: [input.tensor], shape: dims), dims: dims)
+    }
     guard features == input.tensor.elements else {
       throw fail("weights \(weights) expect \(features) input features, the input \(input.dims) has \(input.tensor.elements)")
     }

@@ -81,6 +81,16 @@ def build(constructor):
     return FirstOutput(model) if constructor.startswith("segmentation.") else model
 
 
+def strip_metadata(model):
+    """Drops the dynamo exporter's per-node stack traces and doc strings (not read by importers)."""
+    for node in model.graph.node:
+        node.doc_string = ""
+        del node.metadata_props[:]
+    for value in model.graph.value_info:
+        del value.metadata_props[:]
+    model.graph.doc_string = ""
+
+
 def export(name, keep_weights=False, folder=HERE):
     constructor, side, exporter, opset, dynamic = CORPUS[name]
     torch.manual_seed(0)
@@ -96,6 +106,7 @@ def export(name, keep_weights=False, folder=HERE):
             torch.onnx.export(model, (x,), path, dynamo=False, opset_version=opset, input_names=["input"],
                               output_names=["output"], dynamic_axes=axes)
     graph = onnx.load(path)
+    strip_metadata(graph)
     data = name + ".onnx.data"
     for stale in (name + ".data", data):
         if os.path.exists(os.path.join(folder, stale)):
