@@ -23,7 +23,7 @@ public struct SolverBench: ParsableCommand {
       proven ratio or a solver error; 2 bad input or usage.
       """,
     version: EdgeSplitVersion.current,
-    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ExportILP.self, ListSolvers.self, Train.self, ImportONNX.self, ImportCSV.self],
+    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ExportILP.self, ListSolvers.self, Train.self, ImportONNX.self, ImportCSV.self, Instance.self],
     defaultSubcommand: Run.self)
 
   public init() {}
