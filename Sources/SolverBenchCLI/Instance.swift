@@ -110,14 +110,16 @@ extension SolverBench {
 
     /// Tilings, block length and the check that the model tiles at all (transformers do not).
     private func fusedFields(_ fields: inout [String: Any], _ dnn: DNNModel) throws {
+      if let attention = dnn.layers.first(where: { $0.type == .matmul }) {
+        throw badInput("\(model): fused-layer tiling (P3) splits convolutional feature maps into spatial tiles; "
+          + "'\(attention.name)' multiplies two activations (attention, shape \(attention.outputShape ?? [])): transformers do not tile")
+      }
       let order = dnn.topologicalOrder
       let leading = order.prefix { dnn.layers[$0].type.isSpatial && dnn.layers[$0].window != nil && dnn.layers[$0].outputShape?.count == 3 }.count
       guard leading > 0 else {
         let first = dnn.layers[order[0]]
-        let why = dnn.layers.first { $0.type == .matmul || ($0.outputShape.map { $0.count != 3 } ?? false) }
-        throw badInput("\(model): fused-layer tiling (P3) splits the leading conv/pool layers' feature maps into spatial tiles, "
-          + "but the first layer '\(first.name)' is \(first.type.rawValue) with \(first.window == nil ? "no square window" : "shape \(first.outputShape ?? [])")"
-          + (why.map { "; '\($0.name)' (\($0.type.rawValue), shape \($0.outputShape ?? [])) shows a token-based model: transformers do not tile" } ?? ""))
+        throw badInput("\(model): fused-layer tiling (P3) fuses the leading conv/pool layers, but the first layer '\(first.name)' "
+          + "is \(first.type.rawValue)\(first.window == nil ? " without a square window" : "")")
       }
       if let maxBlockLength, maxBlockLength > leading {
         let stop = dnn.layers[order[leading]]

@@ -80,3 +80,23 @@ struct TorchvisionCorpusTests {
     #expect(small.layers.first?.outputShape == [24, 80, 80])
   }
 }
+
+/// The shipped profiles (`instances/profiles/*.csv`, measured with `scripts/profile-onnx` on the
+/// corpus models) have one row per imported layer, with the importer's names, inputs and sizes.
+@Suite("Measured profiles")
+struct MeasuredProfileTests {
+  static let profiles = fixtures.appendingPathComponent("../../../instances/profiles").standardized
+
+  @Test(arguments: ["resnet18", "mobilenet_v2", "squeezenet1_1"])
+  func profileRowsAreTheImportedLayers(model: String) throws {
+    let imported = try TorchvisionCorpusTests.load(model)
+    let text = try String(contentsOf: Self.profiles.appendingPathComponent("\(model)-device.csv"), encoding: .utf8)
+    let profile = try ProfileCSV.model(from: text, file: "\(model)-device.csv", name: model, inputBytes: imported.inputBytes)
+    #expect(profile.layers.map(\.name) == imported.layers.map(\.name))
+    for (row, layer) in zip(profile.layers, imported.layers) {
+      #expect(row.inputs == layer.inputs && row.flops == layer.flops && row.outputBytes == layer.outputBytes
+              && row.paramBytes == layer.paramBytes, "\(row.name)")
+      #expect((row.deviceMs ?? -1) > 0 && row.serverMs == nil, "\(row.name) is measured on the device")
+    }
+  }
+}
