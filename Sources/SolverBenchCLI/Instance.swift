@@ -37,25 +37,25 @@ extension SolverBench {
     @Option(help: "A measured profile (CSV, see import-csv) whose device_ms / server_ms are copied to the layers of the same name.")
     var profile: String?
 
-    @Option(help: "Device speed in GFLOP/s (surgery: optional when every layer has a measured device time).")
+    @Option(parsing: .unconditional, help: "Device speed in GFLOP/s (surgery: optional when every layer has a measured device time).")
     var deviceGflops: Double?
 
-    @Option(help: "Server speed (one thread) in GFLOP/s (surgery: optional when every layer has a measured server time).")
+    @Option(parsing: .unconditional, help: "Server speed (one thread) in GFLOP/s (surgery: optional when every layer has a measured server time).")
     var serverGflops: Double?
 
-    @Option(help: "Uplink rate in Mbit/s.")
+    @Option(parsing: .unconditional, help: "Uplink rate in Mbit/s.")
     var uplinkMbps: Double?
 
     @Option(help: "surgery: latency or throughput.")
     var objective: String = "latency"
 
-    @Option(help: "fused: downlink rate in Mbit/s (default: results come back for free).")
+    @Option(parsing: .unconditional, help: "fused: downlink rate in Mbit/s (default: results come back for free).")
     var downlinkMbps: Double?
 
     @Option(help: "fused: tilings to choose from, e.g. 2x2,3x3.")
     var tilings: String = "1x2,2x2,3x3"
 
-    @Option(help: "fused: longest fused block (default: the leading conv/pool layers, at most 8).")
+    @Option(parsing: .unconditional, help: "fused: longest fused block (default: the leading conv/pool layers, at most 8).")
     var maxBlockLength: Int?
 
     @OptionGroup var modelOptions: ModelOptions

@@ -53,10 +53,11 @@ extension SolverBench {
       if let solver {
         guard let chosen = ofFamily.first(where: { $0.name == solver }) else {
           let known = ofFamily.map(\.name).joined(separator: ", ")
-          throw ValidationError("no \(instance.family.name) solver named '\(solver)' (known: \(known))")
+          let hint = nearest(solver, among: solvers.map(\.name)).map { "did you mean '\($0)'? " } ?? ""
+          throw badInput("no \(instance.family.name) solver named '\(solver)'; \(hint)(\(instance.family.name) solvers: \(known))")
         }
         if let reason = chosen.skipReason(for: instance) {
-          throw ValidationError("\(solver) does not run on \(instance.name): \(reason)")
+          throw badInput("\(solver) does not run on \(instance.name): \(reason)")
         }
         return (chosen.name, try chosen.solve(instance, options: options))
       }

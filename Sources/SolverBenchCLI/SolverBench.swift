@@ -36,18 +36,52 @@ public struct SolverBench: ParsableCommand {
   public static func main(backends: [any MILPSolver]) -> Never {
     precondition(!backends.isEmpty, "solverbench needs at least one MILP backend")
     Self.backends.withLock { $0 = backends }
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if let word = arguments.first, let suggestion = misspelledSubcommand(word) {
+      FileHandle.standardError.write(Data("error: unknown command '\(word)'; did you mean '\(suggestion)'? (see `solverbench --help`)\n".utf8))
+      Foundation.exit(2)
+    }
     do {
       var command = try parseAsRoot()
       try command.run()
       exit()
     } catch {
       if exitCode(for: error) == .validationFailure {
-        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        // One error style: ArgumentParser's "Error: " as the rest of the CLI writes it.
+        var message = fullMessage(for: error)
+        if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
         Foundation.exit(2)
       }
       exit(withError: error)
     }
   }
+
+  /// The subcommand `word` is probably a typo of: a word that is neither a subcommand, an option
+  /// nor an existing path (the default `run` takes a path), within two edits of a subcommand.
+  static func misspelledSubcommand(_ word: String) -> String? {
+    let names = configuration.subcommands.map { $0._commandName }
+    guard !word.hasPrefix("-"), !names.contains(word), !FileManager.default.fileExists(atPath: word),
+          !word.contains("/"), !word.hasSuffix(".json") else { return nil }
+    return nearest(word, among: names)
+  }
+}
+
+/// The name in `names` closest to `word` by edit distance, when at most 2 edits (or a third of
+/// the word) away: what "did you mean" suggests.
+func nearest(_ word: String, among names: [String]) -> String? {
+  func distance(_ a: [Character], _ b: [Character]) -> Int {
+    var previous = Array(0...b.count)
+    for (i, x) in a.enumerated() {
+      var row = [i + 1]
+      for (j, y) in b.enumerated() { row.append(min(previous[j + 1] + 1, row[j] + 1, previous[j] + (x == y ? 0 : 1))) }
+      previous = row
+    }
+    return previous[b.count]
+  }
+  let limit = max(2, word.count / 3)
+  let scored = names.map { ($0, distance(Array(word.lowercased()), Array($0.lowercased()))) }.filter { $0.1 <= limit }
+  return scored.min { $0.1 < $1.1 }?.0
 }
 
 /// `--backend`: which of the MILP backends this executable links the exact solvers use.
@@ -74,7 +108,8 @@ struct BackendOption: ParsableArguments {
 
 /// The solver settings every solving command shares.
 struct SolvingOptions: ParsableArguments {
-  @Option(help: "Time limit in seconds for each exact solve.")
+  // `.unconditional`: `--time-limit -5` is the value -5 (rejected below), not a missing value.
+  @Option(parsing: .unconditional, help: "Time limit in seconds for each exact solve.")
   var timeLimit: Double = 60
 
   @Option(help: "Seed for randomized solvers.")
@@ -83,7 +118,7 @@ struct SolvingOptions: ParsableArguments {
   @OptionGroup var backend: BackendOption
 
   func validate() throws {
-    guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
+    guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds, got \(timeLimit)") }
   }
 
   /// The catalog whose exact solvers use the chosen backend.
@@ -174,7 +209,7 @@ extension SolverBench {
       let url = URL(fileURLWithPath: path)
       var isFolder: ObjCBool = false
       guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-        throw ValidationError("\(path): no such file or folder")
+        throw badInput("\(path): no such file or folder")
       }
       var files = isFolder.boolValue ? BenchmarkRunner.jsonFiles(under: url) : [url]
       guard !files.isEmpty else {
@@ -190,7 +225,11 @@ extension SolverBench {
         throw ExitCode(2)
       }
       let selected = try solving.catalog().solvers(matching: list(solvers))
-      guard !selected.isEmpty else { throw ValidationError("--solvers matches no solver; see `solverbench list`") }
+      guard !selected.isEmpty else {
+        let names = try solving.catalog().solvers.map(\.name)
+        let hints = list(solvers).compactMap { nearest($0, among: names).map { "'\($0)'" } }
+        throw badInput("--solvers matches no solver\(hints.isEmpty ? "" : " (did you mean \(hints.joined(separator: ", "))?)"); see `solverbench list`")
+      }
       let showProgress = !quiet && isatty(STDERR_FILENO) == 1
       var progress: (@Sendable (Int, Int, String, String) -> Void)?
       if showProgress {
