@@ -36,13 +36,23 @@ extension SolverBench {
       case .dot:
         if let solution = outcome.solution { print(solution.graph(), terminator: "") }
       case .text:
-        print("solver \(name): \(outcome)")
+        print("solver \(name): \(header(outcome, unit: instance.family.objectiveUnit))")
         if let solution = outcome.solution { print(solution.plan(), terminator: "") }
       }
       guard let verdict = outcome.solution?.evaluate(), verdict.isFeasible else {
         FileHandle.standardError.write(Data("error: \(name) found no feasible plan (\(outcome.termination))\n".utf8))
         throw ExitCode(1)
       }
+    }
+
+    /// `optimal, objective 9.076 ms`: objectives in seconds are printed in milliseconds, as the
+    /// plans below them are; other units as the solver reports them.
+    private func header(_ outcome: SolverOutcome<AnySolution>, unit: String) -> String {
+      guard unit == "seconds" else { return "\(outcome)" }
+      var parts = ["\(outcome.termination)"]
+      if let objective = outcome.objective { parts.append("objective \(formatted(objective * 1000)) ms") }
+      if let bound = outcome.bound { parts.append("bound \(formatted(bound * 1000)) ms") }
+      return parts.joined(separator: ", ")
     }
 
     /// The named solver's outcome, or the default choice (see the command's discussion).

@@ -67,6 +67,14 @@ public struct SolverBench: ParsableCommand {
   }
 }
 
+/// `42 s`, `3 min 5 s`, `1 h 2 min` for progress lines.
+func duration(_ seconds: Double) -> String {
+  let total = Int(seconds.rounded())
+  if total < 60 { return "\(total) s" }
+  if total < 3600 { return "\(total / 60) min \(total % 60) s" }
+  return "\(total / 3600) h \(total % 3600 / 60) min"
+}
+
 /// The name in `names` closest to `word` by edit distance, when at most 2 edits (or a third of
 /// the word) away: what "did you mean" suggests.
 func nearest(_ word: String, among names: [String]) -> String? {
@@ -233,8 +241,12 @@ extension SolverBench {
       let showProgress = !quiet && isatty(STDERR_FILENO) == 1
       var progress: (@Sendable (Int, Int, String, String) -> Void)?
       if showProgress {
+        let start = Date()
         progress = { done, total, instance, solver in
-          FileHandle.standardError.write(Data("\u{1B}[2K\r[\(done + 1)/\(total)] \(instance): \(solver)".utf8))
+          // Elapsed time and, once a run has finished, an estimate of the rest at the same pace.
+          let elapsed = Date().timeIntervalSince(start)
+          let estimate = done > 0 ? ", about \(duration(elapsed / Double(done) * Double(total - done))) left" : ""
+          FileHandle.standardError.write(Data("\u{1B}[2K\r[\(done + 1)/\(total)] \(duration(elapsed))\(estimate) \(instance): \(solver)".utf8))
         }
       }
       var onSolutions: (@Sendable (AnyInstance, [(BenchmarkRow, SolverOutcome<AnySolution>?)]) -> Void)?

@@ -94,5 +94,6 @@ import Testing
     #expect(dot.stdout.contains("label=\"49.0 KiB\"") && dot.stdout.contains("Tt (uplink) 4.014 ms"), "\(dot.stdout.suffix(600))")
     let text = try runProduct("solverbench", ["solve", file])
     #expect(text.stdout.contains("device layers (24 of 64): node_Conv_810 … node_Conv_870 (24 layers)"), "\(text.stdout)")
+    #expect(text.stdout.hasPrefix("solver p2-dsl: optimal, objective 8.746 ms\n"), "objectives in the plan's unit: \(text.stdout)")
   }
 }
