@@ -29,7 +29,9 @@ extension SolverBench {
     func run() throws {
       let (loaded, failed) = InstanceLoader(strict: loading.strict, quiet: false).load([URL(fileURLWithPath: file)])
       guard !failed, let instance = loaded.first else { throw ExitCode(2) }
+      let heartbeat = Heartbeat(label: "solving \(instance.name)")
       let (name, outcome) = try best(for: instance, among: solving.catalog().solvers, options: solving.settings)
+      heartbeat.stop()
       switch format {
       case .json:
         FileHandle.standardOutput.write(try SolutionIO.encode(outcome, of: name, on: instance) + Data("\n".utf8))
@@ -87,6 +89,31 @@ extension SolverBench {
       guard let best else { throw ValidationError("no solver found a feasible plan for \(instance.name)") }
       return (best.0, best.1)
     }
+  }
+}
+
+/// A line on stderr, when it is a terminal, once a solve has taken more than a second: what is
+/// running and for how long, refreshed every second, erased when the solve returns. (The MILP
+/// backends do not report incumbents and bounds while they work, so none are shown.)
+final class Heartbeat: @unchecked Sendable {
+  private let timer: DispatchSourceTimer?
+
+  init(label: String) {
+    guard isatty(STDERR_FILENO) == 1 else { timer = nil; return }
+    let start = Date()
+    let timer = DispatchSource.makeTimerSource(queue: .global())
+    timer.schedule(deadline: .now() + 1, repeating: 1)
+    timer.setEventHandler {
+      FileHandle.standardError.write(Data("\u{1B}[2K\r\(label): \(duration(Date().timeIntervalSince(start))) elapsed".utf8))
+    }
+    timer.resume()
+    self.timer = timer
+  }
+
+  func stop() {
+    guard let timer else { return }
+    timer.cancel()
+    FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8))
   }
 }
 
