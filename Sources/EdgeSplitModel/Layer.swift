@@ -2,7 +2,7 @@
 /// but solvers only rely on the spatial kinds (`conv`, `depthwiseConv`, `pool`) for tiling.
 public enum LayerKind: String, Codable, Sendable, CaseIterable {
   case conv, depthwiseConv = "dwconv", fc, pool, relu, batchnorm, lrn, concat, add
-  case flatten, softmax, block, exit, other
+  case flatten, softmax, block, exit, matmul, mul, resize, other
 
   /// Layers whose output is a spatial map computed from a sliding window, so that the
   /// fused-layer tiling can walk an output region back to its input region.

@@ -52,10 +52,14 @@ public protocol ProblemFamily: Sendable {
   static func plan(_ solution: Solution, on instance: Instance) -> String
   /// The solution as a Graphviz `digraph`, the model's layers coloured by where they run.
   static func graph(_ solution: Solution, on instance: Instance) -> String
+  /// The plan by layer name, with the cut's bytes and the stage times, for solution files
+  /// (`nil`, the default, for families whose plans are not one model split in two).
+  static func summary(_ solution: Solution, on instance: Instance) -> PlanSummary?
 }
 
 extension ProblemFamily {
   public static var alwaysFeasible: Bool { true }
+  public static func summary(_ solution: Solution, on instance: Instance) -> PlanSummary? { nil }
 }
 
 // MARK: - Solvers
@@ -180,6 +184,7 @@ public struct AnySolution: Sendable {
   private let check: @Sendable () -> Verdict
   private let render: @Sendable () -> String
   private let draw: @Sendable () -> String
+  private let summarize: @Sendable () -> PlanSummary?
 
   public init<F: ProblemFamily>(_ family: F.Type, _ solution: F.Solution, on instance: F.Instance) {
     self.family = AnyFamily(family)
@@ -187,6 +192,7 @@ public struct AnySolution: Sendable {
     check = { F.evaluate(solution, on: instance) }
     render = { F.plan(solution, on: instance) }
     draw = { F.graph(solution, on: instance) }
+    summarize = { F.summary(solution, on: instance) }
   }
 
   /// The family's evaluator on this solution.
@@ -195,6 +201,8 @@ public struct AnySolution: Sendable {
   public func plan() -> String { render() }
   /// ``ProblemFamily/graph(_:on:)``.
   public func graph() -> String { draw() }
+  /// ``ProblemFamily/summary(_:on:)``.
+  public func summary() -> PlanSummary? { summarize() }
   /// The solution as its own `Encodable` value.
   public var encodable: any Encodable { value }
   /// The solution as `family`'s own type, or `nil` when it belongs to another family.

@@ -16,6 +16,7 @@ import Foundation
 ///       "bound": 6,                      // proven bound on the optimum (null: none)
 ///       "feasible": true,
 ///       "violations": [],
+///       "plan": { ... },                 // layer names, cut and stage times (PlanSummary; P2 only, else absent)
 ///       "solution": { ... }              // the family's solution type (see the README)
 ///     }
 public enum SolutionIO {
@@ -44,7 +45,7 @@ public enum SolutionIO {
       status: "\(outcome.termination)", objective: verdict.flatMap { $0.isFeasible && $0.objective.isFinite ? $0.objective : nil },
       claimedObjective: outcome.objective.flatMap { $0.isFinite ? $0 : nil }, bound: outcome.bound.flatMap { $0.isFinite ? $0 : nil },
       feasible: verdict?.isFeasible ?? false, violations: verdict?.violations ?? [])
-    return try InstanceIO.encoder.encode(Document(header: header, solution: outcome.solution?.encodable))
+    return try InstanceIO.encoder.encode(Document(header: header, plan: outcome.solution?.summary(), solution: outcome.solution?.encodable))
   }
 
   /// Reads a solution file of `family`: its header and the typed solution (`nil` when the solver found none).
@@ -61,11 +62,13 @@ public enum SolutionIO {
 
   private struct Document: Encodable {
     var header: Header
+    var plan: PlanSummary?
     var solution: (any Encodable)?
-    private enum CodingKeys: String, CodingKey { case solution }
+    private enum CodingKeys: String, CodingKey { case plan, solution }
     func encode(to encoder: any Encoder) throws {
       try header.encode(to: encoder)
       var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encodeIfPresent(plan, forKey: .plan)
       if let solution { try c.encode(solution, forKey: .solution) } else { try c.encodeNil(forKey: .solution) }
     }
   }

@@ -35,10 +35,9 @@ public enum FusedFamily: ProblemFamily {
     } else {
       lines.append("no fused block")
     }
-    let device = (solution.blockLength..<solution.tailCut).map { instance.layer(at: $0).name }
-    let server = (solution.tailCut..<instance.layerCount).map { instance.layer(at: $0).name }
-    lines.append("tail on the device: \(device.isEmpty ? "none" : device.joined(separator: ", "))")
-    lines.append("tail on the server: \(server.isEmpty ? "none" : server.joined(separator: ", "))")
+    let order = instance.model.topologicalOrder
+    lines.append("tail on the device: \(instance.model.compactList((solution.blockLength..<solution.tailCut).map { order[$0] }))")
+    lines.append("tail on the server: \(instance.model.compactList((solution.tailCut..<instance.layerCount).map { order[$0] }))")
     lines.append("makespan \(formatted(evaluate(solution, on: instance).objective * 1000)) ms")
     return lines.joined(separator: "\n") + "\n"
   }
@@ -58,6 +57,7 @@ public enum FusedFamily: ProblemFamily {
         statements.append("\(Graphviz.quoted(layer.name)) [style=filled, fillcolor=\"#d9d9d9\", label=\(Graphviz.quoted("\(layer.name)\nfused \(tiling): \(offloaded)/\(tiling.tiles) paths on the server"))];")
       }
     }
-    return Graphviz.digraph(instance.name, statements)
+    let legend = valid ? ["makespan \(formatted(evaluate(solution, on: instance).objective * 1000)) ms"] : []
+    return Graphviz.digraph(instance.name, statements, legend: legend)
   }
 }

@@ -211,19 +211,23 @@ extension Report {
         (solver, ofProblem.filter { $0.solver == solver && ($0.objective != nil || $0.bound != nil) }.map { (Double($0.size), $0.seconds) })
       }
       let files = ["gap", "time", "profile"].map { folder.appendingPathComponent("\($0)-\(problem).svg") }
-      try SVGPlot.strip(title: "\(problem): gap to the reference per solver", axis: "gap %",
-                        categories: gaps.map { (name: $0.0, values: $0.1) }).write(to: files[0], atomically: true, encoding: .utf8)
+      // No empty plots: a family without a reference on any instance (no gaps) gets no gap plot.
+      if !gaps.isEmpty {
+        try SVGPlot.strip(title: "\(problem): gap to the reference per solver", axis: "gap %",
+                          categories: gaps.map { (name: $0.0, values: $0.1) }).write(to: files[0], atomically: true, encoding: .utf8)
+      }
       try SVGPlot.logLog(title: "\(problem): time against instance size", xAxis: "instance size (\(Catalog.family(named: problem)?.sizeUnit ?? "size"))",
                          yAxis: "seconds", series: times.map { (name: $0.0, points: $0.1) })
         .write(to: files[1], atomically: true, encoding: .utf8)
       try SVGPlot.profile(title: "\(problem): performance profile of time (Dolan–Moré)", series: performanceProfile(ofProblem))
         .write(to: files[2], atomically: true, encoding: .utf8)
-      written += files
+      written += gaps.isEmpty ? Array(files.dropFirst()) : files
+      let gapPlot = gaps.isEmpty ? "No gap plot: no instance of this family has a reference (optimum or bound)." : "![gap](\(files[0].lastPathComponent))"
       markdown += """
 
         ## \(problem)
 
-        ![gap](\(files[0].lastPathComponent))
+        \(gapPlot)
 
         ![time](\(files[1].lastPathComponent))
 
@@ -243,25 +247,41 @@ extension Report {
     return written + [file]
   }
 
-  /// The Dolan–Moré performance profile of wall time: for each solver, the ratios
-  /// `t(instance, solver) / min over solvers t(instance, ·)` over every instance in `rows`; a
-  /// solver that did not run on an instance (too large for it), found no feasible solution or
-  /// failed counts as never solving it (ratio ∞). The fraction of instances with ratio ≤ τ,
-  /// plotted against τ, is the profile. Bound-only rows are left out. Times below 1 µs count as 1 µs.
+  /// The Dolan–Moré performance profile of wall time, over the instances each solver ran on:
+  /// for each solver, the ratios `t(instance, solver) / min over solvers t(instance, ·)` over the
+  /// instances it has a row for (a solver that does not apply to an instance, or that runs on one
+  /// objective only, is not charged for the others). As Dolan and Moré define failure, a run
+  /// counts as solving its instance only when it is feasible, passed every check and its gap is
+  /// within ``profileTolerancePercent`` of the best gap any solver reached there (the optimum when
+  /// an exact solver ran); any other run has ratio ∞, so a trivial baseline does not "win" at τ = 1
+  /// with a poor answer. The fraction of its instances with ratio ≤ τ, plotted against τ, is the
+  /// profile. Bound-only rows are left out. Times below 1 µs count as 1 µs.
   static func performanceProfile(_ rows: [BenchmarkRow]) -> [(name: String, ratios: [Double])] {
     let solving = rows.filter { $0.role != .bound }
-    let instances = Set(solving.map(\.instance))
     let solvers = solving.reduce(into: [String]()) { if !$0.contains($1.solver) { $0.append($1.solver) } }
-    func solved(_ row: BenchmarkRow) -> Bool { row.feasible == true && row.failures.isEmpty }
+    func valid(_ row: BenchmarkRow) -> Bool { row.feasible == true && row.failures.isEmpty }
+    var bestGap: [String: Double] = [:]
+    for row in solving where valid(row) {
+      if let gap = row.gapPercent { bestGap[row.instance] = min(bestGap[row.instance] ?? .infinity, gap) }
+    }
+    func solved(_ row: BenchmarkRow) -> Bool {
+      guard valid(row) else { return false }
+      guard let gap = row.gapPercent, let best = bestGap[row.instance] else { return true }
+      return gap <= best + profileTolerancePercent
+    }
     var best: [String: Double] = [:]
     for row in solving where solved(row) { best[row.instance] = min(best[row.instance] ?? .infinity, max(row.seconds, 1e-6)) }
     return solvers.map { solver in
-      let ratios = instances.sorted().map { instance -> Double in
-        guard let row = solving.first(where: { $0.instance == instance && $0.solver == solver }), solved(row),
-              let fastest = best[instance] else { return .infinity }
+      let own = solving.filter { $0.solver == solver }.sorted { $0.instance < $1.instance }
+      let ratios = own.map { row -> Double in
+        guard solved(row), let fastest = best[row.instance] else { return .infinity }
         return max(row.seconds, 1e-6) / fastest
       }
       return (solver, ratios)
     }
   }
+
+  /// How far (in gap percentage points) above the best gap on an instance a run may be and still
+  /// count as solving it in the performance profile.
+  static let profileTolerancePercent = 1e-6
 }

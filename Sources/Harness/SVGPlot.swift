@@ -61,13 +61,15 @@ enum SVGPlot {
     let (x0, x1) = (floor(xs.min() ?? 0), max(ceil(xs.max() ?? 1), floor(xs.min() ?? 0) + 1))
     let (y0, y1) = (floor(ys.min() ?? -3), max(ceil(ys.max() ?? 0), floor(ys.min() ?? -3) + 1))
     let plotHeight = height - top - bottom
-    let px = { (v: Double) in left + (log10(v) - x0) / (x1 - x0) * (width - left - right) }
+    // The legend sits in its own column right of the plot, never over the data.
+    let plotRight = width - right - legendWidth
+    let px = { (v: Double) in left + (log10(v) - x0) / (x1 - x0) * (plotRight - left) }
     let py = { (v: Double) in top + plotHeight - (log10(v) - y0) / (y1 - y0) * plotHeight }
     var svg = header(title: title, height: height)
     for e in stride(from: y0, through: y1, by: 1) {
       let y = py(pow(10, e))
-      svg += line(left, y, width - right, y, color: "#eee")
-      svg += text(pow(10, e) <= timeFloor ? "≤ 1 µs" : tick(pow(10, e)), x: left - 8, y: y + 4, anchor: "end")
+      svg += line(left, y, plotRight, y, color: "#eee")
+      svg += text(timeTick(pow(10, e)), x: left - 8, y: y + 4, anchor: "end")
     }
     svg += text(yAxis, x: 14, y: top + plotHeight / 2, anchor: "middle", rotate: true)
     for (i, s) in series.enumerated() {
@@ -76,11 +78,11 @@ enum SVGPlot {
         let fill = floored ? "fill=\"none\" stroke=\"\(color)\"" : "fill=\"\(color)\" fill-opacity=\"0.7\""
         svg += "<circle cx=\"\(f(px(a)))\" cy=\"\(f(py(b)))\" r=\"3.5\" \(fill)/>\n"
       }
-      svg += "<rect x=\"\(f(left + 10))\" y=\"\(f(top + 6 + 16 * Double(i)))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>\n"
-      svg += text(s.name, x: left + 26, y: top + 15 + 16 * Double(i), anchor: "start")
+      svg += "<rect x=\"\(f(plotRight + 10))\" y=\"\(f(top + 6 + 16 * Double(i)))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>\n"
+      svg += text(s.name, x: plotRight + 26, y: top + 15 + 16 * Double(i), anchor: "start", size: 11)
     }
     let ticks = stride(from: x0, through: x1, by: 1).map { (pow(10, $0), px(pow(10, $0)), tick(pow(10, $0))) }
-    svg += axisLine(y: top + plotHeight, left: left, ticks: ticks, label: xAxis)
+    svg += axisLine(y: top + plotHeight, left: left, right: plotRight, ticks: ticks, label: xAxis)
     return svg + "</svg>\n"
   }
 
@@ -140,6 +142,18 @@ enum SVGPlot {
     let magnitude = pow(10, floor(log10(raw)))
     let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
     return stride(from: (lower / step).rounded(.up) * step, through: upper, by: step).map { $0 }
+  }
+
+  /// Width of the legend column right of the log-log and profile plots.
+  static let legendWidth = 170.0
+
+  /// A power of ten of seconds in one style: `≤ 1 µs`, `10 µs`, `100 µs`, `1 ms`, ..., `1 s`, `10 s`.
+  static func timeTick(_ seconds: Double) -> String {
+    if seconds <= timeFloor * 1.000001 { return "≤ 1 µs" }
+    for (unit, scale) in [("µs", 1e-6), ("ms", 1e-3)] where seconds < scale * 1000 * 0.999999 {
+      return "\(Int((seconds / scale).rounded())) \(unit)"
+    }
+    return "\(Int(seconds.rounded())) s"
   }
 
   private static func tick(_ v: Double) -> String {

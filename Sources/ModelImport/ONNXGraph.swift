@@ -24,6 +24,7 @@ struct ONNXGraph {
   enum Attribute {
     case int(Int64)
     case ints([Int64])
+    case float(Float)
     case string(String)
     case tensor(Tensor)
     case other
@@ -36,6 +37,10 @@ struct ONNXGraph {
     /// `TensorProto.DataType` (1 float, 7 int64, ...).
     var dataType: Int32 = 0
     var int64Data: [Int64] = []
+    /// `float_data` (field 4), packed fixed32.
+    var floatData: [Float] = []
+    /// `int32_data` (field 5): int32, bool and smaller integer types.
+    var int32Data: [Int64] = []
     var rawData: ArraySlice<UInt8> = []
 
     /// The values of an int64 tensor, from `int64_data` or little-endian `raw_data`.
@@ -45,6 +50,17 @@ struct ONNXGraph {
       guard rawData.count % 8 == 0 else { return nil }
       return stride(from: rawData.startIndex, to: rawData.endIndex, by: 8).map { start in
         Int64(bitPattern: rawData[start..<start + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) })
+      }
+    }
+
+    /// The values of a float tensor, from `float_data` or little-endian `raw_data` (`nil` when
+    /// the data is elsewhere, e.g. in an external data file).
+    var floatValues: [Float]? {
+      guard dataType == 1 else { return nil }
+      if !floatData.isEmpty { return floatData }
+      guard rawData.count % 4 == 0, !rawData.isEmpty || dims.contains(0) else { return nil }
+      return stride(from: rawData.startIndex, to: rawData.endIndex, by: 4).map { start in
+        Float(bitPattern: rawData[start..<start + 4].reversed().reduce(0) { $0 << 8 | UInt32($1) })
       }
     }
   }
@@ -128,6 +144,9 @@ struct ONNXGraph {
       case 1:
         try r.expect(wire, .lengthDelimited, field: "name")
         name = try r.string()
+      case 2:
+        try r.expect(wire, .fixed32, field: "f")
+        value = .float(Float(bitPattern: try r.fixed32()))
       case 3:
         try r.expect(wire, .varint, field: "i")
         value = .int(try r.int64())
@@ -160,6 +179,8 @@ struct ONNXGraph {
       case 2:
         try r.expect(wire, .varint, field: "data_type")
         tensor.dataType = Int32(truncatingIfNeeded: try r.int64())
+      case 4: tensor.floatData += try r.floats(wire)
+      case 5: tensor.int32Data += try r.int64s(wire)
       case 7: tensor.int64Data += try r.int64s(wire)
       case 8:
         try r.expect(wire, .lengthDelimited, field: "name")

@@ -106,6 +106,26 @@ struct ProtobufReader {
     }
   }
 
+  /// A little-endian fixed32 value.
+  mutating func fixed32() throws(ProtobufError) -> UInt32 {
+    try take(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
+  }
+
+  /// A repeated float field, packed or not.
+  mutating func floats(_ wire: WireType) throws(ProtobufError) -> [Float] {
+    switch wire {
+    case .fixed32:
+      return [Float(bitPattern: try fixed32())]
+    case .lengthDelimited:
+      var packed = try subMessage(message)
+      var values: [Float] = []
+      while !packed.isAtEnd { values.append(Float(bitPattern: try packed.fixed32())) }
+      return values
+    default:
+      throw error("float field has wire type \(wire.rawValue)")
+    }
+  }
+
   /// Skips a field the importer does not need.
   mutating func skip(_ wire: WireType) throws(ProtobufError) {
     switch wire {

@@ -250,6 +250,74 @@ public struct NetworkBuilder: Sendable {
     return current
   }
 
+  // MARK: - General operations (importers of other formats)
+
+  /// A 2-D convolution with any kernel, stride, dilation and padding per axis: `kernel`,
+  /// `stride` and `dilation` are `[height, width]`, `pads` `[top, left, bottom, right]`. When
+  /// every pair is equal and the padding symmetric it is ``conv(_:out:kernel:stride:padding:dilation:groups:bias:from:)``
+  /// itself; otherwise the layer has the same FLOPs convention
+  /// (`Cout × Hout × Wout × (Cin / groups) × kH × kW` MACs) and no `WindowGeometry` (the
+  /// fused-layer tiling handles square windows only).
+  @discardableResult
+  public mutating func conv(
+    _ name: String, out: Int, kernel: [Int], stride: [Int], pads: [Int], dilation: [Int],
+    groups: Int = 1, bias: Bool = true, from: Tensor? = nil
+  ) -> Tensor {
+    let input = from ?? current
+    guard kernel.count == 2, stride.count == 2, dilation.count == 2, pads.count == 4 else {
+      return fail(name, "a 2-D convolution needs two kernel sides, strides and dilations and four pads")
+    }
+    if kernel[0] == kernel[1], stride[0] == stride[1], dilation[0] == dilation[1], Set(pads).count == 1 {
+      return conv(name, out: out, kernel: kernel[0], stride: stride[0], padding: pads[0], dilation: dilation[0],
+                  groups: groups, bias: bias, from: input)
+    }
+    guard let (cin, h, w) = spatial([input], name) else { return current }
+    guard out > 0, groups > 0, cin % groups == 0, out % groups == 0,
+          (kernel + stride + dilation).allSatisfy({ $0 > 0 }), pads.allSatisfy({ $0 >= 0 }) else {
+      return fail(name, "bad conv: Cin \(cin), out \(out), k \(kernel), s \(stride), pads \(pads), d \(dilation), groups \(groups)")
+    }
+    let ho = Self.outputSize(h, kernel: dilation[0] * (kernel[0] - 1) + 1, stride: stride[0], padding: pads[0],
+                             trailingPadding: pads[2] - pads[0])
+    let wo = Self.outputSize(w, kernel: dilation[1] * (kernel[1] - 1) + 1, stride: stride[1], padding: pads[1],
+                             trailingPadding: pads[3] - pads[1])
+    guard ho > 0, wo > 0 else { return fail(name, "kernel \(kernel) does not fit a \(h)×\(w) input") }
+    guard let macs = Self.countable(out, ho, wo, cin / groups, kernel[0], kernel[1]) else {
+      return fail(name, "more than 2^53 multiply-accumulates: Cin \(cin), out \(out), k \(kernel), output \(ho)×\(wo)")
+    }
+    let perOutput = (cin / groups) * kernel[0] * kernel[1]
+    let kind: LayerKind = groups > 1 && groups == cin ? .depthwiseConv : .conv
+    return emit(name, kind, macs: macs, params: out * perOutput + (bias ? out : 0), inputs: [input], shape: [out, ho, wo])
+  }
+
+  /// A layer of any kind and shape, for operators the builder has no method for (an imported
+  /// `MatMul` of two activations, `Resize`, a broadcasting `Mul`, ...): `macs` multiply-accumulates
+  /// (FLOPs = 2 × MACs) and `params` parameter elements. Returns `nil` after recording a mistake
+  /// when `macs` or `params` exceed 2^53.
+  @discardableResult
+  public mutating func operation(
+    _ name: String, _ kind: LayerKind, macs: [Int], params: Int = 0, from inputs: [Tensor], shape: TensorShape
+  ) -> Tensor {
+    guard !inputs.isEmpty else { return fail(name, "an operation needs at least one input") }
+    guard let product = Self.countable(macs), params >= 0, params <= 1 << 53 else {
+      return fail(name, "more than 2^53 multiply-accumulates: \(macs.map(String.init).joined(separator: " × "))")
+    }
+    return emit(name, kind, macs: product, params: params, inputs: inputs, shape: shape)
+  }
+
+  /// `from` seen with another shape: a view (reshape, transpose, slice) of the same producer, no
+  /// layer and no cost. The producing layer's `outputBytes` keep its own shape.
+  public func view(_ from: Tensor, shape: TensorShape) -> Tensor { Tensor(layer: from.layer, shape: shape) }
+
+  /// Adds `elements` parameters (of the builder's precision) to the layer that produced `tensor`:
+  /// what a folded operator with weights (a normalization's scale and shift, a bias, a layer scale)
+  /// costs. Recorded as a mistake when `tensor` is the model input.
+  public mutating func addParameters(_ elements: Int, to tensor: Tensor, _ what: String) {
+    guard let producer = tensor.layer, let i = indexByName[producer] else {
+      fail(what, "\(what) has parameters, which cannot be folded into the model input"); return
+    }
+    layers[i].paramBytes += Double(bytesPerElement) * Double(elements)
+  }
+
   // MARK: - Result
 
   /// The validated model. Throws only when the architecture definition has a mistake
@@ -280,7 +348,9 @@ public struct NetworkBuilder: Sendable {
 
   /// The product of `factors` when it is at most 2^53 (so FLOPs and bytes stay exact as
   /// `Double`), `nil` when larger: counts from imported files cannot overflow.
-  private static func countable(_ factors: Int...) -> Int? {
+  private static func countable(_ factors: Int...) -> Int? { countable(factors) }
+
+  private static func countable(_ factors: [Int]) -> Int? {
     var product = 1
     for factor in factors {
       let (next, overflow) = product.multipliedReportingOverflow(by: factor)

@@ -12,11 +12,11 @@ extension SolverBench {
       commandName: "import-onnx",
       abstract: "Convert an ONNX model to an EdgeSplit model file (shapes, FLOPs and bytes from shape inference).",
       discussion: """
-        Supported operators: Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool, \
-        GlobalMaxPool, Add, Concat, BatchNormalization, Relu, LeakyRelu, Clip, Sigmoid, Tanh, Softmax, \
-        Dropout, Identity, Flatten, Reshape (constant target, flattening only), Constant. \
-        Conventions as in the model zoo: FLOPs = 2 × MACs; element-wise ops and batch norm fold into \
-        the layer before them. Any other operator is an error naming the node. Exit status 2 on bad input.
+        Operators: \(ONNXImport.supportedOperators.joined(separator: ", ")). Shape subgraphs \
+        (Shape, Gather, Concat, ... over constants) are folded; weights are never read, so a graph \
+        whose weights sit in an external .data file imports without it. Conventions as in the model \
+        zoo: FLOPs = 2 × MACs; element-wise operators, views and normalizations fold into the layer \
+        before them. Any other operator is an error naming the node. Exit status 2 on bad input.
         """)
 
     @Argument(help: "The .onnx file.")
@@ -28,15 +28,23 @@ extension SolverBench {
     @Option(help: "Model name (default: the file name without extension).")
     var name: String?
 
+    @Option(help: ArgumentHelp("The input size when the file leaves it symbolic, e.g. 1x3x224x224.", valueName: "NxCxHxW"))
+    var inputShape: String?
+
     @Option(help: "Tensor and parameter precision: fp32, fp16 or int8.")
     var precision: Precision = .fp32
 
+    func validate() throws { _ = try options.shape() }
+
+    private var options: ModelOptions {
+      var options = ModelOptions()
+      options.inputShape = inputShape
+      options.precision = precision
+      return options
+    }
+
     func run() throws {
-      let bytes = try readInput(file)
-      let model = try importing { () throws(InstanceLoadError) in
-        try ONNXImport.model(from: [UInt8](bytes), file: file, name: name ?? stem(file), precision: precision)
-      }
-      try write(model, to: output)
+      try write(try options.load(file, name: name), to: output)
     }
   }
 
@@ -77,19 +85,19 @@ extension SolverBench {
 }
 
 /// The file's contents; an unreadable file is bad input (exit 2).
-private func readInput(_ path: String) throws -> Data {
+func readInput(_ path: String) throws -> Data {
   do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
     throw badInput("\(path): cannot read file: \(error.localizedDescription)")
   }
 }
 
 /// Runs an import; an ``InstanceLoadError`` is bad input (exit 2).
-private func importing(_ body: () throws(InstanceLoadError) -> DNNModel) throws -> DNNModel {
+func importing(_ body: () throws(InstanceLoadError) -> DNNModel) throws -> DNNModel {
   do { return try body() } catch { throw badInput(error.description) }
 }
 
 /// Prints `error: message` on stderr, as for bad instance files, and gives exit status 2.
-private func badInput(_ message: String) -> ExitCode {
+func badInput(_ message: String) -> ExitCode {
   FileHandle.standardError.write(Data("error: \(message)\n".utf8))
   return ExitCode(2)
 }

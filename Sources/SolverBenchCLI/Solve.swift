@@ -29,20 +29,32 @@ extension SolverBench {
     func run() throws {
       let (loaded, failed) = InstanceLoader(strict: loading.strict, quiet: false).load([URL(fileURLWithPath: file)])
       guard !failed, let instance = loaded.first else { throw ExitCode(2) }
+      let heartbeat = Heartbeat(label: "solving \(instance.name)")
       let (name, outcome) = try best(for: instance, among: solving.catalog().solvers, options: solving.settings)
+      heartbeat.stop()
       switch format {
       case .json:
         FileHandle.standardOutput.write(try SolutionIO.encode(outcome, of: name, on: instance) + Data("\n".utf8))
       case .dot:
         if let solution = outcome.solution { print(solution.graph(), terminator: "") }
       case .text:
-        print("solver \(name): \(outcome)")
+        print("solver \(name): \(header(outcome, unit: instance.family.objectiveUnit))")
         if let solution = outcome.solution { print(solution.plan(), terminator: "") }
       }
       guard let verdict = outcome.solution?.evaluate(), verdict.isFeasible else {
         FileHandle.standardError.write(Data("error: \(name) found no feasible plan (\(outcome.termination))\n".utf8))
         throw ExitCode(1)
       }
+    }
+
+    /// `optimal, objective 9.076 ms`: objectives in seconds are printed in milliseconds, as the
+    /// plans below them are; other units as the solver reports them.
+    private func header(_ outcome: SolverOutcome<AnySolution>, unit: String) -> String {
+      guard unit == "seconds" else { return "\(outcome)" }
+      var parts = ["\(outcome.termination)"]
+      if let objective = outcome.objective { parts.append("objective \(formatted(objective * 1000)) ms") }
+      if let bound = outcome.bound { parts.append("bound \(formatted(bound * 1000)) ms") }
+      return parts.joined(separator: ", ")
     }
 
     /// The named solver's outcome, or the default choice (see the command's discussion).
@@ -53,10 +65,11 @@ extension SolverBench {
       if let solver {
         guard let chosen = ofFamily.first(where: { $0.name == solver }) else {
           let known = ofFamily.map(\.name).joined(separator: ", ")
-          throw ValidationError("no \(instance.family.name) solver named '\(solver)' (known: \(known))")
+          let hint = nearest(solver, among: solvers.map(\.name)).map { "did you mean '\($0)'? " } ?? ""
+          throw badInput("no \(instance.family.name) solver named '\(solver)'; \(hint)(\(instance.family.name) solvers: \(known))")
         }
         if let reason = chosen.skipReason(for: instance) {
-          throw ValidationError("\(solver) does not run on \(instance.name): \(reason)")
+          throw badInput("\(solver) does not run on \(instance.name): \(reason)")
         }
         return (chosen.name, try chosen.solve(instance, options: options))
       }
@@ -76,6 +89,31 @@ extension SolverBench {
       guard let best else { throw ValidationError("no solver found a feasible plan for \(instance.name)") }
       return (best.0, best.1)
     }
+  }
+}
+
+/// A line on stderr, when it is a terminal, once a solve has taken more than a second: what is
+/// running and for how long, refreshed every second, erased when the solve returns. (The MILP
+/// backends do not report incumbents and bounds while they work, so none are shown.)
+final class Heartbeat: @unchecked Sendable {
+  private let timer: DispatchSourceTimer?
+
+  init(label: String) {
+    guard isatty(STDERR_FILENO) == 1 else { timer = nil; return }
+    let start = Date()
+    let timer = DispatchSource.makeTimerSource(queue: .global())
+    timer.schedule(deadline: .now() + 1, repeating: 1)
+    timer.setEventHandler {
+      FileHandle.standardError.write(Data("\u{1B}[2K\r\(label): \(duration(Date().timeIntervalSince(start))) elapsed".utf8))
+    }
+    timer.resume()
+    self.timer = timer
+  }
+
+  func stop() {
+    guard let timer else { return }
+    timer.cancel()
+    FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8))
   }
 }
 

@@ -23,7 +23,7 @@ public struct SolverBench: ParsableCommand {
       proven ratio or a solver error; 2 bad input or usage.
       """,
     version: EdgeSplitVersion.current,
-    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ExportILP.self, ListSolvers.self, Train.self, ImportONNX.self, ImportCSV.self],
+    subcommands: [Run.self, Solve.self, Merge.self, Generate.self, ExportILP.self, ListSolvers.self, Train.self, ImportONNX.self, ImportCSV.self, Instance.self],
     defaultSubcommand: Run.self)
 
   public init() {}
@@ -36,18 +36,60 @@ public struct SolverBench: ParsableCommand {
   public static func main(backends: [any MILPSolver]) -> Never {
     precondition(!backends.isEmpty, "solverbench needs at least one MILP backend")
     Self.backends.withLock { $0 = backends }
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if let word = arguments.first, let suggestion = misspelledSubcommand(word) {
+      FileHandle.standardError.write(Data("error: unknown command '\(word)'; did you mean '\(suggestion)'? (see `solverbench --help`)\n".utf8))
+      Foundation.exit(2)
+    }
     do {
       var command = try parseAsRoot()
       try command.run()
       exit()
     } catch {
       if exitCode(for: error) == .validationFailure {
-        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        // One error style: ArgumentParser's "Error: " as the rest of the CLI writes it.
+        var message = fullMessage(for: error)
+        if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
         Foundation.exit(2)
       }
       exit(withError: error)
     }
   }
+
+  /// The subcommand `word` is probably a typo of: a word that is neither a subcommand, an option
+  /// nor an existing path (the default `run` takes a path), within two edits of a subcommand.
+  static func misspelledSubcommand(_ word: String) -> String? {
+    let names = configuration.subcommands.map { $0._commandName }
+    guard !word.hasPrefix("-"), !names.contains(word), !FileManager.default.fileExists(atPath: word),
+          !word.contains("/"), !word.hasSuffix(".json") else { return nil }
+    return nearest(word, among: names)
+  }
+}
+
+/// `42 s`, `3 min 5 s`, `1 h 2 min` for progress lines.
+func duration(_ seconds: Double) -> String {
+  let total = Int(seconds.rounded())
+  if total < 60 { return "\(total) s" }
+  if total < 3600 { return "\(total / 60) min \(total % 60) s" }
+  return "\(total / 3600) h \(total % 3600 / 60) min"
+}
+
+/// The name in `names` closest to `word` by edit distance, when at most 2 edits (or a third of
+/// the word) away: what "did you mean" suggests.
+func nearest(_ word: String, among names: [String]) -> String? {
+  func distance(_ a: [Character], _ b: [Character]) -> Int {
+    var previous = Array(0...b.count)
+    for (i, x) in a.enumerated() {
+      var row = [i + 1]
+      for (j, y) in b.enumerated() { row.append(min(previous[j + 1] + 1, row[j] + 1, previous[j] + (x == y ? 0 : 1))) }
+      previous = row
+    }
+    return previous[b.count]
+  }
+  let limit = max(2, word.count / 3)
+  let scored = names.map { ($0, distance(Array(word.lowercased()), Array($0.lowercased()))) }.filter { $0.1 <= limit }
+  return scored.min { $0.1 < $1.1 }?.0
 }
 
 /// `--backend`: which of the MILP backends this executable links the exact solvers use.
@@ -74,7 +116,8 @@ struct BackendOption: ParsableArguments {
 
 /// The solver settings every solving command shares.
 struct SolvingOptions: ParsableArguments {
-  @Option(help: "Time limit in seconds for each exact solve.")
+  // `.unconditional`: `--time-limit -5` is the value -5 (rejected below), not a missing value.
+  @Option(parsing: .unconditional, help: "Time limit in seconds for each exact solve.")
   var timeLimit: Double = 60
 
   @Option(help: "Seed for randomized solvers.")
@@ -83,7 +126,7 @@ struct SolvingOptions: ParsableArguments {
   @OptionGroup var backend: BackendOption
 
   func validate() throws {
-    guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
+    guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds, got \(timeLimit)") }
   }
 
   /// The catalog whose exact solvers use the chosen backend.
@@ -174,7 +217,7 @@ extension SolverBench {
       let url = URL(fileURLWithPath: path)
       var isFolder: ObjCBool = false
       guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-        throw ValidationError("\(path): no such file or folder")
+        throw badInput("\(path): no such file or folder")
       }
       var files = isFolder.boolValue ? BenchmarkRunner.jsonFiles(under: url) : [url]
       guard !files.isEmpty else {
@@ -190,12 +233,20 @@ extension SolverBench {
         throw ExitCode(2)
       }
       let selected = try solving.catalog().solvers(matching: list(solvers))
-      guard !selected.isEmpty else { throw ValidationError("--solvers matches no solver; see `solverbench list`") }
+      guard !selected.isEmpty else {
+        let names = try solving.catalog().solvers.map(\.name)
+        let hints = list(solvers).compactMap { nearest($0, among: names).map { "'\($0)'" } }
+        throw badInput("--solvers matches no solver\(hints.isEmpty ? "" : " (did you mean \(hints.joined(separator: ", "))?)"); see `solverbench list`")
+      }
       let showProgress = !quiet && isatty(STDERR_FILENO) == 1
       var progress: (@Sendable (Int, Int, String, String) -> Void)?
       if showProgress {
+        let start = Date()
         progress = { done, total, instance, solver in
-          FileHandle.standardError.write(Data("\u{1B}[2K\r[\(done + 1)/\(total)] \(instance): \(solver)".utf8))
+          // Elapsed time and, once a run has finished, an estimate of the rest at the same pace.
+          let elapsed = Date().timeIntervalSince(start)
+          let estimate = done > 0 ? ", about \(duration(elapsed / Double(done) * Double(total - done))) left" : ""
+          FileHandle.standardError.write(Data("\u{1B}[2K\r[\(done + 1)/\(total)] \(duration(elapsed))\(estimate) \(instance): \(solver)".utf8))
         }
       }
       var onSolutions: (@Sendable (AnyInstance, [(BenchmarkRow, SolverOutcome<AnySolution>?)]) -> Void)?

@@ -34,10 +34,11 @@ public struct SurgeryInstance: FamilyInstance {
     @Defaulted<Unnamed> public var name: String
     /// The DNN to split.
     public var model: DNNModel
-    /// Device compute speed in GFLOP/s.
-    public var deviceGflops: Double
-    /// Server compute speed in GFLOP/s.
-    public var serverGflops: Double
+    /// Device compute speed in GFLOP/s; may be left out when every layer has a measured
+    /// `deviceMs` (a profile measured on the device).
+    public var deviceGflops: Double?
+    /// Server compute speed in GFLOP/s; may be left out when every layer has a measured `serverMs`.
+    public var serverGflops: Double?
     /// Device-to-server uplink rate in Mbit/s (10^6 bits per second).
     public var uplinkMbps: Double
     /// What to minimize.
@@ -53,7 +54,7 @@ public struct SurgeryInstance: FamilyInstance {
   public let serverLayerSeconds: [Double]
 
   public init(
-    name: String, model: DNNModel, deviceGflops: Double, serverGflops: Double, uplinkMbps: Double,
+    name: String, model: DNNModel, deviceGflops: Double?, serverGflops: Double?, uplinkMbps: Double,
     objective: SurgeryObjective
   ) throws(FieldError) {
     try self.init(validating: Fields(name: name, model: model, deviceGflops: deviceGflops, serverGflops: serverGflops,
@@ -62,9 +63,16 @@ public struct SurgeryInstance: FamilyInstance {
 
   /// Checks the speeds and times every layer on both processors.
   public init(validating fields: Fields) throws(FieldError) {
-    let (model, deviceGflops, serverGflops, uplinkMbps) = (fields.model, fields.deviceGflops, fields.serverGflops, fields.uplinkMbps)
-    try Check.positive(deviceGflops, "deviceGflops")
-    try Check.positive(serverGflops, "serverGflops")
+    let (model, uplinkMbps) = (fields.model, fields.uplinkMbps)
+    /// A speed, or 1 when every layer is measured on that processor (the speed is then never used).
+    func speed(_ value: Double?, _ field: String, measured: KeyPath<Layer, Double?>, _ column: String) throws(FieldError) -> Double {
+      if let value { try Check.positive(value, field); return value }
+      let missing = model.layers.filter { $0[keyPath: measured] == nil }
+      try Check.that(missing.isEmpty, field, "is required: \(missing.count) of \(model.layers.count) layers have no measured \(column) (first: '\(missing.first?.name ?? "")')")
+      return 1
+    }
+    let deviceGflops = try speed(fields.deviceGflops, "deviceGflops", measured: \.deviceMs, "deviceMs")
+    let serverGflops = try speed(fields.serverGflops, "serverGflops", measured: \.serverMs, "serverMs")
     try Check.positive(uplinkMbps, "uplinkMbps")
     try Check.finiteTimes(of: model, deviceGflops: deviceGflops, serverGflops: serverGflops, links: [("uplinkMbps", uplinkMbps)])
     let device = model.layers.indices.map { model.seconds($0, on: .device, gflops: deviceGflops) }

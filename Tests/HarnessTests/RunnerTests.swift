@@ -196,6 +196,17 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     #expect(Report.performanceProfile([slow]).first?.ratios == [1])
   }
 
+  /// Dolan–Moré: a fast answer with a worse gap is a failure (∞), and a solver is measured over
+  /// the instances it ran on only.
+  @Test func performanceProfileCountsOnlyAnswersWithinToleranceOnInstancesRun() {
+    let exact = row("exact", gap: 0, seconds: 1), baseline = row("baseline", gap: 30, seconds: 0.001)
+    var other = row("exact", gap: 0, seconds: 2)
+    other.instance = "j"
+    let profile = Report.performanceProfile([exact, baseline, other])
+    #expect(profile[0].ratios == [1, 1])
+    #expect(profile[1].ratios == [.infinity], "one instance: the baseline did not run on j")
+  }
+
   /// Every SVG of a report renders to a non-empty PNG (rsvg-convert, installed by scripts/test).
   @Test func reportPlotsRenderToPNG() throws {
     let rows = [row("p1-approx", gap: 0, seconds: 2e-7), row("p1-ilp-pruned", gap: 0, seconds: 0.2),
