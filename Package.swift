@@ -131,7 +131,7 @@ let package = Package(
     .target(name: "Upload", dependencies: ["EdgeSplitModel", "ModelZoo"]),
     .target(name: "UploadMILP", dependencies: ["Upload", "EdgeSplitModel",
                                               .product(name: "Algorithms", package: "swift-algorithms")]),
-    .testTarget(name: "UploadTests", dependencies: ["Upload", "UploadMILP", "ModelZoo", "EdgeSplitModel", "ModelZoo", "GLPKBinding", "CBCBinding"]),
+    .testTarget(name: "UploadTests", dependencies: ["Upload", "UploadMILP", "ModelZoo", "EdgeSplitModel", "GLPKBinding", "CBCBinding"]),
     // P5: stream offloading with multi-exit DNNs (offline DP, online DQN, Greedy).
     .target(name: "Streams", dependencies: ["EdgeSplitModel", "ModelZoo"], resources: [.copy("Resources/streams-policy.json")]),
     .testTarget(name: "StreamsTests", dependencies: ["Streams", "EdgeSplitModel"]),
@@ -141,7 +141,7 @@ let package = Package(
                                                     .product(name: "RealModule", package: "swift-numerics")]),
     .target(name: "OnlineAdmissionMILP", dependencies: ["OnlineAdmission", "Admission", "AdmissionMILP", "EdgeSplitModel"]),
     .testTarget(name: "OnlineAdmissionTests", dependencies: ["OnlineAdmission", "OnlineAdmissionMILP", "Admission", "AdmissionMILP",
-                                                             "EdgeSplitModel", "GLPKBinding", "CBCBinding"]),
+                                                             "EdgeSplitModel", "ModelZoo", "GLPKBinding", "CBCBinding"]),
 
     // MARK: - Umbrella: `import EdgeSplit` for everything above
     .target(

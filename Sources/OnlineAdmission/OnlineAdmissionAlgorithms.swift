@@ -89,7 +89,7 @@ public enum OnlineAdmission {
     }
   }
 
-  /// The fixed-threshold rule: a request whose value density on a cloudlet (``PricingParameters/density``)
+  /// The fixed-threshold rule: a request whose value density on a cloudlet (``PricingParameters/density(_:threads:)``)
   /// is at least the geometric mean of the instance's density range may take any free thread
   /// there; one below it only while the cloudlet stays at most half full (half the capacity is
   /// kept for valuable requests). Among the allowed cloudlets, best fit.
@@ -173,7 +173,7 @@ public struct PricingParameters: Sendable {
   public func density(_ r: Int, threads: Int) -> Double { weights[r] / (Double(threads) * slots[r]) }
 
   /// Why the competitive ratio `1 / (2 log₂ μ)` is not proven on this instance (see
-  /// ``OnlineAdmission/pricing(_:table:)``), or `nil` when it is, with `μ` at most `maxMu`.
+  /// ``OnlineAdmission/pricing(_:table:parameters:)``), or `nil` when it is, with `μ` at most `maxMu`.
   public func assumptionFailure(maxMu: Double) -> String? {
     if !isSlotted { return "times are not whole slots, or only some requests depart" }
     if mu > maxMu { return "μ = 2(1 + F·T) = \(formatted(mu)) exceeds \(formatted(maxMu))" }

@@ -16,7 +16,7 @@ public enum OnlineAdmissionGenerator {
     /// threads 300–2,500 ms (whole ms).
     case bursty(seed: UInt64)
     /// Whole slots of 100 ms: 5–15 requests at each slot boundary, each holding for 1–`maxSlots`
-    /// slots (the time structure ``OnlineAdmission/pricing(_:table:)``'s ratio needs).
+    /// slots (the time structure ``OnlineAdmission/pricing(_:table:parameters:)``'s ratio needs).
     case slotted(seed: UInt64, maxSlots: Int)
   }
 
