@@ -116,12 +116,13 @@ public enum AdmissionILP {
   /// more than they save on these programs.
   public static let cutGenerators: MILPOptions.CutGenerators = [.cover, .clique]
 
-  /// The start handed to the backend: the best of the local search (which starts from the
-  /// ½-approximation, so is never worse) and the greedy rules on `table` (cheap next to the
-  /// solve; the Lagrangian heuristic is not run here). An answer meeting
-  /// `AdmissionTable.pooledBound` is optimal and ends the search.
+  /// The start handed to the backend: the best of the Lagrangian heuristic (`AdmissionLagrangian`,
+  /// whose answer is never below the local search from the ½-approximation) and the greedy rules
+  /// on `table`. An answer meeting `AdmissionTable.pooledBound` is optimal and ends the search.
   public static func bestKnownSolution(_ table: AdmissionTable) -> AdmissionSolution {
-    let local = AdmissionLocalSearch.solve(table)  // from the approximation, or it when optimal
+    // The local search from the approximation first; the subgradient steps only when it is not
+    // provably optimal (the heuristic returns it unchanged when it meets the pooled bound).
+    let local = AdmissionLagrangian.solve(table).solution
     if table.weight(of: local) >= table.pooledBound - 1e-9 { return local }
     let candidates = [local] + AdmissionGreedy.Rule.allCases.map { AdmissionGreedy.solve(table, rule: $0) }
     return candidates.max { table.weight(of: $0) < table.weight(of: $1) }!

@@ -40,10 +40,7 @@ public enum OnlineAdmissionExactSolvers {
     Solver(
       name: "p1o-offline-ilp", role: .exact,
       summary: "Offline optimum: ILP (\(backend.id)) with a time-indexed capacity row per cloudlet and set of requests present at once",
-      skip: { instance in
-        let columns = instance.requests.count * instance.cloudlets.count
-        return columns <= columnLimit ? nil : "up to \(columns) columns, more than \(columnLimit)"
-      }
+      skip: { AdmissionExactSolvers.columnGuard($0.base, limit: columnLimit) }
     ) { instance, options in try OnlineAdmissionILP.solve(instance, backend: backend, options: options) }
   }
 
