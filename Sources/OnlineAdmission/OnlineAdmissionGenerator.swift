@@ -83,7 +83,7 @@ public enum OnlineAdmissionGenerator {
   /// The shipped set (`instances/online-admission/`):
   /// - `random-N` (N = 1…5): one P1 instance (120 requests, 6 cloudlets, weights 1–10, demand
   ///   2× capacity) in five random orders, no departures (so the offline optimum is P1's);
-  /// - `adversarial-N` (N = 1…3): three such instances with correlated weights (fewest threads
+  /// - `adversarial-N` (N = 1…5): five such instances with correlated weights (fewest threads
   ///   + 1–10), small low-value requests first;
   /// - `bursty-N` (N = 1…5): 200 requests on 6 cloudlets (weights 1–10, default capacities) in
   ///   bursts, with departures;
@@ -98,9 +98,9 @@ public enum OnlineAdmissionGenerator {
     let randomBase = try generator.generate(name: "random", models: models, requests: 120, cloudlets: 6, seed: 700)
     var instances = try seeds.map { seed throws in try online(randomBase, order: .random(seed: seed), name: "random-\(seed)") }
     generator.weights = .correlated(extra: 1...10)
-    for i in 1...3 {
-      let base = try generator.generate(name: "adversarial", models: models, requests: 120, cloudlets: 6, seed: 710 + UInt64(i))
-      instances.append(try online(base, order: .adversarial, name: "adversarial-\(i)"))
+    for seed in seeds {
+      let base = try generator.generate(name: "adversarial", models: models, requests: 120, cloudlets: 6, seed: 710 + seed)
+      instances.append(try online(base, order: .adversarial, name: "adversarial-\(seed)"))
     }
     var bursty = AdmissionGenerator()
     bursty.weights = .uniform(1...10)
