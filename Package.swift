@@ -22,6 +22,8 @@ let package = Package(
     .library(name: "Upload", targets: ["Upload"]),
     .library(name: "UploadMILP", targets: ["UploadMILP"]),
     .library(name: "Streams", targets: ["Streams"]),
+    .library(name: "OnlineAdmission", targets: ["OnlineAdmission"]),
+    .library(name: "OnlineAdmissionMILP", targets: ["OnlineAdmissionMILP"]),
     .library(name: "Harness", targets: ["Harness"]),
     .executable(name: "solverbench", targets: ["solverbench"]),
     .executable(name: "solverbench-cbc", targets: ["solverbench-cbc"]),
@@ -133,12 +135,20 @@ let package = Package(
     // P5: stream offloading with multi-exit DNNs (offline DP, online DQN, Greedy).
     .target(name: "Streams", dependencies: ["EdgeSplitModel", "ModelZoo"], resources: [.copy("Resources/streams-policy.json")]),
     .testTarget(name: "StreamsTests", dependencies: ["Streams", "EdgeSplitModel"]),
+    // P1 online: requests decided on arrival, threads returned at departure (exponential pricing,
+    // greedy and threshold rules); the offline optimum over the same sequence in its own target.
+    .target(name: "OnlineAdmission", dependencies: ["Admission", "EdgeSplitModel", "ModelZoo",
+                                                    .product(name: "RealModule", package: "swift-numerics")]),
+    .target(name: "OnlineAdmissionMILP", dependencies: ["OnlineAdmission", "Admission", "AdmissionMILP", "EdgeSplitModel"]),
+    .testTarget(name: "OnlineAdmissionTests", dependencies: ["OnlineAdmission", "OnlineAdmissionMILP", "Admission", "AdmissionMILP",
+                                                             "EdgeSplitModel", "ModelZoo", "GLPKBinding", "CBCBinding"]),
 
     // MARK: - Umbrella: `import EdgeSplit` for everything above
     .target(
       name: "EdgeSplit",
       dependencies: ["Optimization", "EdgeSplitModel", "ModelZoo", "ModelImport", "GLPKBinding", "CBCBinding", "Graphs",
-                     "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer", "Upload", "UploadMILP", "Streams"]
+                     "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer", "Upload", "UploadMILP", "Streams",
+                     "OnlineAdmission", "OnlineAdmissionMILP"]
     ),
     // Runs the README's code examples.
     .testTarget(name: "EdgeSplitTests", dependencies: ["EdgeSplit", "Harness"]),
@@ -147,7 +157,7 @@ let package = Package(
     .target(
       name: "Harness",
       dependencies: ["EdgeSplitModel", "ModelZoo", "Admission", "AdmissionMILP", "Surgery", "SurgeryMILP", "FusedLayer", "Upload", "UploadMILP", "Streams",
-                     .product(name: "RealModule", package: "swift-numerics")]
+                     "OnlineAdmission", "OnlineAdmissionMILP", .product(name: "RealModule", package: "swift-numerics")]
     ),
     // Fixtures/bad: the corpus of tricky instance files, read by path.
     .testTarget(name: "HarnessTests", dependencies: ["Harness", "GLPKBinding"], exclude: ["Fixtures"]),

@@ -26,8 +26,25 @@ public enum AdmissionEvaluator {
 
   /// Checks `solution` against `instance` and recomputes its objective.
   public static func evaluate(_ solution: AdmissionSolution, on instance: AdmissionInstance) -> Verdict {
-    var violations: [String] = []
+    let checked = checkAdmissions(solution, on: instance)
+    var violations = checked.violations
     var used = [Int](repeating: 0, count: instance.cloudlets.count)
+    for a in checked.valid { used[a.cloudlet] += a.threads }
+    for (c, threads) in used.enumerated() where threads > instance.cloudlets[c].threads {
+      violations.append("cloudlet '\(instance.cloudlets[c].name)': \(threads) threads given out, capacity \(instance.cloudlets[c].threads)")
+    }
+    return Verdict(objective: checked.objective, violations: violations)
+  }
+
+  /// Every check of ``evaluate(_:on:)`` except the cloudlets' capacities: indices in range, each
+  /// request admitted at most once, a valid partition, a thread count within the cloudlet's, the
+  /// deadline met. Returns the admissions whose indices and thread counts are valid (for a
+  /// capacity check, static or over time), the violations and the weight admitted.
+  public static func checkAdmissions(_ solution: AdmissionSolution, on instance: AdmissionInstance)
+    -> (valid: [Admission], violations: [String], objective: Double)
+  {
+    var violations: [String] = []
+    var valid: [Admission] = []
     var admitted = Set<Int>()
     var objective = 0.0
     for (i, a) in solution.admissions.enumerated() {
@@ -55,7 +72,7 @@ public enum AdmissionEvaluator {
         violations.append("\(at): request '\(name)': \(a.threads) threads, cloudlet '\(cloudlet.name)' allows 1...\(cloudlet.threads)")
         continue
       }
-      used[a.cloudlet] += a.threads
+      valid.append(a)
       let seconds = latency(instance, request: a.request, cloudlet: a.cloudlet,
                             devicePrefix: a.devicePrefix, threads: a.threads)
       let deadline = instance.requests[a.request].deadlineMs / 1000
@@ -64,9 +81,6 @@ public enum AdmissionEvaluator {
       }
       objective += instance.requests[a.request].weight
     }
-    for (c, threads) in used.enumerated() where threads > instance.cloudlets[c].threads {
-      violations.append("cloudlet '\(instance.cloudlets[c].name)': \(threads) threads given out, capacity \(instance.cloudlets[c].threads)")
-    }
-    return Verdict(objective: objective, violations: violations)
+    return (valid, violations, objective)
   }
 }

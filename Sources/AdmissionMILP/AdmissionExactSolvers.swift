@@ -18,15 +18,19 @@ public enum AdmissionExactSolvers {
   /// instance; the 100,000 × 100 instance (up to 10^7 columns) is beyond what it is meant for.
   public static let lpBoundRequestLimit = 5_000
 
+  /// Why the pruned ILP (or one built like it, such as the online family's) is not built for
+  /// `instance`: more than `limit` possible columns (`requests × cloudlets`); `nil` when it is.
+  public static func columnGuard(_ instance: AdmissionInstance, limit: Int = prunedColumnLimit) -> String? {
+    let columns = instance.requests.count * instance.cloudlets.count
+    return columns <= limit ? nil : "up to \(columns) columns, more than \(limit)"
+  }
+
   /// The pruned ILP: one column per `(request, cloudlet)` at its cheapest thread count.
   public static func pruned(backend: any MILPSolver) -> P1Solver {
     P1Solver(
       name: "p1-ilp-pruned", role: .exact,
       summary: "ILP (\(backend.id)), one column per (request, cloudlet) at its cheapest thread count",
-      skip: { instance in
-        let columns = instance.requests.count * instance.cloudlets.count
-        return columns <= prunedColumnLimit ? nil : "up to \(columns) columns, more than \(prunedColumnLimit)"
-      }
+      skip: { columnGuard($0) }
     ) { instance, options in try AdmissionILP.solve(instance, backend: backend, formulation: .pruned, options: options) }
   }
 

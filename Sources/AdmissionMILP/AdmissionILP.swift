@@ -20,8 +20,9 @@ public enum AdmissionILP {
     var request: Int, cloudlet: Int, devicePrefix: Int, threads: Int
   }
 
-  /// Builds the integer program for `table` in the given formulation.
-  static func program(_ table: AdmissionTable, _ formulation: Formulation) -> (MILP, [Column]) {
+  /// Builds the integer program for `table` in the given formulation; with `windows`, one
+  /// capacity row per cloudlet and window instead of one per cloudlet (see ``model(_:formulation:windows:)``).
+  static func program(_ table: AdmissionTable, _ formulation: Formulation, windows: [[Int]]? = nil) -> (MILP, [Column]) {
     let instance = table.instance
     var columns: [Column] = []
     for r in instance.requests.indices {
@@ -42,26 +43,38 @@ public enum AdmissionILP {
       }
     }
     var model = MILP(sense: .maximize)
+    // Capacity rows: one per (cloudlet, window); without windows, one window holding every request.
+    let windowList = windows ?? [Array(instance.requests.indices)]
+    var windowsOf = [[Int]](repeating: [], count: instance.requests.count)
+    for (w, members) in windowList.enumerated() { for r in members { windowsOf[r].append(w) } }
+    let cloudletCount = instance.cloudlets.count
     var perRequest = [[MILP.Term]](repeating: [], count: instance.requests.count)
-    var perCloudlet = [[MILP.Term]](repeating: [], count: instance.cloudlets.count)
+    var perWindow = [[MILP.Term]](repeating: [], count: windowList.count * cloudletCount)
     for column in columns {
       let x = model.addVariable(lowerBound: 0, upperBound: 1, kind: .binary,
                                 objective: instance.requests[column.request].weight)
       perRequest[column.request].append(MILP.Term(variable: x, coefficient: 1))
-      perCloudlet[column.cloudlet].append(MILP.Term(variable: x, coefficient: Double(column.threads)))
+      for w in windowsOf[column.request] {
+        perWindow[w * cloudletCount + column.cloudlet].append(MILP.Term(variable: x, coefficient: Double(column.threads)))
+      }
     }
     for terms in perRequest where !terms.isEmpty {
       model.addConstraint(terms: terms, upperBound: 1)
     }
-    for (c, terms) in perCloudlet.enumerated() where !terms.isEmpty {
-      model.addConstraint(terms: terms, upperBound: Double(instance.cloudlets[c].threads))
+    for (row, terms) in perWindow.enumerated() where !terms.isEmpty {
+      model.addConstraint(terms: terms, upperBound: Double(instance.cloudlets[row % cloudletCount].threads))
     }
     return (model, columns)
   }
 
   /// The integer program of `table` in `formulation`: one binary per column, maximize the weight.
-  public static func model(_ table: AdmissionTable, formulation: Formulation = .pruned) -> MILP {
-    program(table, formulation).0
+  ///
+  /// `windows` are sets of requests (indices) whose admissions on any one cloudlet must fit in its
+  /// threads together: one capacity row per cloudlet and window. `nil` (the default) is one window
+  /// holding every request, P1's capacity row; the online family passes the requests present at
+  /// once (a time-indexed capacity).
+  public static func model(_ table: AdmissionTable, formulation: Formulation = .pruned, windows: [[Int]]? = nil) -> MILP {
+    program(table, formulation, windows: windows).0
   }
 
   /// An upper bound on the P1 optimum: the LP relaxation of the ``Formulation/pruned`` program,
@@ -103,12 +116,13 @@ public enum AdmissionILP {
   /// more than they save on these programs.
   public static let cutGenerators: MILPOptions.CutGenerators = [.cover, .clique]
 
-  /// The start handed to the backend: the best of the local search (which starts from the
-  /// ½-approximation, so is never worse) and the greedy rules on `table` (cheap next to the
-  /// solve; the Lagrangian heuristic is not run here). An answer meeting
-  /// `AdmissionTable.pooledBound` is optimal and ends the search.
+  /// The start handed to the backend: the best of the Lagrangian heuristic (`AdmissionLagrangian`,
+  /// whose answer is never below the local search from the ½-approximation) and the greedy rules
+  /// on `table`. An answer meeting `AdmissionTable.pooledBound` is optimal and ends the search.
   public static func bestKnownSolution(_ table: AdmissionTable) -> AdmissionSolution {
-    let local = AdmissionLocalSearch.solve(table)  // from the approximation, or it when optimal
+    // The local search from the approximation first; the subgradient steps only when it is not
+    // provably optimal (the heuristic returns it unchanged when it meets the pooled bound).
+    let local = AdmissionLagrangian.solve(table).solution
     if table.weight(of: local) >= table.pooledBound - 1e-9 { return local }
     let candidates = [local] + AdmissionGreedy.Rule.allCases.map { AdmissionGreedy.solve(table, rule: $0) }
     return candidates.max { table.weight(of: $0) < table.weight(of: $1) }!
@@ -130,20 +144,21 @@ public enum AdmissionILP {
   /// Solves P1 exactly on a prebuilt table.
   ///
   /// An instance where no request fits anywhere has optimum 0 and is answered without a backend.
-  /// Otherwise the backend starts from ``bestKnownSolution(_:)`` (GLPK with
-  /// ``cutGenerators``), and a run stopped by a limit always reports an incumbent at least as
-  /// good as that start, with the backend's dual bound. Statistics: `columns`, `rows`,
+  /// Otherwise the backend starts from `start` (by default ``bestKnownSolution(_:)``; it must be
+  /// feasible for the program) (GLPK with ``cutGenerators``), and a run stopped by a limit always
+  /// reports an incumbent at least as good as that start, with the backend's dual bound.
+  /// `windows`: see ``model(_:formulation:windows:)``. Statistics: `columns`, `rows`,
   /// `solveSeconds`, the backend and the counter `startObjective` (the start's weight).
   public static func solve(
     _ table: AdmissionTable, backend: any MILPSolver, formulation: Formulation = .pruned,
-    options: SolverOptions = .init()
+    windows: [[Int]]? = nil, start: AdmissionSolution? = nil, options: SolverOptions = .init()
   ) throws(MILPValidationError) -> SolverOutcome<AdmissionSolution> {
-    let (model, columns) = program(table, formulation)
+    let (model, columns) = program(table, formulation, windows: windows)
     guard !columns.isEmpty else {
       return SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, bound: 0, termination: .optimal,
                            statistics: SolverStatistics(columns: 0))
     }
-    let start = bestKnownSolution(table)
+    let start = start ?? bestKnownSolution(table)
     let startValues = values(of: start, columns)
     var milpOptions = options.milpOptions
     milpOptions.cutGenerators = cutGenerators

@@ -28,7 +28,7 @@ import _CBCShims
 ///   never worse than the incumbent. The LP relaxation (all columns continuous) is optimal
 ///   when Clp proves it; Clp's "proven infeasible" also covers dual infeasibility, so a second
 ///   solve with a zero objective tells unbounded from infeasible.
-/// - **Options.** `MILPOptions.timeLimit` is CBC's `sec`, `MILPOptions.relativeGap`
+/// - **Options.** `MILPOptions.timeLimit` is CBC's `sec` in wall-clock seconds (`timeMode elapsed`), `MILPOptions.relativeGap`
 ///   its `ratioGap`, `MILPOptions.initialSolution` a MIP start (`Cbc_setMIPStartI`). CBC
 ///   runs its own default cut loop and ignores `MILPOptions.cutGenerators`. The time limit
 ///   does not apply to the LP relaxation (Clp has none through this interface).

@@ -12,6 +12,8 @@
 @_exported import Graphs
 @_exported import ModelImport
 @_exported import ModelZoo
+@_exported import OnlineAdmission
+@_exported import OnlineAdmissionMILP
 @_exported import Optimization
 @_exported import Streams
 @_exported import Surgery

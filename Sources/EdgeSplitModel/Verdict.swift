@@ -21,8 +21,9 @@ public struct Verdict: Sendable, Hashable, Codable {
   public var isFeasible: Bool { violations.isEmpty }
 }
 
-/// Relative slack allowed when comparing recomputed times with limits, so that solvers summing
-/// the same terms in another order are not rejected for rounding (1 part in 10^9).
+/// Slack allowed when comparing recomputed times with limits, so that solvers summing the same
+/// terms in another order are not rejected for rounding: `10^-9 · max(1, |limit|)` (relative above
+/// one unit, absolute below; see ``fitsWithin(_:_:tolerance:)``).
 public let timeTolerance = 1e-9
 
 /// The slack solvers plan with: half the evaluator's, so that a plan whose times were summed in

@@ -2,6 +2,8 @@ import Admission
 import AdmissionMILP
 import EdgeSplitModel
 import FusedLayer
+import OnlineAdmission
+import OnlineAdmissionMILP
 import Streams
 import Surgery
 import SurgeryMILP
@@ -33,6 +35,9 @@ public struct Catalog: Sendable {
     },
     FamilyRegistration(StreamsFamily.self, shipped: { ShippedInstances.files(try StreamsGenerator.shipped(), in: "streams") },
                        training: StreamsTraining.policyTraining) { _ in StreamsSolvers.all },
+    FamilyRegistration(OnlineAdmissionFamily.self, ilp: OnlineAdmissionILP.model, shipped: { ShippedInstances.files(try OnlineAdmissionGenerator.shipped(), in: "online-admission") }) {
+      OnlineAdmissionExactSolvers.all(backend: $0) + OnlineAdmissionSolvers.all
+    },
   ]
 
   /// Every family.

@@ -18,6 +18,10 @@ public struct Aggregate: Codable, Sendable, Hashable {
   public var meanGapPercent: Double?
   /// Largest gap in % over the same runs.
   public var worstGapPercent: Double?
+  /// The worst ``BenchmarkRow/ratio`` (objective over reference) over the runs that have one:
+  /// the smallest when maximizing, the largest when minimizing; for an online solver against the
+  /// offline optimum, its measured competitive ratio.
+  public var worstRatio: Double? = nil
   /// Mean of ``BenchmarkRow/versusPercent`` over the runs that have one (`--versus`).
   public var meanVersusPercent: Double? = nil
   /// Shifted geometric mean of wall time: `exp(mean(ln(t + s))) − s`, `s` = `timeShift`.
@@ -57,12 +61,15 @@ public enum Report {
     return order.map { key in
       let group = groups[key]!
       let gaps = group.compactMap(\.gapPercent)
+      let ratios = group.compactMap(\.ratio)
+      let minimizing = Catalog.family(named: group[0].problem)?.sense == .minimize
       return Aggregate(
         problem: group[0].problem, solver: group[0].solver, runs: group.count,
         solved: group.count { $0.feasible == true },
         optimal: group.count { $0.referenceKind == .optimum && ($0.gapPercent.map { abs($0) < 1e-9 } ?? false) },
         meanGapPercent: gaps.mean,
         worstGapPercent: gaps.max(),
+        worstRatio: minimizing ? ratios.max() : ratios.min(),
         meanVersusPercent: group.compactMap(\.versusPercent).mean,
         shiftedGeometricMeanSeconds: shiftedGeometricMean(group.map(\.seconds)),
         failures: group.count { !$0.failures.isEmpty })
@@ -126,13 +133,14 @@ public enum Report {
       [a.problem, a.solver, "\(a.runs)", "\(a.solved)", "\(a.optimal)",
        a.meanGapPercent.map { String(format: "%.2f", $0) } ?? "-",
        a.worstGapPercent.map { String(format: "%.2f", $0) } ?? "-",
+       a.worstRatio.map { String(format: "%.4f", $0) } ?? "-",
        seconds(a.shiftedGeometricMeanSeconds), "\(a.failures)"]
         + (versus ? [signed(a.meanVersusPercent)] : [])
     }
     return align([summaryColumns + (versus ? ["mean vs base %"] : [])] + summary)
   }
 
-  private static let summaryColumns = ["problem", "solver", "runs", "solved", "optimal", "mean gap%", "worst gap%", "sgm s (shift 10 ms)", "failures"]
+  private static let summaryColumns = ["problem", "solver", "runs", "solved", "optimal", "mean gap%", "worst gap%", "worst ratio", "sgm s (shift 10 ms)", "failures"]
 
   /// Comma-separated rows with a header, quoting fields that need it, after `# key value` lines
   /// with the run's context (read with `comment='#'` in pandas, `comment.char = "#"` in R).

@@ -354,7 +354,8 @@ extension SolverBench {
       abstract: "Write the integer program of every instance whose family has one, for other solvers.",
       discussion: """
         Families with an ILP declare it in the catalog (today: admission, the pruned P1 program; \
-        surgery, the P2 program's first pass). Files are <instance>.lp (CPLEX LP text, read by glpsol, \
+        surgery, the P2 program's first pass; online-admission, the offline optimum's program with \
+        time-indexed capacity rows). Files are <instance>.lp (CPLEX LP text, read by glpsol, \
         CBC, HiGHS, SCIP, Gurobi) or <instance>.milp.json (EdgeSplit's MILP as JSON).
         """)
 

@@ -87,6 +87,9 @@ void configure(Cbc_Model *m, const _CBCShimsOptions *o, double seconds) {
   Cbc_setParameter(m, "slog", log);
   char text[64];
   if (seconds > 0) {
+    // CBC counts CPU time by default; a limit is on the wall clock (a loaded machine gives a solve
+    // less CPU than wall time, so a CPU limit of 60 s ran 84-150 s of wall time there).
+    Cbc_setParameter(m, "timeMode", "elapsed");
     std::snprintf(text, sizeof text, "%.17g", seconds);
     Cbc_setParameter(m, "sec", text);
     Cbc_setMaximumSeconds(m, seconds);

@@ -4,6 +4,7 @@ import CBCBinding
 import EdgeSplitModel
 import Foundation
 import GLPKBinding
+import ModelZoo
 import Testing
 
 /// The shipped hard P1 instances (`instances/admission-hard/*.json`), by file name.
@@ -91,6 +92,21 @@ func tinyInstance(seed: Int) throws -> AdmissionInstance {
     #expect(verdict.violations == [])
     #expect(verdict.objective >= start && verdict.objective <= optimum)
     if let bound = outcome.bound { #expect(bound >= optimum - 1e-6) }
+  }
+
+  /// CBC's limit is on the wall clock (`timeMode elapsed`): on a 2,000 × 50 correlated instance
+  /// that it does not prove in a second, a 1 s limit ends the solve within a few seconds.
+  @Test func cbcStopsNearItsWallClockLimit() throws {
+    var generator = AdmissionGenerator()
+    generator.demandOverCapacity = 3
+    generator.weights = .correlated(extra: 1...10)
+    let instance = try generator.generate(name: "wall", models: [.alexnet, .resnet18, .mobilenetv2, .googlenet, .vgg16, .tinyyolov2].map(ModelZoo.model),
+                                          requests: 2_000, cloudlets: 50, seed: 515)
+    let model = AdmissionILP.model(AdmissionTable(instance))
+    let start = ContinuousClock.now
+    let result = try CBCSolver().solve(model, options: MILPOptions(timeLimit: 1))
+    let elapsed = ContinuousClock.now - start
+    #expect(elapsed < .seconds(6), "CBC ran \(elapsed) under a 1 s limit (\(result.termination))")
   }
 }
 

@@ -162,6 +162,16 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     #expect(aggregates[1].meanGapPercent == nil && aggregates[1].failures == 1)
   }
 
+  @Test func worstRatioIsTheSmallestWhenMaximizingAndTheLargestWhenMinimizing() {
+    var rows = [row("a", gap: 10, seconds: 0), row("a", gap: 20, seconds: 0)]
+    rows[0].ratio = 0.9
+    rows[1].ratio = 0.8
+    #expect(Report.aggregates(rows)[0].worstRatio == 0.8)
+    for i in rows.indices { rows[i].problem = "surgery"; rows[i].ratio = 1 + Double(i) / 10 }
+    #expect(Report.aggregates(rows)[0].worstRatio == 1.1)
+    #expect(Report.table(rows).contains("worst ratio"))
+  }
+
   @Test func jsonParsesBackWithItsContext() throws {
     let rows = [row("a", gap: 0, seconds: 0.5), row("b", gap: nil, seconds: 1)]
     let text = try Report.json(rows, context: context)
