@@ -9,7 +9,7 @@ public enum AdmissionFamily: ProblemFamily {
   public static let title = "P1: delay-aware admission with DNN partitioning and server threads"
   public static let sense = ObjectiveSense.maximize
   public static let sizeUnit = "requests"
-  public static let objectiveUnit = "weight admitted"
+  public static let objectiveUnit = ObjectiveUnit.quantity("weight admitted")
 
   public static func evaluate(_ solution: AdmissionSolution, on instance: AdmissionInstance) -> Verdict {
     AdmissionEvaluator.evaluate(solution, on: instance)

@@ -40,8 +40,8 @@ public protocol ProblemFamily: Sendable {
   static var sense: ObjectiveSense { get }
   /// What ``FamilyInstance/size`` counts (`requests`, `layers`).
   static var sizeUnit: String { get }
-  /// What the objective measures (`weight admitted`, `seconds`).
-  static var objectiveUnit: String { get }
+  /// What the objective measures, and so how tools print it (`.seconds("makespan")`).
+  static var objectiveUnit: ObjectiveUnit { get }
   /// True when every valid instance has a feasible solution and a finite optimum, so an exact
   /// solver that answers "infeasible" or "unbounded" is wrong.
   static var alwaysFeasible: Bool { get }
@@ -120,7 +120,7 @@ public struct AnyFamily: Sendable, Hashable, CustomStringConvertible {
   /// ``ProblemFamily/sizeUnit``.
   public let sizeUnit: String
   /// ``ProblemFamily/objectiveUnit``.
-  public let objectiveUnit: String
+  public let objectiveUnit: ObjectiveUnit
   /// ``ProblemFamily/alwaysFeasible``.
   public let alwaysFeasible: Bool
   private let type: ObjectIdentifier
@@ -306,4 +306,24 @@ public struct FamilyRegistration: Sendable {
   /// The family's integer program of `instance`, or `nil` when the family has none or the
   /// instance is of another family.
   public func ilp(of instance: AnyInstance) -> MILP? { formulation?(instance) }
+}
+
+/// What a family's objective measures, so that tools print it in one unit with the unit stated:
+/// seconds are shown as milliseconds (the unit of every plan), other quantities as they are.
+public struct ObjectiveUnit: Sendable, Hashable, CustomStringConvertible {
+  /// Whether the objective is a time in seconds.
+  public let isSeconds: Bool
+  /// What is measured, in words (`sum of UE completion times`, `weight admitted`).
+  public let description: String
+
+  /// A time in seconds; `what` says which (`sum of UE completion times`).
+  public static func seconds(_ what: String) -> ObjectiveUnit { ObjectiveUnit(isSeconds: true, description: "seconds (\(what))") }
+  /// Any other quantity, named in words.
+  public static func quantity(_ words: String) -> ObjectiveUnit { ObjectiveUnit(isSeconds: false, description: words) }
+
+  /// `value` as tables and plans show it: `94.42 ms` for seconds, `314` or `%.4g` otherwise.
+  public func format(_ value: Double) -> String {
+    if isSeconds { return String(format: "%.4g ms", value * 1000) }
+    return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.4g", value)
+  }
 }

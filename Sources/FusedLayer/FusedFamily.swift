@@ -9,7 +9,7 @@ public enum FusedFamily: ProblemFamily {
   public static let title = "P3: fused-layer model parallelism with partial offloading"
   public static let sense = ObjectiveSense.minimize
   public static let sizeUnit = "layers"
-  public static let objectiveUnit = "seconds"
+  public static let objectiveUnit = ObjectiveUnit.seconds("makespan")
 
   public static func evaluate(_ solution: FusedDecision, on instance: FusedInstance) -> Verdict {
     FusedEvaluator.evaluate(solution, on: instance)

@@ -102,12 +102,14 @@ public enum Report {
 
   private static let columns = ["instance", "problem", "solver", "objective", "reference", "gap%", "ratio", "proven", "status", "seconds"]
 
+  /// Objectives, bounds and references in their family's unit (seconds as ms, stated).
   private static func cells(_ row: BenchmarkRow) -> [String] {
-    let reference = row.reference.map { "\(number($0)) (\(row.referenceKind == .optimum ? "opt" : "bound"))" } ?? "-"
+    let value = Catalog.family(named: row.problem).map { $0.objectiveUnit.format } ?? number
+    let reference = row.reference.map { "\(value($0)) (\(row.referenceKind == .optimum ? "opt" : "bound"))" } ?? "-"
     let proven = row.provenRatio.map { "\(number($0))\(row.ratioHolds == false ? " BROKEN" : row.ratioHolds == true ? " ok" : "")" } ?? "-"
     let status = row.failures.isEmpty ? "\(row.status)" : "FAIL: \(row.failures[0])"
     return [row.instance, row.problem, row.solver,
-            row.objective.map(number) ?? (row.bound.map { "≤ \(number($0))" } ?? "-"),
+            row.objective.map(value) ?? (row.bound.map { "≤ \(value($0))" } ?? "-"),
             reference, row.gapPercent.map { String(format: "%.2f", $0) } ?? "-",
             row.ratio.map { String(format: "%.4f", $0) } ?? "-", proven, status, seconds(row.seconds)]
   }
@@ -231,9 +233,14 @@ extension Report {
         .write(to: files[2], atomically: true, encoding: .utf8)
       written += gaps.isEmpty ? Array(files.dropFirst()) : files
       let gapPlot = gaps.isEmpty ? "No gap plot: no instance of this family has a reference (optimum or bound)." : "![gap](\(files[0].lastPathComponent))"
+      let objective = Catalog.family(named: problem).map {
+        "Objective: \($0.objectiveUnit) (\($0.objectiveUnit.isSeconds ? "shown in ms, " : "")\($0.sense.rawValue)d)."
+      } ?? ""
       markdown += """
 
         ## \(problem)
+
+        \(objective)
 
         \(gapPlot)
 

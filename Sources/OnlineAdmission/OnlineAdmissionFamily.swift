@@ -12,7 +12,7 @@ public enum OnlineAdmissionFamily: ProblemFamily {
   public static let title = "P1 online: admission on arrival, threads returned at departure"
   public static let sense = ObjectiveSense.maximize
   public static let sizeUnit = "requests"
-  public static let objectiveUnit = "weight admitted"
+  public static let objectiveUnit = ObjectiveUnit.quantity("weight admitted")
 
   public static func evaluate(_ solution: AdmissionSolution, on instance: OnlineAdmissionInstance) -> Verdict {
     OnlineAdmissionEvaluator.evaluate(solution, on: instance)

@@ -49,11 +49,11 @@ extension SolverBench {
 
     /// `optimal, objective 9.076 ms`: objectives in seconds are printed in milliseconds, as the
     /// plans below them are; other units as the solver reports them.
-    private func header(_ outcome: SolverOutcome<AnySolution>, unit: String) -> String {
-      guard unit == "seconds" else { return "\(outcome)" }
+    private func header(_ outcome: SolverOutcome<AnySolution>, unit: ObjectiveUnit) -> String {
+      guard unit.isSeconds else { return "\(outcome)" }
       var parts = ["\(outcome.termination)"]
-      if let objective = outcome.objective { parts.append("objective \(formatted(objective * 1000)) ms") }
-      if let bound = outcome.bound { parts.append("bound \(formatted(bound * 1000)) ms") }
+      if let objective = outcome.objective { parts.append("objective \(unit.format(objective))") }
+      if let bound = outcome.bound { parts.append("bound \(unit.format(bound))") }
       return parts.joined(separator: ", ")
     }
 

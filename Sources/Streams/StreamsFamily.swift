@@ -10,7 +10,7 @@ public enum StreamsFamily: ProblemFamily {
   public static let title = "P5: stream offloading with multi-exit DNNs (exit + partition per task, deadlines)"
   public static let sense = ObjectiveSense.maximize
   public static let sizeUnit = "tasks"
-  public static let objectiveUnit = "accuracy of on-time tasks"
+  public static let objectiveUnit = ObjectiveUnit.quantity("accuracy of on-time tasks")
 
   public static func evaluate(_ solution: StreamsSchedule, on instance: StreamsInstance) -> Verdict {
     StreamsEvaluator.evaluate(solution, on: instance)

@@ -9,7 +9,7 @@ public enum SurgeryFamily: ProblemFamily {
   public static let title = "P2: DNN surgery (DADS), latency or largest pipeline stage"
   public static let sense = ObjectiveSense.minimize
   public static let sizeUnit = "layers"
-  public static let objectiveUnit = "seconds"
+  public static let objectiveUnit = ObjectiveUnit.seconds("latency or largest stage")
 
   public static func evaluate(_ solution: Partition, on instance: SurgeryInstance) -> Verdict {
     SurgeryEvaluator.evaluate(solution, on: instance)

@@ -9,7 +9,7 @@ public enum UploadFamily: ProblemFamily {
   public static let title = "P4: multi-UE co-inference with on-demand model uploading (MJOA-MU)"
   public static let sense = ObjectiveSense.minimize
   public static let sizeUnit = "UEs"
-  public static let objectiveUnit = "seconds (sum of UE completion times)"
+  public static let objectiveUnit = ObjectiveUnit.seconds("sum of UE completion times")
 
   public static func evaluate(_ solution: UploadSolution, on instance: UploadInstance) -> Verdict {
     UploadEvaluator.evaluate(solution, on: instance)

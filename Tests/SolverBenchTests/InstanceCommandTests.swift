@@ -68,6 +68,24 @@ import Testing
     #expect(noScenario.status == 2 && noScenario.stderr.contains("--scenario"), "\(noScenario.stderr)")
   }
 
+  /// Admission and upload instances from a zoo model through their scenario files (the model is
+  /// used by name in a request, and by value in every UE), then solved to a feasible plan.
+  @Test(arguments: [
+    ("admission", "alexnet", #"{"format": "edgesplit/1", "problem": "admission", "models": ["@model"], "cloudlets": [{"name": "edge", "threads": 4, "threadGflops": 50}], "requests": [{"name": "phone", "model": "@model.name", "deviceGflops": 10, "uplinkMbps": 20, "delaysMs": [5], "deadlineMs": 500}]}"#,
+     "P1 admission plan"),
+    ("upload", "resnet18", #"{"format": "edgesplit/1", "problem": "upload", "serverGflops": 200, "bandwidthMbps": 100, "ues": [{"name": "a", "model": "@model", "deviceGflops": 10, "maxUplinkMbps": 50}, {"name": "b", "model": "@model", "deviceGflops": 20, "maxUplinkMbps": 100}]}"#,
+     "P4 upload plan"),
+  ])
+  func otherFamiliesFromAScenarioFile(problem: String, model: String, scenario text: String, planLine: String) throws {
+    let scenario = temporary("scenario.json"), output = temporary("\(problem).json")
+    defer { for url in [scenario, output] { try? FileManager.default.removeItem(at: url) } }
+    try Data(text.utf8).write(to: scenario)
+    let built = try runProduct("solverbench", ["instance", problem, model, "--scenario", scenario.path, "-o", output.path])
+    #expect(built.status == 0, "\(built.stderr)")
+    let solved = try runProduct("solverbench", ["solve", output.path])
+    #expect(solved.status == 0 && solved.stdout.contains(planLine), "\(solved.stderr)")
+  }
+
   @Test func inputShapeForSymbolicSizes() throws {
     let file = Self.corpus.appendingPathComponent("shufflenet_v2_x0_5-dynamic.onnx").path
     let without = try runProduct("solverbench", ["import-onnx", file])
