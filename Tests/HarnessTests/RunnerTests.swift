@@ -78,6 +78,25 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     let rows = try rows([wrongExact, lucky])
     #expect(rows[1].objective == 1)
     #expect(rows[1].failures == ["objective 1.0 is better than the optimum 0.0"])
+    // The false claim itself fails, not only the row that beats it.
+    #expect(rows[0].failures == ["claims optimal 0.0, but lucky (finished (no optimality proof)) found 1.0, feasible per the evaluator"])
+  }
+
+  /// The harness property: no row may claim `optimal` when another row on the same instance has
+  /// a better evaluated objective, and no exact row may claim `infeasible` on an instance
+  /// another solver solved, whoever claims it and whatever the family promises.
+  @Test func noFalseOptimalOrInfeasibleClaimSurvivesAnotherRow() throws {
+    let falseInfeasible = AnySolver(Solver<AdmissionFamily>(name: "gives-up", role: .exact, summary: "") { _, _ in
+      SolverOutcome(solution: nil, objective: nil, termination: .infeasible)
+    })
+    let falseOptimal = AnySolver(Solver<AdmissionFamily>(name: "claims", role: .heuristic, summary: "") { _, _ in
+      SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, termination: .optimal)
+    })
+    let lucky = fixed("lucky", .heuristic, [Admission(request: 0, cloudlet: 0, devicePrefix: 0, threads: 2)])
+    let rows = try rows([falseInfeasible, falseOptimal, lucky])
+    #expect(rows[0].failures.contains("says infeasible, but claims (optimal) found a solution of 0.0, feasible per the evaluator"))
+    #expect(rows[1].failures == ["claims optimal 0.0, but lucky (finished (no optimality proof)) found 1.0, feasible per the evaluator"])
+    #expect(rows[2].failures == [])
   }
 }
 
@@ -118,7 +137,8 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
   @Test func disagreeingExactSolversFail() throws {
     let none = SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, bound: 0, termination: .optimal)
     let rows = try rows([exact("a", SolverOutcome(solution: one, objective: 1, bound: 1, termination: .optimal)), exact("b", none)])
-    #expect(rows.allSatisfy { $0.failures.contains("exact solvers disagree on the optimum: [1.0, 0.0]") })
+    #expect(rows[0].failures.contains("exact solvers disagree beyond the relative tolerance 1e-09: a (optimal) proves 1.0, b (optimal) proves 0.0"))
+    #expect(rows[1].failures.contains("claims optimal 0.0, but a (optimal) found 1.0, feasible per the evaluator"))
     #expect(rows[0].failures.contains("bound 0.0 is beaten by the optimum 1.0") == false)
     #expect(rows[1].failures.contains("bound 0.0 is beaten by the optimum 1.0"))
   }
