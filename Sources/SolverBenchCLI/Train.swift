@@ -12,10 +12,10 @@ extension SolverBench {
         Progress goes to stderr when it is a terminal.
         """)
 
-    @Option(help: "Training seed.")
+    @Option(parsing: .unconditional, help: "Training seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "Training episodes (one generated trace each).")
+    @Option(parsing: .unconditional, help: "Training episodes (one generated trace each).")
     var episodes = 300
 
     @Option(help: "Where to write the policy.")

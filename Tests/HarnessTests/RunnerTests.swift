@@ -191,6 +191,20 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     #expect(document.context == context && document.timeShiftSeconds == 0.01)
   }
 
+  /// Numbers JSON cannot hold are written as the strings CSV prints (`inf`, `-inf`, `nan`), so
+  /// `--format json` never aborts, and `merge` reads them back.
+  @Test func nonFiniteNumbersAreWrittenAsDocumentedStrings() throws {
+    var huge = row("huge", gap: 0, seconds: 1)
+    huge.objective = .infinity
+    huge.ratio = .nan
+    huge.versusPercent = -.infinity
+    let text = try Report.json([huge], context: context)
+    #expect(text.contains("\"objective\" : \"inf\"") && text.contains("\"ratio\" : \"nan\"") && text.contains("\"-inf\""))
+    let back = try Report.decoder.decode(Report.Document.self, from: Data(text.utf8))
+    #expect(back.rows[0].objective == .infinity && back.rows[0].ratio!.isNaN && back.rows[0].versusPercent == -.infinity)
+    #expect(Report.csv([huge], context: context).contains(",inf,"))
+  }
+
   @Test func csvQuotesFieldsThatNeedItAndStartsWithTheContext() {
     let text = Report.csv([row("a,b", gap: 0, seconds: 1, failures: ["say \"no\""])], context: context)
     let lines = text.split(separator: "\n")
