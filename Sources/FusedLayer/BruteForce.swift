@@ -61,7 +61,7 @@ public enum FusedBruteForce {
     public var finished: Bool
     /// A lower bound on every decision's makespan.
     public var bound: Double
-    /// What stopped an unfinished search: `.time` at the deadline, `.unspecified` at a tiling
+    /// What stopped an unfinished search: `.time` at the deadline, `.size` at a tiling
     /// beyond ``searchTileLimit``; `nil` when finished.
     public var limit: TerminationReason.Limit? = nil
   }
@@ -103,7 +103,7 @@ public enum FusedBruteForce {
       // Pairs come from the fewest tiles up: from the first one whose placements cannot be
       // counted, none can be searched.
       guard let masks = Enumeration.subsetMasks(n) else {
-        return unfinished(tables, pairs[index...], best: best, limit: .unspecified)
+        return unfinished(tables, pairs[index...], best: best, limit: .size)
       }
       var stopped = false
       for mask in masks {

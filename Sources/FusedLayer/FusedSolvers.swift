@@ -19,7 +19,7 @@ extension FusedBruteForce {
   /// BF on `instance` under `options.timeLimit` (or ``fallbackTimeLimit`` when none is set and
   /// the instance is beyond ``applies(to:)``): `optimal` when it finishes, else `time limit,
   /// feasible` with the best decision so far and a lower bound (``Search/bound``), or
-  /// `unnamed limit, feasible` when a tiling is beyond ``searchTileLimit``.
+  /// `size limit, feasible` when a tiling is beyond ``searchTileLimit``.
   public static func solve(_ instance: FusedInstance, options: SolverOptions = .init()) -> SolverOutcome<FusedDecision> {
     let start = ContinuousClock.now
     let tables = FusedTables(instance)

@@ -132,6 +132,29 @@ public struct SolverOutcome<Solution: Sendable>: Sendable {
   /// True when the solver proved ``solution`` optimal.
   public var isProvenOptimal: Bool { termination == .optimal && solution != nil }
 
+  /// Relative distance within which an exact formulation's claimed value and the exact value of
+  /// its solution, recomputed from the data, are the same number summed in another order
+  /// (the harness's tolerance for comparing objectives).
+  public static var claimTolerance: Double { 1e-9 }
+
+  /// The outcome with its claim checked against `exactValue`, the objective of ``solution``
+  /// recomputed from the instance (not from the program's scaled coefficients). A backend
+  /// proves optimality within its own numerical tolerances, absolute ones included, which data
+  /// spanning many orders of magnitude can exceed: when the two differ by more than
+  /// ``claimTolerance`` (relative), the objective becomes `exactValue` and an `optimal`
+  /// becomes `tolerance limit, feasible`, with the backend's bound kept, so that nothing is
+  /// claimed that the data do not confirm.
+  public func confirmed(by exactValue: Double) -> Self {
+    guard let objective, solution != nil else { return self }
+    let agree = abs(objective - exactValue) <= Self.claimTolerance * max(abs(objective), abs(exactValue))
+    guard !agree else { return self }
+    var out = self
+    out.objective = exactValue
+    if termination == .optimal { out.termination = .feasible(limit: .tolerance) }
+    out.statistics.counters["claimedObjective"] = objective
+    return out
+  }
+
   /// The same outcome with the solution mapped (e.g. from a formulation's columns to the family's type).
   public func map<Other: Sendable>(_ transform: (Solution) throws -> Other) rethrows -> SolverOutcome<Other> {
     SolverOutcome<Other>(solution: try solution.map(transform), objective: objective, bound: bound,

@@ -319,7 +319,7 @@ private func tinyCases() throws -> [FusedInstance] {
     #expect(reason.contains("\(rows * columns) tiles") && reason.contains("at most \(FusedBruteForce.searchTileLimit)"))
     // Called directly, BF searches what it can and never claims an optimum.
     let outcome = FusedBruteForce.solve(tiled, options: SolverOptions(timeLimit: 0.5))
-    #expect(outcome.termination == .feasible(limit: .unspecified))
+    #expect(outcome.termination == .feasible(limit: .size))
     #expect(fitsWithin(outcome.bound!, outcome.objective!))
     #expect(Enumeration.subsetCount(rows * columns) == nil && Enumeration.subsetCount(62) == 1 << 62)
     // PSOMW's exhaustive polish asks the same question.
