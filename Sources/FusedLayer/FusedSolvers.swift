@@ -21,7 +21,7 @@ extension FusedBruteForce {
   /// feasible` with the best decision so far and a lower bound (``Search/bound``), or
   /// `size limit, feasible` when a tiling is beyond ``searchTileLimit``.
   public static func solve(_ instance: FusedInstance, options: SolverOptions = .init()) -> SolverOutcome<FusedDecision> {
-    let start = ContinuousClock.now
+    let start = options.started ?? .now
     let tables = FusedTables(instance)
     let limit = options.timeLimit ?? (applies(to: instance) ? nil : fallbackTimeLimit)
     let search = solve(tables, deadline: limit.map { start + .seconds($0) })

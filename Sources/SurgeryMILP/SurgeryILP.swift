@@ -37,16 +37,15 @@ public enum SurgeryILP {
   public static func solve(
     _ instance: SurgeryInstance, backend: any MILPSolver, options: SolverOptions = .init()
   ) throws(MILPValidationError) -> SolverOutcome<Partition> {
+    let options = options.startingClock()
     var scale = initialScale(instance)
     var incumbent = initialPartition(instance)
     var passes = 0, elapsed = 0.0
     while true {
       passes += 1
       let (program, x) = formulation(instance, scale: scale)
+      // What building and earlier passes left.
       var milpOptions = options.milpOptions
-      // What earlier passes left (at least 1 ms, so an exhausted budget stops at once rather than
-      // failing validation).
-      milpOptions.timeLimit = options.timeLimit.map { max($0 - elapsed, 0.001) }
       // The scale's partition (then the last pass's optimum) as a start: besides a first
       // incumbent, it has GLPK solve the relaxation itself and search without its MIP presolver,
       // whose absolute tolerances misjudge rows spanning many orders of magnitude (a feasible
@@ -68,7 +67,7 @@ public enum SurgeryILP {
       outcome.statistics.counters["passes"] = Double(passes)
       guard let partition else { return outcome }
       let value = SurgeryEvaluator.stageTimes(partition, on: instance).value(for: instance.objective)
-      guard result.termination == .optimal, value > 0 && value < scale / 4, options.timeLimit.map({ elapsed < $0 }) ?? true
+      guard result.termination == .optimal, value > 0 && value < scale / 4, options.remainingTime.map({ $0 > 0.001 }) ?? true
       else { return outcome.confirmed(by: value) }
       scale = value
       incumbent = partition

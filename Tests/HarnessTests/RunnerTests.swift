@@ -4,6 +4,7 @@ import Surgery
 import EdgeSplitModel
 import Foundation
 @testable import Harness
+import Synchronization
 import Testing
 
 /// Two requests that each need both threads of the only cloudlet: optimum 1.
@@ -321,5 +322,27 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     #expect(throws: FieldError("problem", "is a solution of 'admission', not 'surgery'")) {
       try SolutionIO.decode(SurgeryFamily.self, data)
     }
+  }
+}
+
+/// The time limit counts everything a solver does: `Solver.solve` starts the clock, and the
+/// backend gets what building the model left (`p1-ilp-pruned` and `p1-lp-bound` used to get the
+/// whole budget after building, 1.35–2.04 s under `--time-limit 1`).
+@Suite struct TimeLimitTests {
+  @Test func theBackendGetsWhatBuildingLeft() throws {
+    let seen = Mutex<[Double?]>([])
+    let slowBuilder = Solver<AdmissionFamily>(name: "slow", role: .exact, summary: "") { _, options in
+      #expect(options.started != nil)
+      Thread.sleep(forTimeInterval: 0.3)  // building a model
+      seen.withLock { $0.append(options.milpOptions.timeLimit) }
+      return SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, termination: .finished)
+    }
+    _ = try slowBuilder.solve(try contested().typed(as: AdmissionFamily.self)!, options: SolverOptions(timeLimit: 1))
+    let left = try #require(seen.withLock { $0 }.first ?? nil)
+    #expect(left <= 0.71 && left > 0.3, "\(left)")
+    var spent = SolverOptions(timeLimit: 0.1)
+    spent.started = .now - .seconds(5)
+    #expect(spent.remainingTime == 0.001 && spent.milpOptions.timeLimit == 0.001)
+    #expect(SolverOptions().milpOptions.timeLimit == nil)
   }
 }
