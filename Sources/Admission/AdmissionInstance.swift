@@ -102,10 +102,10 @@ public struct AdmissionInstance: FamilyInstance {
     let (models, cloudlets, requests) = (fields.models, fields.cloudlets, fields.requests)
     try Check.that(!models.isEmpty, "models", "an instance needs at least one model")
     try Check.that(!cloudlets.isEmpty, "cloudlets", "an instance needs at least one cloudlet")
-    try Check.unique(models.map(\.name), { "models[\($0)].name" }, "model name")
+    try Check.uniqueNames(models.map(\.name), in: "models", "model")
     for (m, model) in models.enumerated() { try Check.timedByFlops(model, "models[\(m)]", family: "admission") }
-    try Check.unique(cloudlets.map(\.name), { "cloudlets[\($0)].name" }, "cloudlet name")
-    try Check.unique(requests.map(\.name), { "requests[\($0)].name" }, "request name")
+    try Check.uniqueNames(cloudlets.map(\.name), in: "cloudlets", "cloudlet")
+    try Check.uniqueNames(requests.map(\.name), in: "requests", "request")
     for (i, cloudlet) in cloudlets.enumerated() {
       try Check.that((1...Self.maxThreads).contains(cloudlet.threads), "cloudlets[\(i)].threads",
                      "must be in 1...\(Self.maxThreads), got \(cloudlet.threads)")

@@ -48,11 +48,12 @@ public enum AdmissionILP {
     var windowsOf = [[Int]](repeating: [], count: instance.requests.count)
     for (w, members) in windowList.enumerated() { for r in members { windowsOf[r].append(w) } }
     let cloudletCount = instance.cloudlets.count
+    let unit = weightUnit(instance)
     var perRequest = [[MILP.Term]](repeating: [], count: instance.requests.count)
     var perWindow = [[MILP.Term]](repeating: [], count: windowList.count * cloudletCount)
     for column in columns {
       let x = model.addVariable(lowerBound: 0, upperBound: 1, kind: .binary,
-                                objective: instance.requests[column.request].weight)
+                                objective: instance.requests[column.request].weight / unit)
       perRequest[column.request].append(MILP.Term(variable: x, coefficient: 1))
       for w in windowsOf[column.request] {
         perWindow[w * cloudletCount + column.cloudlet].append(MILP.Term(variable: x, coefficient: Double(column.threads)))
@@ -67,7 +68,23 @@ public enum AdmissionILP {
     return (model, columns)
   }
 
-  /// The integer program of `table` in `formulation`: one binary per column, maximize the weight.
+  /// Weights below this share of ``weightUnit(_:)`` are within the backends' tolerances (10⁻⁷,
+  /// with a factor 10 to spare): the LP bound adds them rather than trust the simplex with them.
+  static let tinyWeightShare = 1e-6
+
+  /// The weight one unit of the programs' objective stands for: 1, or, when every weight is
+  /// below 1, the power of two at or below the largest (exact to divide by), so that the largest
+  /// objective coefficient is in [1, 2). A backend's tolerances (GLPK's and CBC's 10⁻⁷ on reduced
+  /// costs and bounds) then apply relative to the largest weight: a lone request of weight
+  /// 3·10⁻⁸ is no longer below them. Weights of 1 and more are left alone, so integral weights
+  /// keep an integral objective (GLPK prunes with it).
+  static func weightUnit(_ instance: AdmissionInstance) -> Double {
+    let largest = instance.requests.map(\.weight).max() ?? 1
+    return largest < 1 ? Double(sign: .plus, exponent: largest.exponent, significand: 1) : 1
+  }
+
+  /// The integer program of `table` in `formulation`: one binary per column, maximize the weight
+  /// (in units of ``weightUnit(_:)``).
   ///
   /// `windows` are sets of requests (indices) whose admissions on any one cloudlet must fit in its
   /// threads together: one capacity row per cloudlet and window. `nil` (the default) is one window
@@ -96,7 +113,12 @@ public enum AdmissionILP {
     var relaxed = options.milpOptions
     relaxed.relaxIntegrality = true
     let result = try backend.solve(model, options: relaxed)
-    guard result.termination == .optimal, let value = result.bounds.primal else { return nil }
+    guard result.termination == .optimal, let scaled = result.bounds.primal else { return nil }
+    // The simplex may leave out a column whose objective coefficient is below its reduced-cost
+    // tolerance (10⁻⁷); adding the weights of such requests keeps the bound a bound.
+    let unit = weightUnit(table.instance)
+    let belowTolerance = table.instance.requests.reduce(0.0) { $1.weight / unit < tinyWeightShare ? $0 + $1.weight : $0 }
+    let value = scaled * unit + belowTolerance
     let integral = table.instance.requests.allSatisfy { $0.weight == $0.weight.rounded() }
     // The simplex's error is relative to the value, so is the allowance before rounding down.
     return integral ? (value + 1e-7 * max(1, abs(value))).rounded(.down) : value
@@ -126,6 +148,30 @@ public enum AdmissionILP {
     if table.weight(of: local) >= table.pooledBound - 1e-9 { return local }
     let candidates = [local] + AdmissionGreedy.Rule.allCases.map { AdmissionGreedy.solve(table, rule: $0) }
     return candidates.max { table.weight(of: $0) < table.weight(of: $1) }!
+  }
+
+  /// `solution` with every request left out that still fits somewhere admitted (heaviest
+  /// first, with its cheapest option, on the first cloudlet with the threads free). Every weight
+  /// is positive, so an optimal solution has none; one the backend's tolerances let through (a
+  /// weight far below the largest) is added here, and the claim is then checked against the
+  /// exact weight (`SolverOutcome.confirmed(by:)`).
+  static func filled(_ solution: AdmissionSolution, _ table: AdmissionTable) -> AdmissionSolution {
+    let instance = table.instance
+    var free = instance.cloudlets.map(\.threads)
+    var admitted = Set<Int>()
+    for a in solution.admissions {
+      free[a.cloudlet] -= a.threads
+      admitted.insert(a.request)
+    }
+    var out = solution
+    let rest = instance.requests.indices.filter { !admitted.contains($0) }.sorted { instance.requests[$0].weight > instance.requests[$1].weight }
+    for r in rest {
+      guard let c = instance.cloudlets.indices.first(where: { (table.threads(request: r, cloudlet: $0) ?? .max) <= free[$0] }),
+            let option = table.cheapest(request: r, cloudlet: c) else { continue }
+      free[c] -= option.threads
+      out.admissions.append(Admission(request: r, cloudlet: c, devicePrefix: option.devicePrefix, threads: option.threads))
+    }
+    return out
   }
 
   /// `solution` as values of `columns`, or `nil` if some admission has no column (a plan the
@@ -170,7 +216,20 @@ public enum AdmissionILP {
                                 devicePrefix: column.devicePrefix, threads: column.threads) : nil
       })
     }
-    var outcome = SolverOutcome(result, solution: solution, model: model, backend: backend)
+    let unit = weightUnit(table.instance)
+    var outcome = SolverOutcome(result, solution: solution.map { filled($0, table) }, unit: 1 / unit, model: model, backend: backend)
+    if let admitted = outcome.solution {
+      let fitting = table.instance.requests.indices.filter { r in table.instance.cloudlets.indices.contains { table.threads(request: r, cloudlet: $0) != nil } }
+      if admitted.admissions.count == fitting.count {
+        // Every request that fits anywhere is admitted: optimal whatever the backend's tolerances.
+        let weight = table.weight(of: admitted)
+        outcome.objective = weight
+        outcome.bound = weight
+        outcome.termination = .optimal
+      } else {
+        outcome = outcome.confirmed(by: table.weight(of: admitted))
+      }
+    }
     let startWeight = table.weight(of: start)
     outcome.statistics.counters["startObjective"] = startWeight
     // Stopped by a limit with nothing better than the start (GLPK may stop before its root

@@ -49,7 +49,7 @@ public struct DNNModel: Validated {
     try Check.that(!layers.isEmpty, "layers", "a model needs at least one layer")
     if let fraction = fields.parallelFraction { try Check.within(fraction, 0...1, "parallelFraction") }
     if let inputShape = fields.inputShape { try Check.shape(inputShape, "inputShape") }
-    try Check.unique(layers.map(\.name), { "layers[\($0)].name" }, "layer name")
+    try Check.uniqueNames(layers.map(\.name), in: "layers", "layer")
 
     var index: [String: Int] = [:]
     for (i, layer) in layers.enumerated() { index[layer.name] = i }

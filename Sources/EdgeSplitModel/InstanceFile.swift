@@ -86,12 +86,8 @@ public enum InstanceIO {
     } catch let error as FieldError {
       throw InstanceLoadError(file: file, path: error.path, message: error.message)
     } catch let error as DecodingError {
-      if locateOpaqueErrors, case .dataCorrupted(let context) = error, context.codingPath.isEmpty, !(context.underlyingError is FieldError),
-         let problem = JSONDiagnostics.locate(data, stillFails: { opaqueFailure(decoding: $0, families: families) }) {
-        throw InstanceLoadError(file: file, path: problem.path, message: problem.message)
-      }
-      let (path, message) = describe(error)
-      throw InstanceLoadError(file: file, path: path, message: message)
+      throw located(error, in: data, file: file,
+                    stillFails: locateOpaqueErrors ? { opaqueFailure(decoding: $0, families: families) } : nil)
     } catch {
       throw InstanceLoadError(file: file, path: "", message: "\(error)")
     }
@@ -133,17 +129,71 @@ public enum InstanceIO {
     try encoder.encode(Envelope(instance))
   }
 
-  /// The encoder every EdgeSplit file is written with: sorted keys, so files diff well.
+  /// The encoder every EdgeSplit file is written with: sorted keys, so files diff well; a
+  /// non-finite number as a string (``nonFiniteEncoding``), so that writing never fails.
   public static var encoder: JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = nonFiniteEncoding
     return encoder
   }
 
-  private static func read(_ url: URL) throws(InstanceLoadError) -> Data {
-    do { return try Data(contentsOf: url) } catch {
-      throw InstanceLoadError(file: url.path, path: "", message: "cannot read file: \(error.localizedDescription)")
+  /// How every JSON document EdgeSplit writes holds a number JSON cannot: the strings `"inf"`,
+  /// `"-inf"` and `"nan"` (the CSV writes the same words). Instance files never contain one:
+  /// loading rejects non-finite values.
+  public static let nonFiniteEncoding = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
+    positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+  /// Reads what ``nonFiniteEncoding`` writes.
+  public static let nonFiniteDecoding = JSONDecoder.NonConformingFloatDecodingStrategy.convertFromString(
+    positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+
+  private static func read(_ url: URL) throws(InstanceLoadError) -> Data { try contents(of: url) }
+
+  /// The bytes of the file at `url`, or an error that says why not in a few words (`no such
+  /// file`, `is a folder`, `permission denied`) instead of Foundation's error text: how every
+  /// command reads the files it is given.
+  public static func contents(of url: URL) throws(InstanceLoadError) -> Data {
+    var isFolder: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
+    let why: String
+    if !exists {
+      why = "no such file"
+    } else if isFolder.boolValue {
+      why = "is a folder, not a file"
+    } else if !FileManager.default.isReadableFile(atPath: url.path) {
+      why = "permission denied"
+    } else {
+      do { return try Data(contentsOf: url) } catch { why = (error as NSError).localizedFailureReason ?? "an I/O error" }
     }
+    throw InstanceLoadError(file: url.path, path: "", message: "cannot read file: \(why)")
+  }
+
+  /// Decodes any JSON document EdgeSplit writes (a report, a solution file) with `decoder`, every
+  /// failure located as instance files' are: the field path of a missing or mistyped field, the
+  /// line and column of a syntax error (``JSONDiagnostics``); `file` only labels errors.
+  public static func decodeDocument<T: Decodable>(
+    _ type: T.Type, _ data: Data, file: String, decoder: JSONDecoder = JSONDecoder()
+  ) throws(InstanceLoadError) -> T {
+    do {
+      return try decoder.decode(type, from: data)
+    } catch let error as DecodingError {
+      throw located(error, in: data, file: file) { (try? decoder.decode(type, from: $0)) == nil }
+    } catch {
+      throw InstanceLoadError(file: file, path: "", message: "\(error)")
+    }
+  }
+
+  /// `error` with a place: its own coding path, or, for Foundation's location-less "not valid
+  /// JSON", what ``JSONDiagnostics`` finds in `data` (`stillFails` re-decodes a modified copy).
+  static func located(
+    _ error: DecodingError, in data: Data, file: String, stillFails: ((Data) -> Bool)?
+  ) -> InstanceLoadError {
+    if let stillFails, case .dataCorrupted(let context) = error, context.codingPath.isEmpty, !(context.underlyingError is FieldError),
+       let problem = JSONDiagnostics.locate(data, stillFails: stillFails) {
+      return InstanceLoadError(file: file, path: problem.path, message: problem.message)
+    }
+    let (path, message) = describe(error)
+    return InstanceLoadError(file: file, path: path, message: message)
   }
 
   /// A whole file: the header fields beside the instance's own fields, read in one decoding pass.
@@ -227,18 +277,48 @@ public enum InstanceIO {
   }
 }
 
-/// `text` with control characters written as Swift escapes (`\n`, `\t`, `\u{7F}`).
-func escapingControlCharacters(_ text: String) -> String {
+/// Longest text (in Unicode scalars) one part of a message shows: a longer one (a 1 MB layer
+/// name) keeps its first ``messagePartHead`` and last ``messagePartTail`` scalars around a count
+/// of those left out, so that every message stays short enough to read.
+public let messagePartLimit = 600
+/// Scalars kept from the start of an over-long message part.
+public let messagePartHead = 400
+/// Scalars kept from the end of an over-long message part (where `got ...` usually is).
+public let messagePartTail = 120
+
+/// `text` as one safe line of a message: control characters written as Swift escapes (`\n`,
+/// `\t`, `\u{7F}`), and so are the invisible characters that reorder or hide text (bidirectional
+/// overrides, embeddings and isolates such as U+202E, the line and paragraph separators, zero-width
+/// characters and the byte-order mark), so that a name cannot make a message read as something
+/// else; a part longer than ``messagePartLimit`` scalars is shortened around the middle.
+public func escapingControlCharacters(_ text: String) -> String {
+  var scalars = Array(text.unicodeScalars)
+  var omitted = 0
+  if scalars.count > messagePartLimit {
+    omitted = scalars.count - messagePartHead - messagePartTail
+    scalars = Array(scalars[..<messagePartHead]) + Array(scalars[(scalars.count - messagePartTail)...])
+  }
   var out = ""
-  for scalar in text.unicodeScalars {
+  for (index, scalar) in scalars.enumerated() {
+    if omitted > 0 && index == messagePartHead { out += "…[\(omitted) characters omitted]…" }
     switch scalar {
     case "\n": out += "\\n"
     case "\r": out += "\\r"
     case "\t": out += "\\t"
-    case _ where scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value):
+    case _ where scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) || isInvisibleFormatting(scalar):
       out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
     default: out.unicodeScalars.append(scalar)
     }
   }
   return out
+}
+
+/// Bidirectional controls (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069), zero-width
+/// characters (U+200B–U+200D, U+2060), the line and paragraph separators (U+2028–U+2029) and
+/// the byte-order mark (U+FEFF).
+private func isInvisibleFormatting(_ scalar: Unicode.Scalar) -> Bool {
+  switch scalar.value {
+  case 0x061C, 0x200B...0x200F, 0x2028...0x202E, 0x2060, 0x2066...0x2069, 0xFEFF: true
+  default: false
+  }
 }

@@ -80,7 +80,9 @@ enum JSONDiagnostics {
       for byte in bytes[..<min(index, bytes.count)] {
         if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
       }
-      let found = index < bytes.count ? "'\(Character(Unicode.Scalar(bytes[index])))'" : "the end of the file"
+      let found = index >= bytes.count ? "the end of the file"
+        : bytes[index] < 0x80 ? "'\(Character(Unicode.Scalar(bytes[index])))'"
+        : "the byte 0x" + String(bytes[index], radix: 16, uppercase: true)
       return Failure(problem: Problem(path: "", message: "malformed JSON at line \(line), column \(column): \(what), found \(found)"))
     }
 
@@ -193,9 +195,42 @@ enum JSONDiagnostics {
         default:
           guard byte >= 0x20 else { index -= 1; throw syntax("a control character inside a string") }
           text.append(byte)
+          if byte >= 0x80 {
+            index -= 1
+            let length = try utf8Sequence()
+            text += bytes[(index - length + 1)..<index]
+          }
         }
       }
       throw syntax("an unterminated string")
+    }
+
+    /// Checks the UTF-8 sequence starting at `index` (RFC 3629: no overlong forms, no
+    /// surrogates, nothing above U+10FFFF) and moves past it; returns its length in bytes.
+    mutating func utf8Sequence() throws(Failure) -> Int {
+      let lead = bytes[index]
+      let (length, second): (Int, ClosedRange<UInt8>) = switch lead {
+      case 0xC2...0xDF: (2, 0x80...0xBF)
+      case 0xE0: (3, 0xA0...0xBF)
+      case 0xE1...0xEC, 0xEE...0xEF: (3, 0x80...0xBF)
+      case 0xED: (3, 0x80...0x9F)
+      case 0xF0: (4, 0x90...0xBF)
+      case 0xF1...0xF3: (4, 0x80...0xBF)
+      case 0xF4: (4, 0x80...0x8F)
+      default: (0, 0x80...0xBF)
+      }
+      guard length > 0 else { throw syntax("invalid UTF-8 inside a string") }
+      let start = index
+      index += 1
+      for offset in 1..<length {
+        let allowed = offset == 1 ? second : 0x80...0xBF
+        guard index < bytes.count, allowed.contains(bytes[index]) else {
+          index = start
+          throw syntax("invalid UTF-8 inside a string")
+        }
+        index += 1
+      }
+      return length
     }
 
     mutating func hex4() throws(Failure) -> Int {

@@ -106,6 +106,13 @@ public enum Check {
     }
   }
 
+  /// The one rule for names in every family: no two elements of the list at `list` (a field
+  /// path such as `requests` or `models[0].exits`) share a name; fails at the second one's
+  /// `name` field (`requests[3].name: duplicate request name 'r1'`).
+  public static func uniqueNames(_ names: [String], in list: @autoclosure () -> String, _ what: String) throws(FieldError) {
+    try unique(names, { "\(list())[\($0)].name" }, "\(what) name")
+  }
+
   /// Fails when two elements share a key; names the second occurrence.
   public static func unique<S: Sequence>(
     _ keys: S, _ path: (Int) -> String, _ what: String

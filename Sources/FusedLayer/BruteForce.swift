@@ -11,6 +11,18 @@ public enum FusedBruteForce {
   public static let johnsonTileLimit = 16
   /// Seconds BF runs on an instance beyond its limits when the caller sets no time limit.
   public static let fallbackTimeLimit = 60.0
+  /// Most tiles BF searches at all: its placements are `Int` bit masks
+  /// (`Enumeration.maxSubsetItems`, 62); a tiling with more tiles (the loader allows
+  /// ``FusedInstance/maxTiles``) cannot be enumerated, and BF refuses the instance
+  /// (``refusal(for:)``) rather than claim an optimum over placements it never tried.
+  public static let searchTileLimit = Enumeration.maxSubsetItems
+
+  /// Why BF does not run on `instance` (a tiling beyond ``searchTileLimit``), or `nil`.
+  public static func refusal(for instance: FusedInstance) -> String? {
+    guard let tiling = instance.tilings.first(where: { Enumeration.subsetCount($0.tiles) == nil }) else { return nil }
+    return "tiling \(tiling.rows)×\(tiling.columns) has \(tiling.tiles) tiles: 2^\(tiling.tiles) placements cannot be "
+      + "enumerated (brute force searches at most \(searchTileLimit) tiles)"
+  }
 
   /// Whether BF finishes on `instance` in reasonable time (every tiling within
   /// ``enumerationTileLimit`` or, with free downloads, ``johnsonTileLimit``). Beyond that it
@@ -49,6 +61,9 @@ public enum FusedBruteForce {
     public var finished: Bool
     /// A lower bound on every decision's makespan.
     public var bound: Double
+    /// What stopped an unfinished search: `.time` at the deadline, `.size` at a tiling
+    /// beyond ``searchTileLimit``; `nil` when finished.
+    public var limit: TerminationReason.Limit? = nil
   }
 
   /// BF: the optimum over every block length (including none), tiling, placement, path order
@@ -85,8 +100,13 @@ public enum FusedBruteForce {
     for (index, (e, t)) in pairs.enumerated() {
       let times = tables.pathTimes[e - 1][t]
       let n = times.count
+      // Pairs come from the fewest tiles up: from the first one whose placements cannot be
+      // counted, none can be searched.
+      guard let masks = Enumeration.subsetMasks(n) else {
+        return unfinished(tables, pairs[index...], best: best, limit: .size)
+      }
       var stopped = false
-      for mask in 0..<(1 << n) {
+      for mask in masks {
         if expired() { stopped = true; break }
         let offloaded = (0..<n).map { mask & (1 << $0) != 0 }
         let remote = (0..<n).filter { offloaded[$0] }
@@ -115,12 +135,17 @@ public enum FusedBruteForce {
           if deadline.map({ ContinuousClock.now >= $0 }) == true { stopped = true; break }
         }
       }
-      if stopped {
-        let rest = pairs[index...].map { pairBound(tables, blockLength: $0.0, tiling: $0.1) }
-        return Search(best: best, finished: false, bound: min(best.makespan, rest.min()!))
-      }
+      if stopped { return unfinished(tables, pairs[index...], best: best, limit: .time) }
     }
     return Search(best: best, finished: true, bound: best.makespan)
+  }
+
+  /// The answer of a search stopped by `limit` before the (block length, tiling) pairs `rest`:
+  /// the best decision so far and the least of its makespan and the pairs' bounds.
+  private static func unfinished(_ tables: FusedTables, _ rest: ArraySlice<(Int, Int)>, best: FusedResult,
+                                 limit: TerminationReason.Limit) -> Search {
+    let bounds = rest.map { pairBound(tables, blockLength: $0.0, tiling: $0.1) }
+    return Search(best: best, finished: false, bound: min(best.makespan, bounds.min()!), limit: limit)
   }
 
   /// BF without a time limit: the optimal decision.

@@ -18,14 +18,15 @@ extension PSOMW {
 extension FusedBruteForce {
   /// BF on `instance` under `options.timeLimit` (or ``fallbackTimeLimit`` when none is set and
   /// the instance is beyond ``applies(to:)``): `optimal` when it finishes, else `time limit,
-  /// feasible` with the best decision so far and a lower bound (``Search/bound``).
+  /// feasible` with the best decision so far and a lower bound (``Search/bound``), or
+  /// `size limit, feasible` when a tiling is beyond ``searchTileLimit``.
   public static func solve(_ instance: FusedInstance, options: SolverOptions = .init()) -> SolverOutcome<FusedDecision> {
-    let start = ContinuousClock.now
+    let start = options.started ?? .now
     let tables = FusedTables(instance)
     let limit = options.timeLimit ?? (applies(to: instance) ? nil : fallbackTimeLimit)
     let search = solve(tables, deadline: limit.map { start + .seconds($0) })
     return SolverOutcome(solution: search.best.decision, objective: search.best.makespan, bound: search.bound,
-                         termination: search.finished ? .optimal : .feasible(limit: .time))
+                         termination: search.finished ? .optimal : .feasible(limit: search.limit ?? .time))
   }
 
   /// NFL on `instance`.
@@ -53,7 +54,9 @@ public enum FusedSolvers {
     name: "p3-bf", role: .exact,
     summary: "brute force over block length, tiling, placement and offloaded order (Johnson when downloads are free); "
       + "finishes up to \(FusedBruteForce.enumerationTileLimit) tiles with a downlink, \(FusedBruteForce.johnsonTileLimit) without; "
-      + "beyond, or at --time-limit, stops with its best decision and a lower bound"
+      + "beyond, or at --time-limit, stops with its best decision and a lower bound; "
+      + "refuses tilings of more than \(FusedBruteForce.searchTileLimit) tiles",
+    skip: { FusedBruteForce.refusal(for: $0) }
   ) { instance, options in FusedBruteForce.solve(instance, options: options) }
 
   /// PSOMW with the default swarm.

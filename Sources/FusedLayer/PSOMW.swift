@@ -213,8 +213,8 @@ public struct PSOMW: Sendable {
     let e = start.decision.blockLength
     let n = start.decision.order.count
     var current = start
-    if n <= exhaustivePlacementLimit {
-      for mask in 0..<(1 << n) {
+    if n <= exhaustivePlacementLimit, let masks = Enumeration.subsetMasks(n) {
+      for mask in masks {
         let candidate = Self.schedule(tables, blockLength: e, tiling: t, keyOrder: start.decision.order,
                                       offloaded: (0..<n).map { mask & (1 << $0) != 0 })
         if candidate.makespan < current.makespan { current = candidate }

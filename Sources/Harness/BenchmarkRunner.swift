@@ -26,6 +26,9 @@ public enum RunStatus: Sendable, Hashable, Codable, CustomStringConvertible {
     self = .stopped(outcome.termination, backend: outcome.statistics.backend)
   }
 
+  /// Whether the solver claimed a proven optimum.
+  public var isOptimal: Bool { if case .stopped(.optimal, _) = self { true } else { false } }
+
   public var description: String {
     switch self {
     case .stopped(let termination, let backend): "\(termination)" + (backend.map { " (\($0))" } ?? "")
@@ -222,15 +225,11 @@ public struct BenchmarkRunner: Sendable {
     let reference: (Double, ReferenceKind)? =
       proven.first.map { ($0, .optimum) }
       ?? (bounds.isEmpty ? nil : (sense == .maximize ? bounds.min()! : bounds.max()!, .bound))
-    if let first = proven.first, proven.contains(where: { !Self.agree($0, first) }) {
-      for i in rows.indices where runs[i].solver.role == .exact {
-        rows[i].failures.append("exact solvers disagree on the optimum: \(proven)")
-      }
-    }
+    for i in rows.indices { rows[i].failures += Self.claimFailures(rows[i], runs[i], among: rows, sense: sense) }
     if let versus, let base = rows.first(where: { $0.solver == versus })?.objective, base != 0 {
       for i in rows.indices {
         guard let objective = rows[i].objective else { continue }
-        rows[i].versusPercent = 100 * (sense == .maximize ? objective - base : base - objective) / abs(base)
+        rows[i].versusPercent = 100 * ((sense == .maximize ? objective - base : base - objective) / abs(base))
       }
     }
     for i in rows.indices {
@@ -240,7 +239,8 @@ public struct BenchmarkRunner: Sendable {
       guard let objective = rows[i].objective else { continue }
       let scale = max(abs(value), abs(objective))
       let shortfall = Self.agree(objective, value) ? 0 : (sense == .maximize ? value - objective : objective - value)
-      rows[i].gapPercent = scale == 0 ? 0 : 100 * shortfall / scale
+      // Divided first: 100 × a shortfall near the double range would overflow to inf.
+      rows[i].gapPercent = scale == 0 ? 0 : 100 * (shortfall / scale)
       rows[i].ratio = value == 0 ? (objective == 0 ? 1 : nil) : objective / value
       if shortfall < 0 {
         rows[i].failures.append("objective \(objective) is better than the \(kind.rawValue) \(value)")
@@ -257,6 +257,36 @@ public struct BenchmarkRunner: Sendable {
       }
     }
     return rows
+  }
+
+  /// What the other rows on the same instance prove wrong about `row`'s claim: an `optimal`
+  /// that another row's evaluated objective beats, an `infeasible` on an instance another
+  /// solver solved, and an optimum another exact solver proved different (each naming the row
+  /// that contradicts it, its backend and the tolerance, so that the failure explains itself).
+  static func claimFailures(_ row: BenchmarkRow, _ run: Run, among rows: [BenchmarkRow], sense: ObjectiveSense) -> [String] {
+    guard let outcome = run.outcome else { return [] }
+    let others = rows.filter { $0.solver != row.solver && $0.objective != nil }
+    let tolerance = "relative tolerance \(objectiveTolerance)"
+    switch outcome.termination {
+    case .optimal:
+      guard let objective = row.objective else { return [] }
+      var failures: [String] = []
+      if let better = others.filter({ !agree($0.objective!, objective) && sense.isBetter($0.objective!, than: objective) })
+        .min(by: { sense.isBetter($0.objective!, than: $1.objective!) }) {
+        failures.append("claims optimal \(objective), but \(better.solver) (\(better.status)) found \(better.objective!), "
+                        + "feasible per the evaluator")
+      }
+      for other in others where other.role == .exact && other.status.isOptimal && !agree(other.objective!, objective)
+        && !sense.isBetter(other.objective!, than: objective) {
+        failures.append("exact solvers disagree beyond the \(tolerance): \(row.solver) (\(row.status)) proves \(objective), "
+                        + "\(other.solver) (\(other.status)) proves \(other.objective!)")
+      }
+      return failures
+    case .infeasible where run.solver.role == .exact:
+      return others.first.map { ["says infeasible, but \($0.solver) (\($0.status)) found a solution of \($0.objective!), feasible per the evaluator"] } ?? []
+    default:
+      return []
+    }
   }
 
   /// What a solver's status alone proves wrong: an exact solver that calls an always-feasible

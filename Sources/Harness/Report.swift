@@ -92,12 +92,23 @@ public enum Report {
     public var aggregates: [Aggregate]
   }
 
-  /// The `--format json` document for `rows`.
+  /// The `--format json` document for `rows`. Numbers JSON cannot hold (an objective that
+  /// overflowed, a ratio over a zero reference) are written as the strings `"inf"`, `"-inf"` and
+  /// `"nan"`, as the CSV writes them, so that the document is always written (``decoder`` reads
+  /// them back).
   public static func json(_ rows: [BenchmarkRow], context: RunContext) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = InstanceIO.nonFiniteEncoding
     let document = Document(context: context, rows: rows, aggregates: aggregates(rows))
     return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+  }
+
+  /// The decoder for ``json(_:context:)``'s documents (`solverbench merge`).
+  public static var decoder: JSONDecoder {
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = InstanceIO.nonFiniteDecoding
+    return decoder
   }
 
   private static let columns = ["instance", "problem", "solver", "objective", "reference", "gap%", "ratio", "proven", "status", "seconds"]

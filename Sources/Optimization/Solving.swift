@@ -52,10 +52,36 @@ public struct SolverOptions: Sendable {
   public var timeLimit: Double?
   /// Seed for randomized solvers: the same seed gives the same answer.
   public var seed: UInt64
+  /// When the solver's clock started, so that the time limit counts everything it does (tables,
+  /// model building) and not only the backend's solve. `Solver.solve(_:options:)` sets it when
+  /// the caller has not; `nil` means the clock starts when it is read.
+  public var started: ContinuousClock.Instant?
 
   public init(timeLimit: Double? = nil, seed: UInt64 = 1) {
     self.timeLimit = timeLimit
     self.seed = seed
+  }
+
+  /// The same options with the clock started now, unless it already was.
+  public func startingClock() -> SolverOptions {
+    var out = self
+    out.started = started ?? .now
+    return out
+  }
+
+  /// What is left of ``timeLimit`` since ``started``, at least 1 ms (so that an exhausted budget
+  /// stops a backend at once instead of failing validation); `nil` without a limit.
+  public var remainingTime: Double? {
+    guard let timeLimit else { return nil }
+    guard let started else { return timeLimit }
+    let elapsed = ContinuousClock.now - started
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    return max(timeLimit - seconds, 0.001)
+  }
+
+  /// When the budget runs out (``started`` plus ``timeLimit``); `nil` without a limit.
+  public var deadline: ContinuousClock.Instant? {
+    timeLimit.map { (started ?? .now) + .seconds($0) }
   }
 }
 
@@ -132,6 +158,29 @@ public struct SolverOutcome<Solution: Sendable>: Sendable {
   /// True when the solver proved ``solution`` optimal.
   public var isProvenOptimal: Bool { termination == .optimal && solution != nil }
 
+  /// Relative distance within which an exact formulation's claimed value and the exact value of
+  /// its solution, recomputed from the data, are the same number summed in another order
+  /// (the harness's tolerance for comparing objectives).
+  public static var claimTolerance: Double { 1e-9 }
+
+  /// The outcome with its claim checked against `exactValue`, the objective of ``solution``
+  /// recomputed from the instance (not from the program's scaled coefficients). A backend
+  /// proves optimality within its own numerical tolerances, absolute ones included, which data
+  /// spanning many orders of magnitude can exceed: when the two differ by more than
+  /// ``claimTolerance`` (relative), the objective becomes `exactValue` and an `optimal`
+  /// becomes `tolerance limit, feasible`, with the backend's bound kept, so that nothing is
+  /// claimed that the data do not confirm.
+  public func confirmed(by exactValue: Double) -> Self {
+    guard let objective, solution != nil else { return self }
+    let agree = abs(objective - exactValue) <= Self.claimTolerance * max(abs(objective), abs(exactValue))
+    guard !agree else { return self }
+    var out = self
+    out.objective = exactValue
+    if termination == .optimal { out.termination = .feasible(limit: .tolerance) }
+    out.statistics.counters["claimedObjective"] = objective
+    return out
+  }
+
   /// The same outcome with the solution mapped (e.g. from a formulation's columns to the family's type).
   public func map<Other: Sendable>(_ transform: (Solution) throws -> Other) rethrows -> SolverOutcome<Other> {
     SolverOutcome<Other>(solution: try solution.map(transform), objective: objective, bound: bound,
@@ -176,6 +225,8 @@ extension SolverOutcome {
 }
 
 extension SolverOptions {
-  /// The backend's options for an exact solve under these settings: the time limit, a proven optimum.
-  public var milpOptions: MILPOptions { MILPOptions(timeLimit: timeLimit) }
+  /// The backend's options for an exact solve under these settings: what is left of the time
+  /// limit since ``started`` (read when the backend is about to run, so building the model
+  /// counts), a proven optimum.
+  public var milpOptions: MILPOptions { MILPOptions(timeLimit: remainingTime) }
 }

@@ -21,6 +21,13 @@ public enum TerminationReason: Sendable, Hashable, Codable {
     case rounds
     /// The backend stopped before a proof without naming why.
     case unspecified
+    /// The backend's numerical tolerances: it called a solution optimal whose exact value,
+    /// recomputed from the data, differs from its claim by more than the claims are checked to
+    /// (``SolverOutcome/confirmed(by:)``).
+    case tolerance
+    /// An exhaustive search's size: more candidates than it can enumerate (2⁶³ subsets and
+    /// beyond do not fit a 64-bit count).
+    case size
   }
 
   /// An algorithm without an optimality proof (a heuristic, an approximation, a baseline) ran
@@ -85,6 +92,8 @@ extension TerminationReason.Limit: CustomStringConvertible {
     case .memory: "memory"
     case .rounds: "refinement rounds"
     case .unspecified: "unnamed"
+    case .tolerance: "tolerance"
+    case .size: "size"
     }
   }
 }

@@ -68,7 +68,7 @@ extension SolverBench {
     @Option(help: "Model name.")
     var name: String
 
-    @Option(help: "Bytes of the model input as sent (e.g. an encoded image).")
+    @Option(parsing: .unconditional, help: "Bytes of the model input as sent (e.g. an encoded image).")
     var inputBytes: Double
 
     func run() throws {

@@ -18,8 +18,8 @@ struct InstanceLoader {
     var models: [String] = []
     for file in files {
       let data: Data
-      do { data = try Data(contentsOf: file) } catch {
-        report("error: \(InstanceLoadError(file: file.path, path: "", message: "cannot read file: \(error.localizedDescription)"))")
+      do { data = try InstanceIO.contents(of: file) } catch {
+        report("error: \(error)")
         failed = true
         continue
       }

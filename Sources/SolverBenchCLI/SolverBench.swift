@@ -120,7 +120,7 @@ struct SolvingOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Time limit in seconds for each exact solve.")
   var timeLimit: Double = 60
 
-  @Option(help: "Seed for randomized solvers.")
+  @Option(parsing: .unconditional, help: "Seed for randomized solvers.")
   var seed: UInt64 = 1
 
   @OptionGroup var backend: BackendOption
@@ -193,10 +193,10 @@ extension SolverBench {
     @Option(help: "Comma-separated problem families to run (default: all).")
     var problems: String?
 
-    @Option(help: "Instances run in parallel (solvers of one instance stay sequential). Use 1 for clean timings.")
+    @Option(parsing: .unconditional, help: "Instances run in parallel (solvers of one instance stay sequential). Use 1 for clean timings.")
     var jobs = 1
 
-    @Option(help: ArgumentHelp("Run only shard i of n (1-based, round robin over the sorted files), for job arrays.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run only shard i of n (1-based, round robin over the sorted files), for job arrays.",
                                valueName: "i/n"))
     var shard: Shard?
 
@@ -210,7 +210,7 @@ extension SolverBench {
     var quiet = false
 
     func validate() throws {
-      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
 
     func run() throws {
@@ -295,11 +295,12 @@ extension SolverBench {
       var context: RunContext?
       for file in files {
         do {
-          let document = try JSONDecoder().decode(Report.Document.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+          let data = try InstanceIO.contents(of: URL(fileURLWithPath: file))
+          let document = try InstanceIO.decodeDocument(Report.Document.self, data, file: file, decoder: Report.decoder)
           rows += document.rows
           context = context ?? document.context
         } catch {
-          FileHandle.standardError.write(Data("error: \(file): not a solverbench JSON document: \(error)\n".utf8))
+          FileHandle.standardError.write(Data("error: \(error)\n".utf8))
           throw ExitCode(2)
         }
       }
@@ -406,7 +407,8 @@ enum ProgramFormat: String, ExpressibleByArgument, CaseIterable {
 private func reportFailures(_ rows: [BenchmarkRow]) -> Bool {
   let failures = rows.filter { !$0.failures.isEmpty }
   for row in failures {
-    FileHandle.standardError.write(Data("FAIL \(row.instance) \(row.solver): \(row.failures.joined(separator: "; "))\n".utf8))
+    let line = [row.instance, row.solver + ":", row.failures.joined(separator: "; ")].map(escapingControlCharacters).joined(separator: " ")
+    FileHandle.standardError.write(Data("FAIL \(line)\n".utf8))
   }
   return !failures.isEmpty
 }

@@ -17,10 +17,10 @@ extension SolverBench {
     @Option(help: "The family whose policy to train (default: the only one that has training).")
     var problem: String?
 
-    @Option(help: "Training seed.")
+    @Option(parsing: .unconditional, help: "Training seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "Training episodes (default: the family's).")
+    @Option(parsing: .unconditional, help: "Training episodes (default: the family's).")
     var episodes: Int?
 
     @Option(help: "Where to write the policy (default: the file the family ships).")

@@ -163,9 +163,11 @@ public struct StreamsInstance: FamilyInstance {
     let (serverGflops, models, streams, tasks) = (fields.serverGflops, fields.models, fields.streams, fields.tasks)
     try Check.positive(serverGflops, "serverGflops")
     try Check.that(!models.isEmpty, "models", "must list at least one model")
+    try Check.uniqueNames(models.map(\.name), in: "models", "model")
     for (m, model) in models.enumerated() {
       let path = "models[\(m)]"
       try Check.that(!model.exits.isEmpty, "\(path).exits", "must list at least one exit")
+      try Check.uniqueNames(model.exits.map(\.name), in: "\(path).exits", "exit")
       for (e, exit) in model.exits.enumerated() {
         try Check.within(exit.accuracy, 0...1, "\(path).exits[\(e)].accuracy")
         try Check.that(!exit.cuts.isEmpty, "\(path).exits[\(e)].cuts", "must list at least one cut")
@@ -179,6 +181,7 @@ public struct StreamsInstance: FamilyInstance {
       }
     }
     try Check.that(!streams.isEmpty, "streams", "must list at least one stream")
+    try Check.uniqueNames(streams.map(\.name), in: "streams", "stream")
     for (s, stream) in streams.enumerated() {
       let path = "streams[\(s)]"
       try Check.that(models.indices.contains(stream.model), "\(path).model",

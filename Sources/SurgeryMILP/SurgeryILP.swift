@@ -37,16 +37,27 @@ public enum SurgeryILP {
   public static func solve(
     _ instance: SurgeryInstance, backend: any MILPSolver, options: SolverOptions = .init()
   ) throws(MILPValidationError) -> SolverOutcome<Partition> {
+    let options = options.startingClock()
     var scale = initialScale(instance)
+    var incumbent = initialPartition(instance)
     var passes = 0, elapsed = 0.0
     while true {
       passes += 1
       let (program, x) = formulation(instance, scale: scale)
+      // What building and earlier passes left.
       var milpOptions = options.milpOptions
-      // What earlier passes left (at least 1 ms, so an exhausted budget stops at once rather than
-      // failing validation).
-      milpOptions.timeLimit = options.timeLimit.map { max($0 - elapsed, 0.001) }
-      let result = try backend.solve(program, options: milpOptions)
+      // The scale's partition (then the last pass's optimum) as a start: besides a first
+      // incumbent, it has GLPK solve the relaxation itself and search without its MIP presolver,
+      // whose absolute tolerances misjudge rows spanning many orders of magnitude (a feasible
+      // program called infeasible, optimal values off by 10⁻⁶).
+      milpOptions.initialSolution = start(incumbent, instance, program, x)
+      let result: MILPResult
+      do {
+        result = try backend.solve(program, options: milpOptions)
+      } catch where error.kind == .invalidOption && milpOptions.initialSolution != nil {
+        milpOptions.initialSolution = nil  // a start rounding put outside a row: solve without
+        result = try backend.solve(program, options: milpOptions)
+      }
       elapsed += result.solveSeconds
       let partition = result.values.map { values in Partition(onDevice: x.map { values[$0] > 0.5 }) }
       var outcome = SolverOutcome(result, solution: partition, model: program, backend: backend)
@@ -54,11 +65,47 @@ public enum SurgeryILP {
       outcome.objective = outcome.objective.map(seconds)
       outcome.bound = outcome.bound.map(seconds)
       outcome.statistics.counters["passes"] = Double(passes)
-      guard result.termination == .optimal, let partition else { return outcome }
+      guard let partition else { return outcome }
       let value = SurgeryEvaluator.stageTimes(partition, on: instance).value(for: instance.objective)
-      guard value > 0 && value < scale / 4, options.timeLimit.map({ elapsed < $0 }) ?? true else { return outcome }
+      guard result.termination == .optimal, value > 0 && value < scale / 4, options.remainingTime.map({ $0 > 0.001 }) ?? true
+      else { return outcome.confirmed(by: value) }
       scale = value
+      incumbent = partition
     }
+  }
+
+  /// The partition whose value is the first pass's scale: the better of all-device and all-server.
+  static func initialPartition(_ instance: SurgeryInstance) -> Partition {
+    let model = instance.model
+    let (device, server) = (Partition.allOnDevice(model), Partition.allOnServer(model))
+    let value = { SurgeryEvaluator.stageTimes($0, on: instance).value(for: instance.objective) }
+    return value(device) <= value(server) ? device : server
+  }
+
+  /// `partition` as values of `program`'s columns (`x` the layers' columns): every send indicator
+  /// its partition needs, `z` the largest stage; `nil` when a column it needs is fixed to 0.
+  static func start(_ partition: Partition, _ instance: SurgeryInstance, _ program: MILP, _ x: [Int]) -> [Double]? {
+    let model = instance.model
+    var values = [Double](repeating: 0, count: program.variables.count)
+    for (v, column) in x.enumerated() { values[column] = partition.onDevice[v] ? 1 : 0 }
+    for (j, variable) in program.variables.enumerated() {
+      let sent: Bool
+      if variable.name == "yin" {
+        sent = model.layers.indices.contains { model.predecessors[$0].isEmpty && !partition.onDevice[$0] }
+      } else if variable.name.hasPrefix("y"), let u = Int(variable.name.dropFirst()) {
+        sent = partition.onDevice[u] && model.successors[u].contains { !partition.onDevice[$0] }
+      } else {
+        continue
+      }
+      guard !sent || variable.upperBound != 0 else { return nil }
+      values[j] = sent ? 1 : 0
+    }
+    guard let z = program.variables.firstIndex(where: { $0.name == "z" }) else { return values }
+    for constraint in program.constraints where constraint.terms.contains(where: { $0.variable == z }) {
+      let others = constraint.terms.reduce(0.0) { $1.variable == z ? $0 : $0 + $1.coefficient * values[$1.variable] }
+      values[z] = max(values[z], (constraint.lowerBound ?? 0) - others)
+    }
+    return values
   }
 
   /// The first pass's program (scaled by the better of all-device and all-server), for tools that

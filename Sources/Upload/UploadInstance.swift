@@ -87,7 +87,7 @@ public struct UploadInstance: FamilyInstance {
     try Check.that(!ues.isEmpty, "ues", "an instance needs at least one UE")
     try Check.positive(serverGflops, "serverGflops")
     try Check.positive(bandwidthMbps, "bandwidthMbps")
-    try Check.unique(ues.map(\.name), { "ues[\($0)].name" }, "UE name")
+    try Check.uniqueNames(ues.map(\.name), in: "ues", "UE")
     for (i, ue) in ues.enumerated() {
       let path = "ues[\(i)]"
       do {
@@ -103,6 +103,16 @@ public struct UploadInstance: FamilyInstance {
         throw error.nested(under: path)
       }
     }
+    // The objective sums the UEs' completion times. A UE given a 1/n share of each budget takes
+    // at most n times its time at full rates, so bounding n × Σ (device + server + sending and
+    // uploading everything at full rate) keeps every sum the solvers and the evaluator form finite.
+    let n = Double(ues.count)
+    let total = ues.reduce(0.0) { sum, ue in
+      let bytes = ue.model.inputBytes + ue.model.layers.reduce(0) { $0 + $1.outputBytes } + ue.model.totalParamBytes
+      return sum + Seconds.compute(ue.model.totalFlops, gflops: ue.deviceGflops) + Seconds.compute(ue.model.totalFlops, gflops: serverGflops)
+        + Seconds.transfer(bytes, mbps: min(ue.maxUplinkMbps, bandwidthMbps))
+    }
+    try Check.finiteTime(n * total, "ues", "the sum of the UEs' completion times (each at a 1/\(ues.count) share of the budgets)")
     self.fields = fields
   }
 

@@ -87,7 +87,7 @@ public enum UploadGridOptimum {
     case .success(let found): sets = found
     case .failure(let reason): return SolverOutcome(solution: nil, objective: nil, termination: .error(reason.message))
     }
-    let clock = ContinuousClock.now
+    let clock = options.started ?? .now
     func elapsed() -> Double {
       let duration = ContinuousClock.now - clock
       return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -113,7 +113,7 @@ public enum UploadGridOptimum {
         let (program, points) = program(tables, on: instance, relaxed: relaxed, scale: upper)
         columns = program.variables.count
         var milpOptions = options.milpOptions
-        milpOptions.timeLimit = remaining.map { max($0, 0.001) }
+        milpOptions.timeLimit = options.timeLimit.map { max($0 - elapsed(), 0.001) }  // building this round's program counts
         let result = try backend.solve(program, options: milpOptions)
         let chosen = result.values.map { values in points.indices.filter { values[$0] > 0.5 }.map { points[$0] } }
         if !relaxed {

@@ -282,8 +282,32 @@ static void solve_mip(glp_prob *P, Guard *g, const SolveCall *c) {
     if (parm.tm_lim == 0) parm.tm_lim = 1; // stop at once, but still report what is known
   }
   int ret = glp_intopt(P, &parm);
+  int status = glp_mip_status(P);
+  if (parm.presolve == GLP_ON && (ret == GLP_ENOPFS || (ret == 0 && status == GLP_NOFEAS))) {
+    // The MIP presolver decides infeasibility with absolute tolerances, which rows whose
+    // coefficients span many orders of magnitude defeat (a feasible program called infeasible).
+    // Confirm it on the original, scaled problem: solve the relaxation without any presolver;
+    // if it is feasible, search from its optimal basis without the MIP presolver.
+    glp_scale_prob(P, GLP_SF_AUTO);
+    glp_smcp lp;
+    glp_init_smcp(&lp);
+    lp.msg_lev = parm.msg_lev;
+    lp.presolve = GLP_OFF;
+    lp.tm_lim = remaining_ms(o->time_limit_ms, start);
+    if (lp.tm_lim == 0) lp.tm_lim = 1;
+    int lp_ret = glp_simplex(P, &lp);
+    if (lp_ret == 0 && glp_get_status(P) == GLP_OPT) {
+      parm.presolve = GLP_OFF;
+      parm.tm_lim = remaining_ms(o->time_limit_ms, start);
+      if (parm.tm_lim == 0) parm.tm_lim = 1;
+      ret = glp_intopt(P, &parm);
+      status = glp_mip_status(P);
+    } else if (lp_ret == GLP_ETMLIM) {
+      ret = GLP_ETMLIM;
+    }
+  }
   r->glp_return = ret;
-  r->status = glp_mip_status(P);
+  r->status = status;
   switch (ret) {
     case 0:
       if (r->status == GLP_OPT) set(r, _GLPKSHIMS_OPTIMAL, _GLPKSHIMS_LIMIT_NONE, NULL);

@@ -144,3 +144,38 @@ func tinyInstance(seed: Int) throws -> AdmissionInstance {
     }
   }
 }
+
+/// Weights at the edge of the backends' tolerances: a trivially admissible request of weight
+/// 3·10⁻⁸, alone or beside weight-1 requests, is admitted by every exact formulation on both
+/// backends (it used to get "optimal 0" from one of them).
+@Suite struct AdmissionToleranceTests {
+  private func instance(weights: [Double]) throws -> AdmissionInstance {
+    let base = try tinyAdmission()
+    let requests = weights.enumerated().map { i, weight in
+      var request = base.requests[0]
+      request.name = "r\(i)"
+      request.weight = weight
+      request.delaysMs = [5]
+      return request
+    }
+    return try AdmissionInstance(name: "tolerance", models: base.models,
+                                 cloudlets: [Cloudlet(name: "big", threads: 64, threadGflops: 10)], requests: requests)
+  }
+
+  @Test(arguments: [[3e-8], [1, 3e-8], [2, 1, 3e-8, 5e-9]])
+  func tinyWeightsAreAdmitted(weights: [Double]) throws {
+    let instance = try instance(weights: weights)
+    let table = AdmissionTable(instance)
+    for backend in AdmissionBackendTests.backends {
+      for formulation in AdmissionILP.Formulation.allCases {
+        let outcome = try AdmissionILP.solve(table, backend: backend, formulation: formulation)
+        let solution = try #require(outcome.solution)
+        #expect(outcome.termination == .optimal, "\(backend.id) \(formulation)")
+        #expect(solution.admissions.count == weights.count, "\(backend.id) \(formulation): \(outcome)")
+        #expect(outcome.objective == table.weight(of: solution))
+      }
+      let bound = try #require(try AdmissionILP.relaxationBound(table, backend: backend))
+      #expect(bound >= weights.reduce(0, +) * (1 - 1e-9), "\(backend.id) LP bound \(bound)")
+    }
+  }
+}

@@ -306,3 +306,24 @@ private func tinyCases() throws -> [FusedInstance] {
     #expect(FusedTables.remoteOrder([0, 1, 2, 3], times, withDownload: false) == [1, 2, 3, 0])
   }
 }
+
+/// Tilings at the loader's limit (64 tiles): brute force enumerates placements as `Int` bit
+/// masks, so it must refuse what it cannot count instead of trapping (63 tiles, `1 << 63`) or
+/// trying nothing and calling the no-fusion value optimal (64 tiles, `1 << 64 == 0`).
+@Suite struct FusedEnumerationLimitTests {
+  @Test(arguments: [(7, 9), (8, 8)])
+  func bruteForceRefusesTilingsItCannotEnumerate(rows: Int, columns: Int) throws {
+    let model = try chain(size: 64, [("conv", 2, 3, 1, 1)])
+    let tiled = try instance(model, tilings: [Tiling(rows: 2, columns: 1), Tiling(rows: rows, columns: columns)], maxBlockLength: 1)
+    let reason = try #require(FusedSolvers.bruteForce.skipReason(for: tiled))
+    #expect(reason.contains("\(rows * columns) tiles") && reason.contains("at most \(FusedBruteForce.searchTileLimit)"))
+    // Called directly, BF searches what it can and never claims an optimum.
+    let outcome = FusedBruteForce.solve(tiled, options: SolverOptions(timeLimit: 0.5))
+    #expect(outcome.termination == .feasible(limit: .size))
+    #expect(fitsWithin(outcome.bound!, outcome.objective!))
+    #expect(Enumeration.subsetCount(rows * columns) == nil && Enumeration.subsetCount(62) == 1 << 62)
+    // PSOMW's exhaustive polish asks the same question.
+    let swarm = PSOMW(exhaustivePlacementLimit: 64).solve(tiled)
+    #expect(swarm.solution != nil)
+  }
+}

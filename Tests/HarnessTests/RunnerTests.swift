@@ -4,6 +4,7 @@ import Surgery
 import EdgeSplitModel
 import Foundation
 @testable import Harness
+import Synchronization
 import Testing
 
 /// Two requests that each need both threads of the only cloudlet: optimum 1.
@@ -78,6 +79,25 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     let rows = try rows([wrongExact, lucky])
     #expect(rows[1].objective == 1)
     #expect(rows[1].failures == ["objective 1.0 is better than the optimum 0.0"])
+    // The false claim itself fails, not only the row that beats it.
+    #expect(rows[0].failures == ["claims optimal 0.0, but lucky (finished (no optimality proof)) found 1.0, feasible per the evaluator"])
+  }
+
+  /// The harness property: no row may claim `optimal` when another row on the same instance has
+  /// a better evaluated objective, and no exact row may claim `infeasible` on an instance
+  /// another solver solved, whoever claims it and whatever the family promises.
+  @Test func noFalseOptimalOrInfeasibleClaimSurvivesAnotherRow() throws {
+    let falseInfeasible = AnySolver(Solver<AdmissionFamily>(name: "gives-up", role: .exact, summary: "") { _, _ in
+      SolverOutcome(solution: nil, objective: nil, termination: .infeasible)
+    })
+    let falseOptimal = AnySolver(Solver<AdmissionFamily>(name: "claims", role: .heuristic, summary: "") { _, _ in
+      SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, termination: .optimal)
+    })
+    let lucky = fixed("lucky", .heuristic, [Admission(request: 0, cloudlet: 0, devicePrefix: 0, threads: 2)])
+    let rows = try rows([falseInfeasible, falseOptimal, lucky])
+    #expect(rows[0].failures.contains("says infeasible, but claims (optimal) found a solution of 0.0, feasible per the evaluator"))
+    #expect(rows[1].failures == ["claims optimal 0.0, but lucky (finished (no optimality proof)) found 1.0, feasible per the evaluator"])
+    #expect(rows[2].failures == [])
   }
 }
 
@@ -118,7 +138,8 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
   @Test func disagreeingExactSolversFail() throws {
     let none = SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, bound: 0, termination: .optimal)
     let rows = try rows([exact("a", SolverOutcome(solution: one, objective: 1, bound: 1, termination: .optimal)), exact("b", none)])
-    #expect(rows.allSatisfy { $0.failures.contains("exact solvers disagree on the optimum: [1.0, 0.0]") })
+    #expect(rows[0].failures.contains("exact solvers disagree beyond the relative tolerance 1e-09: a (optimal) proves 1.0, b (optimal) proves 0.0"))
+    #expect(rows[1].failures.contains("claims optimal 0.0, but a (optimal) found 1.0, feasible per the evaluator"))
     #expect(rows[0].failures.contains("bound 0.0 is beaten by the optimum 1.0") == false)
     #expect(rows[1].failures.contains("bound 0.0 is beaten by the optimum 1.0"))
   }
@@ -179,6 +200,20 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     #expect(document.rows == rows)
     #expect(document.schema == "edgesplit-bench/3")
     #expect(document.context == context && document.timeShiftSeconds == 0.01)
+  }
+
+  /// Numbers JSON cannot hold are written as the strings CSV prints (`inf`, `-inf`, `nan`), so
+  /// `--format json` never aborts, and `merge` reads them back.
+  @Test func nonFiniteNumbersAreWrittenAsDocumentedStrings() throws {
+    var huge = row("huge", gap: 0, seconds: 1)
+    huge.objective = .infinity
+    huge.ratio = .nan
+    huge.versusPercent = -.infinity
+    let text = try Report.json([huge], context: context)
+    #expect(text.contains("\"objective\" : \"inf\"") && text.contains("\"ratio\" : \"nan\"") && text.contains("\"-inf\""))
+    let back = try Report.decoder.decode(Report.Document.self, from: Data(text.utf8))
+    #expect(back.rows[0].objective == .infinity && back.rows[0].ratio!.isNaN && back.rows[0].versusPercent == -.infinity)
+    #expect(Report.csv([huge], context: context).contains(",inf,"))
   }
 
   @Test func csvQuotesFieldsThatNeedItAndStartsWithTheContext() {
@@ -308,5 +343,27 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     #expect(throws: FieldError("problem", "is a solution of 'admission', not 'surgery'")) {
       try SolutionIO.decode(SurgeryFamily.self, data)
     }
+  }
+}
+
+/// The time limit counts everything a solver does: `Solver.solve` starts the clock, and the
+/// backend gets what building the model left (`p1-ilp-pruned` and `p1-lp-bound` used to get the
+/// whole budget after building, 1.35–2.04 s under `--time-limit 1`).
+@Suite struct TimeLimitTests {
+  @Test func theBackendGetsWhatBuildingLeft() throws {
+    let seen = Mutex<[Double?]>([])
+    let slowBuilder = Solver<AdmissionFamily>(name: "slow", role: .exact, summary: "") { _, options in
+      #expect(options.started != nil)
+      Thread.sleep(forTimeInterval: 0.3)  // building a model
+      seen.withLock { $0.append(options.milpOptions.timeLimit) }
+      return SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, termination: .finished)
+    }
+    _ = try slowBuilder.solve(try contested().typed(as: AdmissionFamily.self)!, options: SolverOptions(timeLimit: 1))
+    let left = try #require(seen.withLock { $0 }.first ?? nil)
+    #expect(left <= 0.71 && left > 0.3, "\(left)")
+    var spent = SolverOptions(timeLimit: 0.1)
+    spent.started = .now - .seconds(5)
+    #expect(spent.remainingTime == 0.001 && spent.milpOptions.timeLimit == 0.001)
+    #expect(SolverOptions().milpOptions.timeLimit == nil)
   }
 }

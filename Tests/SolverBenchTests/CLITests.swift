@@ -128,6 +128,30 @@ import Testing
     #expect(try run([Self.shipped.path, "--shard", "3/2"]).status == 2)
   }
 
+  /// Negative numbers are values, not options: `--jobs -1` and `--time-limit -1` name the rule
+  /// they break (ArgumentParser used to read `-1` as an option and say "Missing value").
+  @Test func negativeNumbersGetTheirRuleNotMissingValue() throws {
+    let jobs = try run([Self.shipped.path, "--jobs", "-1"])
+    #expect(jobs.status == 2)
+    #expect(jobs.stderr.contains("--jobs must be at least 1, got -1") && !jobs.stderr.contains("Missing value"))
+    let limit = try run([Self.shipped.path, "--time-limit", "-1"])
+    #expect(limit.status == 2)
+    #expect(limit.stderr.contains("--time-limit must be a positive number of seconds, got -1.0") && !limit.stderr.contains("Missing value"))
+    let seed = try run(["solve", Self.shipped.path, "--seed", "-1"])
+    #expect(seed.status == 2 && !seed.stderr.contains("Missing value"))
+  }
+
+  /// `merge` on a file that is missing or not a report says so in a few words, with a place.
+  @Test func mergeNamesMissingAndMalformedFiles() throws {
+    let missing = try run(["merge", "/no/such/report.json"])
+    #expect(missing.status == 2)
+    #expect(missing.stderr == "error: /no/such/report.json: cannot read file: no such file\n")
+    let broken = try file("{\n  \"schema\": \"edgesplit-bench/3\",\n  \"rows\": [1 2]\n}")
+    let malformed = try run(["merge", broken])
+    #expect(malformed.status == 2)
+    #expect(malformed.stderr.hasPrefix("error: \(broken): malformed JSON at line 3, column"), "\(malformed.stderr)")
+  }
+
   @Test func unknownFieldsWarnAndFailWithStrict() throws {
     let misspelled = try broken("\"weight\" : 1", "\"weigth\" : 5")
     let warned = try run([misspelled, "--quiet", "--solvers", "p1-approx"])

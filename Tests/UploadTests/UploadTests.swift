@@ -221,3 +221,21 @@ func smallInstances() throws -> [UploadInstance] {
     }
   }
 }
+
+/// ARA's water-filling at the loader's magnitudes (issue 24, fixed on main): demands 10⁻³⁰ to
+/// 10³⁰ apart never make the shares spend more than the budget (they used to hand out
+/// 100.0000007 Mbit/s of 100), and no share exceeds its cap.
+@Suite struct WaterFillingLimitTests {
+  @Test func sharesRespectTheBudgetAtExtremeMagnitudes() {
+    var random = SeededGenerator(seed: 24)
+    for _ in 0..<2_000 {
+      let count = random.integer(in: 1...8)
+      let work = (0..<count).map { _ in random.coin() && random.coin() ? 0 : pow(10, random.uniform(in: -30...30)) }
+      let caps = (0..<count).map { _ in pow(10, random.uniform(in: -3...3)) }
+      let budget = pow(10, random.uniform(in: -2...4))
+      let shares = ARA.waterFill(work, budget: budget, caps: caps)
+      #expect(shares.reduce(0, +) <= budget * (1 + 1e-12), "\(work) \(caps) \(budget): \(shares.reduce(0, +))")
+      #expect(zip(shares, caps).allSatisfy { $0 >= 0 && $0 <= $1 })
+    }
+  }
+}
