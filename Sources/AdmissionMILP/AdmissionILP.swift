@@ -76,7 +76,7 @@ public enum AdmissionILP {
   }
 
   /// The integer program of `table` in `formulation`: one binary per column, maximize the weight
-  /// (in units of ``weightUnit(_:)``).
+  /// (in units of `weightUnit(_:)`).
   public static func model(_ table: AdmissionTable, formulation: Formulation = .pruned) -> MILP {
     program(table, formulation).0
   }
