@@ -68,7 +68,7 @@ public enum AdmissionILP {
     return (model, columns)
   }
 
-  /// Weights below this share of ``weightUnit(_:)`` are within the backends' tolerances (10⁻⁷,
+  /// Weights below this share of `weightUnit(_:)` are within the backends' tolerances (10⁻⁷,
   /// with a factor 10 to spare): the LP bound adds them rather than trust the simplex with them.
   static let tinyWeightShare = 1e-6
 
@@ -84,7 +84,7 @@ public enum AdmissionILP {
   }
 
   /// The integer program of `table` in `formulation`: one binary per column, maximize the weight
-  /// (in units of ``weightUnit(_:)``).
+  /// (in units of `weightUnit(_:)`).
   ///
   /// `windows` are sets of requests (indices) whose admissions on any one cloudlet must fit in its
   /// threads together: one capacity row per cloudlet and window. `nil` (the default) is one window

@@ -170,7 +170,7 @@ public enum InstanceIO {
 
   /// Decodes any JSON document EdgeSplit writes (a report, a solution file) with `decoder`, every
   /// failure located as instance files' are: the field path of a missing or mistyped field, the
-  /// line and column of a syntax error (``JSONDiagnostics``); `file` only labels errors.
+  /// line and column of a syntax error (`JSONDiagnostics`); `file` only labels errors.
   public static func decodeDocument<T: Decodable>(
     _ type: T.Type, _ data: Data, file: String, decoder: JSONDecoder = JSONDecoder()
   ) throws(InstanceLoadError) -> T {
@@ -184,7 +184,7 @@ public enum InstanceIO {
   }
 
   /// `error` with a place: its own coding path, or, for Foundation's location-less "not valid
-  /// JSON", what ``JSONDiagnostics`` finds in `data` (`stillFails` re-decodes a modified copy).
+  /// JSON", what `JSONDiagnostics` finds in `data` (`stillFails` re-decodes a modified copy).
   static func located(
     _ error: DecodingError, in data: Data, file: String, stillFails: ((Data) -> Bool)?
   ) -> InstanceLoadError {

@@ -101,7 +101,7 @@ public struct Solver<Family: ProblemFamily>: Sendable {
   /// Why the solver does not run on `instance`, or `nil` when it does.
   public func skipReason(for instance: Family.Instance) -> String? { skip(instance) }
 
-  /// Runs the solver, its clock started (``SolverOptions/startingClock()``) so that its time
+  /// Runs the solver, its clock started (`SolverOptions.startingClock()`) so that its time
   /// limit counts everything it does.
   public func solve(_ instance: Family.Instance, options: SolverOptions = .init()) throws -> SolverOutcome<Family.Solution> {
     try body(instance, options.startingClock())
