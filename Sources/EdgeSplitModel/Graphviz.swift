@@ -65,6 +65,11 @@ public enum Graphviz {
   }
 }
 
+/// A number for tables: an integer as such, anything else with 4 significant digits (`%.4g`).
+public func compactNumber(_ value: Double) -> String {
+  value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.4g", value)
+}
+
 /// A number with `digits` decimals, for plans (`%.3f`; `inf`/`nan` as such).
 public func formatted(_ value: Double, digits: Int = 3) -> String {
   String(format: "%.\(digits)f", value)

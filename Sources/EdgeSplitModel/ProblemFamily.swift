@@ -324,7 +324,6 @@ public struct ObjectiveUnit: Sendable, Hashable, CustomStringConvertible {
 
   /// `value` as tables and plans show it: `94.42 ms` for seconds, `314` or `%.4g` otherwise.
   public func format(_ value: Double) -> String {
-    if isSeconds { return String(format: "%.4g ms", value * 1000) }
-    return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.4g", value)
+    isSeconds ? String(format: "%.4g ms", value * 1000) : compactNumber(value)
   }
 }

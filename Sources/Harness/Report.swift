@@ -115,9 +115,9 @@ public enum Report {
 
   /// Objectives, bounds and references in their family's unit (seconds as ms, stated).
   private static func cells(_ row: BenchmarkRow) -> [String] {
-    let value = Catalog.family(named: row.problem).map { $0.objectiveUnit.format } ?? number
+    let value = Catalog.family(named: row.problem).map { $0.objectiveUnit.format } ?? compactNumber
     let reference = row.reference.map { "\(value($0)) (\(row.referenceKind == .optimum ? "opt" : "bound"))" } ?? "-"
-    let proven = row.provenRatio.map { "\(number($0))\(row.ratioHolds == false ? " BROKEN" : row.ratioHolds == true ? " ok" : "")" } ?? "-"
+    let proven = row.provenRatio.map { "\(compactNumber($0))\(row.ratioHolds == false ? " BROKEN" : row.ratioHolds == true ? " ok" : "")" } ?? "-"
     let status = row.failures.isEmpty ? "\(row.status)" : "FAIL: \(row.failures[0])"
     return [row.instance, row.problem, row.solver,
             row.objective.map(value) ?? (row.bound.map { "≤ \(value($0))" } ?? "-"),
@@ -180,11 +180,6 @@ public enum Report {
   /// else four significant digits.
   static func seconds(_ value: Double) -> String {
     value < 1e-6 ? "< 1 µs" : String(format: "%.4g", value)
-  }
-
-  /// Integers without decimals, others with up to 4 significant decimals.
-  static func number(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.4g", value)
   }
 
   private static func align(_ table: [[String]]) -> String {

@@ -83,9 +83,9 @@ public enum ProfileCSV {
     var lines = [(requiredColumns + optionalColumns).joined(separator: ",")]
     for layer in model.layers {
       let fields = [
-        layer.name, layer.inputs.joined(separator: ";"), layer.deviceMs.map(number) ?? "",
-        layer.serverMs.map(number) ?? "", number(layer.outputBytes), number(layer.paramBytes),
-        number(layer.flops), layer.type.rawValue,
+        layer.name, layer.inputs.joined(separator: ";"), layer.deviceMs.map(exactText) ?? "",
+        layer.serverMs.map(exactText) ?? "", exactText(layer.outputBytes), exactText(layer.paramBytes),
+        exactText(layer.flops), layer.type.rawValue,
       ]
       lines.append(fields.map(quoted).joined(separator: ","))
     }
@@ -93,11 +93,6 @@ public enum ProfileCSV {
   }
 
   // MARK: - Internals
-
-  /// Shortest text that reads back as the same Double (integers without a fraction).
-  private static func number(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-  }
 
   private static func quoted(_ field: String) -> String {
     guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }

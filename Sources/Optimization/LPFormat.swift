@@ -18,36 +18,36 @@ extension MILP {
       return nonzero.enumerated().map { index, term in
         let (j, a) = term
         let sign = a < 0 ? "- " : (index == 0 ? "" : "+ ")
-        return "\(sign)\(Self.number(abs(a))) \(columns[j])"
+        return "\(sign)\(exactText(abs(a))) \(columns[j])"
       }.joined(separator: " ")
     }
     var lines = ["\\ EdgeSplit MILP: \(variables.count) variables, \(constraints.count) constraints"]
-    if objectiveConstant != 0 { lines.append("\\ objective constant (not written below): \(Self.number(objectiveConstant))") }
+    if objectiveConstant != 0 { lines.append("\\ objective constant (not written below): \(exactText(objectiveConstant))") }
     lines.append(sense == .maximize ? "Maximize" : "Minimize")
     lines.append(" obj: " + expression(variables.enumerated().map { ($0, $1.objective) }))
     lines.append("Subject To")
     for (i, constraint) in constraints.enumerated() {
       let body = expression(constraint.terms.map { ($0.variable, $0.coefficient) })
       switch (constraint.lowerBound, constraint.upperBound) {
-      case (let low?, let high?) where low == high: lines.append(" \(rows[i]): \(body) = \(Self.number(low))")
+      case (let low?, let high?) where low == high: lines.append(" \(rows[i]): \(body) = \(exactText(low))")
       case (let low?, let high?):
-        lines.append(" \(rows[i])_lo: \(body) >= \(Self.number(low))")
-        lines.append(" \(rows[i])_hi: \(body) <= \(Self.number(high))")
-      case (let low?, nil): lines.append(" \(rows[i]): \(body) >= \(Self.number(low))")
-      case (nil, let high?): lines.append(" \(rows[i]): \(body) <= \(Self.number(high))")
+        lines.append(" \(rows[i])_lo: \(body) >= \(exactText(low))")
+        lines.append(" \(rows[i])_hi: \(body) <= \(exactText(high))")
+      case (let low?, nil): lines.append(" \(rows[i]): \(body) >= \(exactText(low))")
+      case (nil, let high?): lines.append(" \(rows[i]): \(body) <= \(exactText(high))")
       case (nil, nil): continue
       }
     }
     lines.append("Bounds")
     for (j, variable) in variables.enumerated() where variable.kind != .binary {
-      let low = variable.lowerBound.map(Self.number) ?? "-inf"
-      let high = variable.upperBound.map(Self.number) ?? "+inf"
+      let low = variable.lowerBound.map(exactText) ?? "-inf"
+      let high = variable.upperBound.map(exactText) ?? "+inf"
       lines.append(" \(low) <= \(columns[j]) <= \(high)")
     }
     for (j, variable) in variables.enumerated() where variable.kind == .binary {
       // A binary fixed by its bounds (the surgery ILP fixes some placements); others are 0/1.
       let low = max(variable.lowerBound ?? 0, 0), high = min(variable.upperBound ?? 1, 1)
-      if low > 0 || high < 1 { lines.append(" \(Self.number(low)) <= \(columns[j]) <= \(Self.number(high))") }
+      if low > 0 || high < 1 { lines.append(" \(exactText(low)) <= \(columns[j]) <= \(exactText(high))") }
     }
     for (header, kind) in [("General", VariableKind.integer), ("Binary", .binary)] {
       let names = variables.indices.filter { variables[$0].kind == kind }.map { columns[$0] }
@@ -66,9 +66,10 @@ extension MILP {
     }
     return valid && Set(names).count == names.count ? names : names.indices.map { "\(prefix)\($0)" }
   }
+}
 
-  /// A coefficient or bound that LP readers parse back to the same `Double`.
-  static func number(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-  }
+/// The shortest text that reads back as the same `Double`, integers without a fraction: for files
+/// other programs parse (LP text, CSV profiles).
+public func exactText(_ value: Double) -> String {
+  value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
 }
