@@ -78,7 +78,23 @@ public enum ARA {
       }
     }
     for i in active.dropFirst(uncappedFrom) { shares[i] = work[i].squareRoot() * level }
-    return shares
+    return withinBudget(shares, budget: budget)
+  }
+
+  /// `shares` with their sum, added in index order as ``UploadEvaluator`` adds them, at most
+  /// `budget` exactly, not only up to the evaluator's tolerance: while the sum exceeds the budget
+  /// the largest share gives up the excess (and one more ulp). Floating-point addition is monotone
+  /// in each term, so every step lowers the sum or the largest share, and the loop ends; shares
+  /// whose sum already fits come back unchanged.
+  public static func withinBudget(_ shares: [Double], budget: Double) -> [Double] {
+    var shares = shares
+    while true {
+      let total = shares.reduce(0, +)
+      guard total > budget, let largest = shares.indices.max(by: { shares[$0] < shares[$1] }), shares[largest] > 0 else {
+        return shares
+      }
+      shares[largest] = max(0, (shares[largest] - (total - budget)).nextDown)
+    }
   }
 
   /// `Σ_i` surrogate latency of `demands` at `shares`.

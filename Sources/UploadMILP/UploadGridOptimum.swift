@@ -129,7 +129,8 @@ public enum UploadGridOptimum {
         if let dual = result.bounds.dual, dual.isFinite {
           lower = max(lower, (dual + unitsPerScale) * (upper / unitsPerScale))
         }
-        if upper - lower <= optimalityGap * upper {
+        // An infinite incumbent proves nothing (inf − bound <= gap × inf would hold).
+        if upper.isFinite && upper - lower <= optimalityGap * upper {
           termination = .optimal
           break search
         }
@@ -191,18 +192,16 @@ public enum UploadGridOptimum {
     return (program, points)
   }
 
-  /// The decisions at the chosen points; shares scaled down by a rounding excess the backend's
-  /// feasibility tolerance let through. `nil` when a UE has no point.
+  /// The decisions at the chosen points; a rounding excess the backend's feasibility tolerance let
+  /// through is taken off the largest shares (`ARA.withinBudget(_:budget:)`). `nil` when a UE has no point.
   static func gridSolution(_ chosen: [(ue: Int, k: Int, m: Int)], _ tables: [ShareTable], on instance: UploadInstance) -> UploadSolution? {
     var decisions = [UploadDecision?](repeating: nil, count: tables.count)
     for (ue, k, m) in chosen { decisions[ue] = tables[ue].decision(k, m) }
     guard decisions.allSatisfy({ $0 != nil }) else { return nil }
     var ues = decisions.compactMap { $0 }
-    let compute = ues.reduce(0) { $0 + $1.computeGflops }, bandwidth = ues.reduce(0) { $0 + $1.bandwidthMbps }
-    for i in ues.indices {
-      if compute > instance.serverGflops { ues[i].computeGflops *= instance.serverGflops / compute }
-      if bandwidth > instance.bandwidthMbps { ues[i].bandwidthMbps *= instance.bandwidthMbps / bandwidth }
-    }
+    let compute = ARA.withinBudget(ues.map(\.computeGflops), budget: instance.serverGflops)
+    let bandwidth = ARA.withinBudget(ues.map(\.bandwidthMbps), budget: instance.bandwidthMbps)
+    for i in ues.indices { (ues[i].computeGflops, ues[i].bandwidthMbps) = (compute[i], bandwidth[i]) }
     return UploadSolution(uploading: .parallel, ues: ues)
   }
 }
