@@ -2,7 +2,7 @@ import EdgeSplitModel
 
 /// PBT-DP: a pruned binary-tree search for one UE's partition at fixed shares.
 ///
-/// The tree decides the layers in the model's topological order, one level per layer, a branch
+/// The tree decides the layers in the UE's execution order (``UploadUE/order``), one level per layer, a branch
 /// for *device* and one for *server*. The long-term influence of a choice is used three ways:
 /// - **Forcing**: a layer with a predecessor on the server is forced to the server (no data
 ///   returns to the device), so choosing the server for a layer removes the device branch of all
@@ -12,7 +12,7 @@ import EdgeSplitModel
 ///   decisions certainly send (parameters of decided server layers, tensors they read) and `W`
 ///   the decided server FLOPs: the device, the uplink and the server each work one item at a
 ///   time, so each term is a valid lower bound on the completion time. The incumbent starts at
-///   the best prefix of the topological order (all-device and all-server included) replayed by
+///   the best prefix of the execution order (all-device and all-server included) replayed by
 ///   ``UploadEvaluator``.
 /// - **Dominance** (a heuristic rule): two nodes of one level with the same *frontier* (decided
 ///   layers whose readers are still undecided, with their sides and whether their tensors are
@@ -48,14 +48,15 @@ public enum PBTDP {
   public static func partition(_ ue: UploadUE, computeGflops f: Double, bandwidthMbps b: Double, mode: UploadMode) -> Result {
     precondition(f > 0 && b > 0, "PBT-DP needs positive shares")
     let model = ue.model
-    let order = model.topologicalOrder
+    let order = ue.order
     let n = model.layers.count
     func latency(_ onDevice: [Bool]) -> Double {
       UploadEvaluator.timeline(of: ue, UploadDecision(onDevice: onDevice, computeGflops: f, bandwidthMbps: b), mode: mode).completion
     }
     var best = (onDevice: [Bool](repeating: true, count: n), latency: Double.infinity)
     for prefix in 0...n {
-      let onDevice = model.partition(devicePrefix: prefix).onDevice
+      var onDevice = [Bool](repeating: false, count: n)
+      for v in order.prefix(prefix) { onDevice[v] = true }
       let value = latency(onDevice)
       if value < best.latency { best = (onDevice, value) }
     }
@@ -100,7 +101,7 @@ public enum PBTDP {
       for child in children {
         var key = [child.inputSent ? 1 : 0]
         for u in frontier {
-          key.append(4 * u + (child.onDevice[u] ? 2 : 0) + (child.onDevice[u] && sent(u, child, depth) ? 1 : 0))
+          key.append(4 * position[u] + (child.onDevice[u] ? 2 : 0) + (child.onDevice[u] && sent(u, child, depth) ? 1 : 0))
         }
         groups[key, default: []].append(child)
       }

@@ -47,19 +47,21 @@ public struct UploadReplay: Sendable, Hashable {
 /// timing model below and sharing no formula with the solvers.
 ///
 /// Timing model (all choices of this implementation; the paper's full text was not available):
-/// - **Device**: a UE runs its device layers one at a time in the model's topological order at
+/// - **Order**: every sequence below follows the UE's execution order ``UploadUE/order`` (topological,
+///   ready layers by name), never the file's listing, so any listing of a model times the same.
+/// - **Device**: a UE runs its device layers one at a time in execution order at
 ///   `deviceGflops`, from time 0 (a device layer never waits: the partition is predecessor-closed).
 /// - **Uplink**: one FIFO link per UE at rate `b_i` Mbit/s. It carries tensors (the model input
 ///   when a server layer reads it, released at 0; the output of a device layer read on the server,
 ///   released when that layer finishes; each sent once) and parameter blocks (each server layer's
 ///   `paramBytes`). Tensors have strict priority over parameters and **preempt** a parameter
 ///   upload at once (preemptive-resume: the parameter upload continues where it stopped, i.e.
-///   parameter blocks of vanishing size). Tensors go first-released-first (ties: topological
-///   order); parameters go in topological order of their layers.
+///   parameter blocks of vanishing size). Tensors go first-released-first (ties: execution
+///   order); parameters go in execution order of their layers.
 /// - **Parameters**: in ``UploadMode/parallel`` mode every server layer's parameters are queued at
 ///   time 0; in ``UploadMode/serial`` mode a server layer's parameters are queued once every layer
-///   before it in topological order has finished. A layer without parameters needs no upload.
-/// - **Server**: a UE's server layers run one at a time in topological order at its share `f_i`
+///   before it in execution order has finished. A layer without parameters needs no upload.
+/// - **Server**: a UE's server layers run one at a time in execution order at its share `f_i`
 ///   GFLOP/s. A server layer starts when the previous one has finished, its inputs have arrived
 ///   (server predecessors finished, device predecessors' tensors — or the model input — uploaded)
 ///   and its parameters have been uploaded.
@@ -257,7 +259,7 @@ public enum UploadEvaluator {
     of ue: UploadUE, onDevice: [Bool], compute: RateSchedule, uplink: RateSchedule, mode: UploadMode
   ) -> UploadTimeline {
     let model = ue.model
-    let order = model.topologicalOrder
+    let order = ue.order
     let n = model.layers.count
     var start = [Double](repeating: 0, count: n)
     var finish = [Double](repeating: .infinity, count: n)
@@ -287,7 +289,7 @@ public enum UploadEvaluator {
     for v in order where onDevice[v] && model.successors[v].contains(where: { !onDevice[$0] }) {
       tensors.append(Item(producer: v, release: finish[v], bytes: model.layers[v].outputBytes))
     }
-    tensors.sort { $0.release < $1.release }  // stable: ties keep topological order
+    tensors.sort { $0.release < $1.release }  // stable: ties keep execution order
     var tensorArrival = [Double](repeating: .infinity, count: n)
     var inputArrival = Double.infinity
     func record(_ item: inout Item, at time: Double) {
@@ -299,7 +301,7 @@ public enum UploadEvaluator {
       .map { Item(producer: $0, release: .infinity, bytes: model.layers[$0].paramBytes) }
     var paramsDone = [Bool](repeating: true, count: n)
     for item in params { paramsDone[item.producer!] = false }
-    // deviceDone[p]: when the device layers among the first p of the topological order are done.
+    // deviceDone[p]: when the device layers among the first p of the execution order are done.
     var position = [Int](repeating: 0, count: n)
     var deviceDone = [Double](repeating: 0, count: n + 1)
     for (p, v) in order.enumerated() {

@@ -27,7 +27,7 @@ public enum UploadFamily: ProblemFamily {
     let effective = replay.effectiveShares
     for (i, (ue, decision)) in zip(instance.ues, solution.ues).enumerated() {
       let model = ue.model
-      let server = model.topologicalOrder.filter { !decision.onDevice[$0] }
+      let server = ue.order.filter { !decision.onDevice[$0] }
       let shares = "f \(formatted(decision.computeGflops)) GFLOP/s, b \(formatted(decision.bandwidthMbps)) Mbit/s"
         + (reallocated ? " (effective \(formatted(effective[i].computeGflops)), \(formatted(effective[i].bandwidthMbps)))" : "")
       lines.append("\(ue.name) (\(model.name)): \(model.layers.count - server.count) device / \(server.count) server layers, "

@@ -14,6 +14,12 @@ public struct UploadUE: Sendable, Hashable, Codable {
   /// The most uplink rate the UE's channel can use, in Mbit/s: its share `b_i` of the server's
   /// bandwidth budget may not exceed it.
   public let maxUplinkMbps: Double
+  /// The order in which the UE executes its model (not stored in files): topological, and among
+  /// the layers ready at once the one with the smallest name first. It depends on the graph and
+  /// the layer names only, never on the order the file lists the layers in, so every timing of
+  /// ``UploadEvaluator`` (device and server sequences, parameter order, the serial-uploading
+  /// baseline) is the same for every listing of the same model.
+  public let order: [Int]
 
   /// A UE; its fields are validated by ``UploadInstance/init(validating:)``.
   public init(name: String, model: DNNModel, deviceGflops: Double, maxUplinkMbps: Double) {
@@ -21,6 +27,38 @@ public struct UploadUE: Sendable, Hashable, Codable {
     self.model = model
     self.deviceGflops = deviceGflops
     self.maxUplinkMbps = maxUplinkMbps
+    order = model.executionOrder
+  }
+
+  private enum CodingKeys: String, CodingKey { case name, model, deviceGflops, maxUplinkMbps }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(name: try container.decode(String.self, forKey: .name), model: try container.decode(DNNModel.self, forKey: .model),
+              deviceGflops: try container.decode(Double.self, forKey: .deviceGflops),
+              maxUplinkMbps: try container.decode(Double.self, forKey: .maxUplinkMbps))
+  }
+}
+
+extension DNNModel {
+  /// The topological order that takes, among the layers whose predecessors are all placed, the
+  /// one with the smallest name (names are unique): a function of the graph and the names, not of
+  /// the listing (``UploadUE/order``).
+  public var executionOrder: [Int] {
+    var waiting = predecessors.map(\.count)
+    let layers = fields.layers
+    var ready = layers.indices.filter { waiting[$0] == 0 }
+    var order: [Int] = []
+    order.reserveCapacity(layers.count)
+    while let next = ready.indices.min(by: { layers[ready[$0]].name < layers[ready[$1]].name }) {
+      let v = ready.remove(at: next)
+      order.append(v)
+      for w in successors[v] {
+        waiting[w] -= 1
+        if waiting[w] == 0 { ready.append(w) }
+      }
+    }
+    return order
   }
 }
 
@@ -130,7 +168,7 @@ public enum UploadMode: String, Codable, Sendable, CaseIterable {
   /// stream over the UE's uplink while earlier layers execute.
   case parallel
   /// IONN-style serial uploading: a server layer's parameters are queued only once every layer
-  /// before it in the model's topological order has finished executing.
+  /// before it in the UE's execution order (``UploadUE/order``) has finished executing.
   case serial
 }
 
