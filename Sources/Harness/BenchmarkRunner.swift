@@ -59,8 +59,9 @@ public struct BenchmarkRow: Codable, Sendable, Hashable {
   public var reference: Double?
   /// Whether ``reference`` is a proven optimum or a bound.
   public var referenceKind: ReferenceKind
-  /// `(ref − obj) / max(|ref|, |obj|)` for maximization (`obj − ref` for minimization), in %;
-  /// 0 when both are 0. Against a bound it is an upper bound on the true gap.
+  /// `(ref − obj) / |ref|` for maximization (`obj − ref` for minimization), in %: relative to the
+  /// reference (to `|obj|` when the reference is 0; 0 when both are). Against a bound it is an
+  /// upper bound on the true gap.
   public var gapPercent: Double?
   /// `obj / ref`: the empirical approximation ratio.
   public var ratio: Double?
@@ -237,7 +238,8 @@ public struct BenchmarkRunner: Sendable {
       rows[i].reference = value
       rows[i].referenceKind = kind
       guard let objective = rows[i].objective else { continue }
-      let scale = max(abs(value), abs(objective))
+      // Relative to the reference; a zero reference has no scale, so the objective's is used.
+      let scale = value != 0 ? abs(value) : abs(objective)
       let shortfall = Self.agree(objective, value) ? 0 : (sense == .maximize ? value - objective : objective - value)
       // Divided first: 100 × a shortfall near the double range would overflow to inf.
       rows[i].gapPercent = scale == 0 ? 0 : 100 * (shortfall / scale)

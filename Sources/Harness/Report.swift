@@ -81,7 +81,7 @@ public enum Report {
     /// Schema tag of this document.
     public var schema = "edgesplit-bench/3"
     /// How gaps are computed.
-    public var gapDefinition = "maximize: (reference - objective) / max(|reference|, |objective|); minimize: (objective - reference) / max(...); in percent, 0 when both are 0"
+    public var gapDefinition = "maximize: (reference - objective) / |reference|; minimize: (objective - reference) / |reference|; in percent; divided by |objective| when the reference is 0, 0 when both are 0"
     /// Shift used for the shifted geometric mean of times, seconds.
     public var timeShiftSeconds = Report.timeShift
     /// Version, commit, date, machine, OS, compiler and settings of the run.
@@ -206,7 +206,7 @@ extension Report {
 
       \(context.lines.map { "- " + $0 }.joined(separator: "\n"))
 
-      Gap = (reference − objective) / max(|reference|, |objective|) in % (objective − reference for \
+      Gap = (reference − objective) / |reference| in % (objective − reference for \
       minimization); the reference is a proven optimum (`opt`) or a proven bound (`bound`). Times: wall \
       clock; aggregates use the shifted geometric mean with shift \(timeShift * 1000) ms; times below 1 µs \
       are shown as `< 1 µs` and drawn on the 1 µs line with hollow markers.

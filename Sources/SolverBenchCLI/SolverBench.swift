@@ -16,7 +16,7 @@ public struct SolverBench: ParsableCommand {
     abstract: "Run EdgeSplit's solvers on instance files and report objectives, gaps and times.",
     discussion: """
       Every solution is checked by the problem's evaluator. Gap = (reference − objective) / \
-      max(|reference|, |objective|) for maximization (objective − reference for minimization), \
+      |reference| for maximization (objective − reference for minimization), \
       where the reference is a proven optimum or, marked "bound", a proven bound.
 
       Exit status: 0 all good; 1 an infeasible solution, a wrong claimed objective, a broken \
