@@ -10,6 +10,12 @@ public enum UploadSolvers {
     summary: "MJOA-MU: PBT-DP partitions alternated with ARA (KKT) shares, parallel uploading"
   ) { instance, options in MJOAMU.solve(instance, mode: .parallel, options: options) }
 
+  /// A local search on the replayed latency (overlap included), started from MJOA-MU.
+  public static let overlap = P4Solver(
+    name: "p4-overlap", role: .heuristic,
+    summary: "local search over partitions and shares on the replayed latency (parallel-upload overlap included), from MJOA-MU"
+  ) { instance, options in OverlapSearch.solve(instance, options: options) }
+
   /// The same method with IONN-style serial uploading.
   public static let serialUpload = P4Solver(
     name: "p4-serial-upload", role: .heuristic,
@@ -37,5 +43,5 @@ public enum UploadSolvers {
   ) { instance, options in UploadBaselines.equalShare(instance, options: options) }
 
   /// Every solver of this module.
-  public static let all = [mjoaMU, serialUpload, allLocal, allOffloadParallel, allOffloadSerial, equalShare]
+  public static let all = [mjoaMU, overlap, serialUpload, allLocal, allOffloadParallel, allOffloadSerial, equalShare]
 }

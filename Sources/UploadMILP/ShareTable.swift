@@ -9,12 +9,10 @@ import Upload
 /// The grids are ascending, start at 0 and end at the most the UE can get (`F`, and
 /// `min(maxUplinkMbps, B)`); ``UploadGridOptimum`` refines them by inserting midpoints.
 struct ShareTable {
-  let ue: UploadUE
+  /// Every partition of the UE's model, and the best of them at a grid point.
+  private var menu: PartitionMenu
   /// Every partition of the UE's model.
-  let partitions: [[Bool]]
-  /// Each partition's device time, bytes sent and server FLOPs: its completion is at least the
-  /// device time, the upload time and the server time, each resource working one item at a time.
-  private let demands: [ARA.Demand]
+  var partitions: [[Bool]] { menu.partitions }
   /// Compute share grid in GFLOP/s.
   private(set) var compute: [Double]
   /// Bandwidth share grid in Mbit/s.
@@ -25,13 +23,11 @@ struct ShareTable {
   /// `choice[k][m]`: the index in ``partitions`` achieving it (-1 when none).
   private(set) var choice: [[Int]] = []
   /// Timelines replayed so far.
-  private(set) var replays = 0
+  var replays: Int { menu.replays }
 
   /// The table on uniform grids of `steps` intervals over `[0, F]` and `[0, min(cap, B)]`.
   init(_ ue: UploadUE, partitions: [[Bool]], on instance: UploadInstance, steps: Int) {
-    self.ue = ue
-    self.partitions = partitions
-    demands = partitions.map { ARA.Demand(ue, onDevice: $0) }
+    menu = PartitionMenu(ue, partitions: partitions)
     let topCompute = instance.serverGflops
     let topBandwidth = min(ue.maxUplinkMbps, instance.bandwidthMbps)
     compute = (0...steps).map { topCompute * Double($0) / Double(steps) }
@@ -44,25 +40,9 @@ struct ShareTable {
     }
   }
 
-  /// The best partition at shares `f`, `b`: partitions are replayed in increasing order of their
-  /// lower bound `max(D, U / b, W / f)` until that bound reaches the best completion found.
+  /// The best partition at shares `f`, `b` (`PartitionMenu.best`).
   private mutating func best(_ f: Double, _ b: Double) -> (latency: Double, partition: Int) {
-    var result = (latency: Double.infinity, partition: -1)
-    let bounds = demands.map { demand in
-      max(demand.deviceSeconds,
-          demand.uploadBytes > 0 ? Seconds.transfer(demand.uploadBytes, mbps: b) : 0,
-          demand.serverFlops > 0 ? Seconds.compute(demand.serverFlops, gflops: f) : 0)
-    }
-    for p in partitions.indices.sorted(by: { bounds[$0] < bounds[$1] }) {
-      // Infinite bounds (work at a zero share) are never replayed.
-      guard bounds[p] < result.latency else { break }
-      replays += 1
-      let completion = UploadEvaluator.timeline(
-        of: ue, UploadDecision(onDevice: partitions[p], computeGflops: f, bandwidthMbps: b), mode: .parallel
-      ).completion
-      if completion < result.latency { result = (completion, p) }
-    }
-    return result
+    menu.best(computeGflops: f, bandwidthMbps: b)
   }
 
   /// Inserts compute share `value` into the grid; false when it is already there (or rounds onto
