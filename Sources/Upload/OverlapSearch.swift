@@ -11,12 +11,13 @@ import EdgeSplitModel
 /// results at the shares reached for larger ones). The search moves a step of compute, of
 /// bandwidth or of both from a *donor* (a UE, or the unspent budget) to a *receiver*, whenever
 /// the receiver gains more than the donor loses, each UE taking its best partition at its new
-/// shares; the step starts at half the budget and halves down to ``finestStep`` of it. Moves are
+/// shares; the step starts at the whole budget and halves down to ``finestStep`` of it. Moves are
 /// drawn from the few UEs that gain most from a step and lose least by giving one, so a move
 /// costs a handful of replays. Every UE's menu then gets PBT-DP's partition at its final
 /// shares, and the search repeats while that helps (at most ``refreshes`` times).
 ///
-/// It starts from MJOA-MU's solution and from equal shares, and returns the best solution the
+/// It starts from MJOA-MU's solution and, up to ``multiStartLimit`` UEs, from equal shares and
+/// from every UE local (no shares), and returns the best solution the
 /// evaluator confirms, MJOA-MU's included, so it is never worse than MJOA-MU. Under
 /// ``ReallocationPolicy/onRelease`` the search still plans with static shares (the evaluator,
 /// with reallocation, picks the better of its result and MJOA-MU's). It is a heuristic: the
@@ -24,14 +25,18 @@ import EdgeSplitModel
 public enum OverlapSearch {
   /// Finest step, as a fraction of each budget.
   public static let finestStep = 1.0 / 4096
+  /// Finest step of both resources at once (``finestStep`` for one).
+  public static let finestJointStep = 1.0 / 64
   /// Most rounds of PBT-DP menu refreshes after the first search.
   public static let refreshes = 2
   /// Models with at most this many closed device sets are searched over all of them.
-  public static let exhaustiveMenu = 128
+  public static let exhaustiveMenu = 512
+  /// Instances with at most this many UEs are also searched from equal and from no shares.
+  public static let multiStartLimit = 32
   /// Receivers and donors considered per move and resource.
   static let shortlist = 3
 
-  /// The search from MJOA-MU's solution and from equal shares.
+  /// The search from MJOA-MU's solution, equal shares and no shares.
   public static func solve(_ instance: UploadInstance, options: SolverOptions = .init()) -> SolverOutcome<UploadSolution> {
     guard let seed = MJOAMU.solve(instance, mode: .parallel, options: options).solution else {
       return SolverOutcome(solution: nil, objective: nil, termination: .error("MJOA-MU found no solution"))
@@ -42,7 +47,9 @@ public enum OverlapSearch {
     let equal = instance.ues.map { (instance.serverGflops / count, min($0.maxUplinkMbps, instance.bandwidthMbps / count)) }
     var best = (solution: seed, value: UploadEvaluator.evaluate(seed, on: instance).objective)
     var moves = 0
-    for start in [seed.ues.map { ($0.computeGflops, $0.bandwidthMbps) }, equal] {
+    let local = instance.ues.map { _ in (0.0, 0.0) }
+    let starts = [seed.ues.map { ($0.computeGflops, $0.bandwidthMbps) }] + (instance.ues.count <= multiStartLimit ? [equal, local] : [])
+    for start in starts {
       var search = Search(instance: instance, menus: menus, shares: start)
       for round in 0...refreshes {
         moves += search.descend()
@@ -78,8 +85,9 @@ public enum OverlapSearch {
       }
     }
 
-    /// A step of a resource kind: compute, bandwidth or both.
-    enum Kind: CaseIterable { case compute, bandwidth, both }
+    /// A step of a resource kind: compute, bandwidth, both, or both with a quarter step of one
+    /// (offloading may need much more of one than of the other before it pays).
+    enum Kind: CaseIterable { case compute, bandwidth, both, mostlyCompute, mostlyBandwidth }
 
     /// A move: `donor` (nil: the unspent budget) gives `(df, db)` to `receiver`.
     struct Move {
@@ -92,15 +100,64 @@ public enum OverlapSearch {
       var donorPoint: (latency: Double, partition: Int)
     }
 
+    /// Per kind of step, each UE's gain from receiving it and loss from giving it (nil: it
+    /// cannot gain, or holds none of it), at the current step; only the UEs a move changes are
+    /// re-evaluated.
+    var gains: [[Double?]] = []
+    var losses: [[Double?]] = []
+
+    /// Joint steps only down to ``OverlapSearch/finestJointStep``: below it they mostly repeat
+    /// what a compute and a bandwidth step do, and they cost most of the replays.
+    static func uses(_ kind: Kind, _ step: Double) -> Bool {
+      kind == .compute || kind == .bandwidth || step >= OverlapSearch.finestJointStep
+    }
+
+    /// The step amounts `(df, db)` of `kind` at `step` (a fraction of each budget).
+    func amounts(_ kind: Kind, _ step: Double) -> (df: Double, db: Double) {
+      let (f, b): (Double, Double) = switch kind {
+      case .compute: (1, 0)
+      case .bandwidth: (0, 1)
+      case .both: (1, 1)
+      case .mostlyCompute: (1, 0.25)
+      case .mostlyBandwidth: (0.25, 1)
+      }
+      return (f * step * instance.serverGflops, b * step * instance.bandwidthMbps)
+    }
+
+    /// UE `i`'s gain from receiving and loss from giving each kind of step.
+    mutating func rate(_ i: Int, step: Double) {
+      for (k, kind) in Kind.allCases.enumerated() where Self.uses(kind, step) {
+        let (df, db) = amounts(kind, step)
+        let room = max(0, instance.ues[i].maxUplinkMbps - bandwidth[i])
+        if kind == .bandwidth && room <= 0 {
+          gains[k][i] = nil
+        } else {
+          let gain = latency[i] - menus[i].best(computeGflops: compute[i] + df, bandwidthMbps: bandwidth[i] + min(db, room)).latency
+          gains[k][i] = gain > 0 ? gain : nil
+        }
+        if (df == 0 || compute[i] > 0) && (db == 0 || bandwidth[i] > 0) {
+          losses[k][i] = menus[i].best(computeGflops: max(0, compute[i] - df), bandwidthMbps: max(0, bandwidth[i] - db)).latency - latency[i]
+        } else {
+          losses[k][i] = nil
+        }
+      }
+    }
+
     /// Descends at halving steps until no move helps at the finest; returns the moves made.
     mutating func descend() -> Int {
       var moves = 0
-      var step = 0.5
+      var step = 1.0
       let limit = 50 * instance.ues.count + 100
+      let n = instance.ues.count
       while step >= OverlapSearch.finestStep {
+        gains = Kind.allCases.map { _ in [Double?](repeating: nil, count: n) }
+        losses = gains
+        for i in instance.ues.indices { rate(i, step: step) }
         var made = 0
         while made < limit, let move = bestMove(step: step) {
           apply(move)
+          rate(move.receiver, step: step)
+          if let donor = move.donor { rate(donor, step: step) }
           made += 1
         }
         moves += made
@@ -109,36 +166,28 @@ public enum OverlapSearch {
       return moves
     }
 
+    /// The `count` indices with the largest `key` (nil keys left out).
+    static func top(_ values: [Double?], _ count: Int, largest: Bool) -> [Int] {
+      let present = values.indices.filter { values[$0] != nil }
+      return Array(present.sorted { largest ? values[$0]! > values[$1]! : values[$0]! < values[$1]! }.prefix(count))
+    }
+
     /// The best improving move at `step` (a fraction of each budget), or nil.
     mutating func bestMove(step: Double) -> Move? {
       let total = latency.reduce(0, +)
       var best: Move?
       let spareCompute = max(0, instance.serverGflops - compute.reduce(0, +))
       let spareBandwidth = max(0, instance.bandwidthMbps - bandwidth.reduce(0, +))
-      for kind in Kind.allCases {
-        let df = kind == .bandwidth ? 0 : step * instance.serverGflops
-        let db = kind == .compute ? 0 : step * instance.bandwidthMbps
-        // Receivers by their gain from the whole step (bandwidth up to the cap).
-        var receivers: [(i: Int, gain: Double)] = []
-        for i in instance.ues.indices {
-          let room = max(0, instance.ues[i].maxUplinkMbps - bandwidth[i])
-          if kind == .bandwidth && room <= 0 { continue }
-          let point = menus[i].best(computeGflops: compute[i] + df, bandwidthMbps: bandwidth[i] + min(db, room))
-          let gain = latency[i] - point.latency
-          if gain > 0 { receivers.append((i, gain)) }
-        }
+      for (k, kind) in Kind.allCases.enumerated() where Self.uses(kind, step) {
+        let (df, db) = amounts(kind, step)
+        // Receivers by their gain from the whole step (bandwidth up to the cap), donors by their
+        // loss from giving it; the unspent budget loses nothing.
+        let receivers = Self.top(gains[k], OverlapSearch.shortlist, largest: true)
         guard !receivers.isEmpty else { continue }
-        receivers = Array(receivers.sorted { $0.gain > $1.gain }.prefix(OverlapSearch.shortlist))
-        // Donors by their loss from giving the step (or what they hold of it).
-        var donors: [(j: Int?, loss: Double)] = []
-        if (df == 0 || spareCompute > 0) && (db == 0 || spareBandwidth > 0) { donors.append((nil, 0)) }
-        for j in instance.ues.indices where (df == 0 || compute[j] > 0) && (db == 0 || bandwidth[j] > 0) {
-          let point = menus[j].best(computeGflops: max(0, compute[j] - df), bandwidthMbps: max(0, bandwidth[j] - db))
-          donors.append((j, point.latency - latency[j]))
-        }
-        donors = Array(donors.sorted { $0.loss < $1.loss }.prefix(OverlapSearch.shortlist + 1))
-        for (i, _) in receivers {
-          for (j, _) in donors where j != i {
+        var donors: [Int?] = Self.top(losses[k], OverlapSearch.shortlist + 1, largest: false)
+        if (df == 0 || spareCompute > 0) && (db == 0 || spareBandwidth > 0) { donors.insert(nil, at: 0) }
+        for i in receivers {
+          for j in donors where j != i {
             // What the donor has and the receiver can take.
             let giveF = min(df, j.map { compute[$0] } ?? spareCompute)
             let giveB = min(db, j.map { bandwidth[$0] } ?? spareBandwidth, max(0, instance.ues[i].maxUplinkMbps - bandwidth[i]))

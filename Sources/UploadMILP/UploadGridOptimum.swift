@@ -17,7 +17,7 @@ import Upload
 ///   its lower neighbour's value has an optimum at most the true optimum's.
 /// Both are multiple-choice knapsacks with two budgets, solved exactly by the backend given. Each round then splits the grid intervals the relaxation chose, so
 /// it cannot choose the same again at the same price; the bound rises and the solution improves.
-/// The search starts from MJOA-MU's solution as the incumbent, returns the best solution seen
+/// The search starts from `p4-overlap`'s solution (`OverlapSearch`) as the incumbent, returns the best solution seen
 /// and stops when the two sides agree to `1e-9` (`TerminationReason.optimal`), after
 /// ``maxRounds`` or at the time limit (`TerminationReason.feasible(limit:)` with the proven
 /// bound, so the reported gap is an upper bound on the true one).
@@ -95,8 +95,8 @@ public enum UploadGridOptimum {
     var tables = zip(instance.ues, sets).map { ue, partitions in
       ShareTable(ue, partitions: partitions, on: instance, steps: initialSteps)
     }
-    // The incumbent: MJOA-MU's solution, then the best grid solution.
-    var incumbent = MJOAMU.solve(instance).solution!
+    // The incumbent: p4-overlap's solution (never worse than MJOA-MU's), then the best grid solution.
+    var incumbent = OverlapSearch.solve(instance, options: options).solution!
     var upper = UploadEvaluator.evaluate(incumbent, on: instance).objective
     var lower = 0.0
     var rounds = 0
