@@ -202,9 +202,37 @@ public enum ShippedInstances {
                                                     serverGflops: uploadServerGflops, bandwidthMbps: mbps,
                                                     caps: UploadGenerator.fastUplinkMbps, seed: 410))
     }
+    instances += try uploadRegimes()
     return instances + (try instances.filter { uploadReallocated.contains($0.name) }.map {
       try $0.withReallocation(.onRelease).renamed("\($0.name)-realloc")
     })
+  }
+
+  /// The P4 regimes where parallel uploading pays (issue 22): the balanced two-branch DAG and
+  /// chain of `UploadGenerator` alone (`branch-ue-01`, `chain-ue-01`: a 10 GFLOP/s device with
+  /// 800 Mbit/s and 100 GFLOP/s) and four UEs competing for half of what they would each take
+  /// (`branch-ues-04`, `mixed-ues-04`: two branches, two chains); zoo models with fp16 and int8
+  /// weights on 100 Mbit/s–1 Gbit/s links (`fp16-ues-05`, `int8-ues-05`: the UEs of
+  /// `fast-ues-NN` with compressed models and caps 100–1000 Mbit/s).
+  static func uploadRegimes() throws -> [UploadInstance] {
+    func ues(_ models: [DNNModel]) -> [UploadUE] {
+      models.enumerated().map { UploadUE(name: "ue\($0.offset + 1)", model: $0.element, deviceGflops: 10, maxUplinkMbps: 800) }
+    }
+    let branch = UploadGenerator.twoBranch(), chain = UploadGenerator.balancedChain()
+    var instances = [
+      try UploadInstance(name: "branch-ue-01", ues: ues([branch]), serverGflops: 100, bandwidthMbps: 800),
+      try UploadInstance(name: "chain-ue-01", ues: ues([chain]), serverGflops: 100, bandwidthMbps: 800),
+      try UploadInstance(name: "branch-ues-04", ues: ues(Array(repeating: branch, count: 4)), serverGflops: 200, bandwidthMbps: 1600),
+      try UploadInstance(name: "mixed-ues-04", ues: ues([branch, chain, branch, chain]), serverGflops: 200, bandwidthMbps: 1600),
+    ]
+    let zoo = uploadModels.map(ModelZoo.model)
+    for (bytes, count) in [(2, 5), (1, 5)] {
+      instances.append(try UploadGenerator.generate(
+        name: String(format: "%@-ues-%02d", bytes == 2 ? "fp16" : "int8", count),
+        models: zoo.map { UploadGenerator.compressed($0, bytesPerWeight: bytes) }, ues: count,
+        serverGflops: uploadServerGflops, bandwidthMbps: 1000, caps: 100...1000, seed: 410))
+    }
+    return instances
   }
 
   /// The P1 instances: the small ones solved exactly in CI, the large ones beyond exact solving

@@ -58,4 +58,55 @@ public enum UploadGenerator {
       Layer(name: "fc", type: .fc, flops: 0.02e9, outputBytes: 4_000, paramBytes: 4_000_000, inputs: ["cat"]),
     ])
   }
+
+  /// `model` with its weights stored in `bytesPerWeight` bytes instead of fp32's 4 (2: fp16,
+  /// 1: int8), named `<name>-fp16` / `-int8`: parameters to upload shrink by `4 / bytesPerWeight`;
+  /// FLOPs and tensors are unchanged (activations stay fp32).
+  public static func compressed(_ model: DNNModel, bytesPerWeight: Int) -> DNNModel {
+    precondition([1, 2].contains(bytesPerWeight), "fp16 (2) or int8 (1)")
+    var fields = model.fields
+    fields.name += bytesPerWeight == 2 ? "-fp16" : "-int8"
+    for i in fields.layers.indices { fields.layers[i].paramBytes *= Double(bytesPerWeight) / 4 }
+    return try! DNNModel(validating: fields)
+  }
+
+  /// A DAG with two parallel branches whose device, upload and server times balance on a
+  /// 10 GFLOP/s device with 800 Mbit/s and 100 GFLOP/s to itself: branch `a` (1 s of device
+  /// compute, heavy parameters) suits the device, branch `b` (eight layers, 1 s to upload and 1 s to
+  /// run on the server) the server. With parallel uploading `b`'s parameters stream while `a`
+  /// computes and `b`'s layers run as their parameters arrive, about 1.14 s in all; serial
+  /// uploading queues `b`'s parameters only after `a` ran (`a` comes first in the execution
+  /// order, its names sorting first) and then alternates uploading and running, about 3 s: the
+  /// reduction approaches 2/3, the most three overlapped resources allow.
+  public static func twoBranch() -> DNNModel {
+    var layers = [Layer(name: "stem", type: .conv, flops: 0.01e9, outputBytes: 100_000, paramBytes: 10_000, inputs: [])]
+    for k in 1...4 {
+      layers.append(Layer(name: "a\(k)", type: .conv, flops: 2.5e9, outputBytes: 100_000, paramBytes: 50_000_000,
+                          inputs: [k == 1 ? "stem" : "a\(k - 1)"]))
+    }
+    for k in 1...8 {
+      layers.append(Layer(name: "b\(k)", type: .conv, flops: 12.5e9, outputBytes: 100_000, paramBytes: 12_500_000,
+                          inputs: [k == 1 ? "stem" : "b\(k - 1)"]))
+    }
+    layers.append(Layer(name: "join", type: .concat, flops: 0, outputBytes: 4_000, paramBytes: 0, inputs: ["a4", "b8"]))
+    return try! DNNModel(name: "two-branch", inputBytes: 100_000, layers: layers)
+  }
+
+  /// A chain balanced the same way: four layers with 1 s of device compute, then eight layers
+  /// with 1 s of parameters to upload and little server work (0.16 s at 100 GFLOP/s, 1.6 s on the device). The server
+  /// half needs the device half's output, so uploading can only overlap the device: parallel
+  /// uploading takes about max(device, upload), serial about device + upload, a reduction
+  /// capped near 1/2.
+  public static func balancedChain() -> DNNModel {
+    var layers: [Layer] = []
+    for k in 1...4 {
+      layers.append(Layer(name: "c\(k)", type: .conv, flops: 2.5e9, outputBytes: 100_000, paramBytes: 50_000_000,
+                          inputs: k == 1 ? [] : ["c\(k - 1)"]))
+    }
+    for k in 1...8 {
+      layers.append(Layer(name: "s\(k)", type: .fc, flops: 2e9, outputBytes: 100_000, paramBytes: 12_500_000,
+                          inputs: [k == 1 ? "c4" : "s\(k - 1)"]))
+    }
+    return try! DNNModel(name: "balanced-chain", inputBytes: 100_000, layers: layers)
+  }
 }

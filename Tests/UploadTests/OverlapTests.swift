@@ -57,3 +57,32 @@ func smallRandomInstances(_ count: Int) throws -> [UploadInstance] {
       + "worst \(100 * gaps.max()!) % (MJOA-MU: worst \(100 * mjoaGaps.max()!) %)")
   }
 }
+
+/// The regimes where parallel uploading pays (issue 22, item 3): a balanced two-branch DAG alone
+/// comes near 2/3 below serial uploading, a balanced chain stays under 1/2.
+@Suite struct UploadRegimeTests {
+  func reduction(_ model: DNNModel) throws -> Double {
+    let instance = try UploadInstance(
+      name: model.name, ues: [UploadUE(name: "ue1", model: model, deviceGflops: 10, maxUplinkMbps: 800)],
+      serverGflops: 100, bandwidthMbps: 800)
+    let parallel = try #require(OverlapSearch.solve(instance).objective)
+    let serial = try #require(MJOAMU.solve(instance, mode: .serial).objective)
+    return 1 - parallel / serial
+  }
+
+  @Test func aTwoBranchDAGApproachesTwoThirdsAndAChainStaysUnderOneHalf() throws {
+    let branch = try reduction(UploadGenerator.twoBranch()), chain = try reduction(UploadGenerator.balancedChain())
+    #expect(branch > 0.6 && branch < 2.0 / 3.0, "\(branch)")
+    #expect(chain > 0.4 && chain < 0.5, "\(chain)")
+  }
+
+  /// Compressed weights: only parameter bytes shrink.
+  @Test func compressedModelsShrinkOnlyTheParameters() {
+    let model = ModelZoo.model(.alexnet)
+    let int8 = UploadGenerator.compressed(model, bytesPerWeight: 1)
+    #expect(int8.name == model.name + "-int8")
+    #expect(int8.totalParamBytes == model.totalParamBytes / 4)
+    #expect(int8.totalFlops == model.totalFlops)
+    #expect(zip(int8.layers, model.layers).allSatisfy { $0.outputBytes == $1.outputBytes })
+  }
+}
