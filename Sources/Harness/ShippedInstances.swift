@@ -212,7 +212,7 @@ public enum ShippedInstances {
   /// chain of `UploadGenerator` alone (`branch-ue-01`, `chain-ue-01`: a 10 GFLOP/s device with
   /// 800 Mbit/s and 100 GFLOP/s) and four UEs competing for half of what they would each take
   /// (`branch-ues-04`, `mixed-ues-04`: two branches, two chains); zoo models with fp16 and int8
-  /// weights on 100 Mbit/s–1 Gbit/s links (`fp16-ues-05`, `int8-ues-05`: the UEs of
+  /// weights on 100 Mbit/s–1 Gbit/s links (`fp16-ues-03`, `int8-ues-05`: the UEs of
   /// `fast-ues-NN` with compressed models and caps 100–1000 Mbit/s).
   static func uploadRegimes() throws -> [UploadInstance] {
     func ues(_ models: [DNNModel]) -> [UploadUE] {
@@ -226,7 +226,7 @@ public enum ShippedInstances {
       try UploadInstance(name: "mixed-ues-04", ues: ues([branch, chain, branch, chain]), serverGflops: 200, bandwidthMbps: 1600),
     ]
     let zoo = uploadModels.map(ModelZoo.model)
-    for (bytes, count) in [(2, 5), (1, 5)] {
+    for (bytes, count) in [(2, 3), (1, 5)] {
       instances.append(try UploadGenerator.generate(
         name: String(format: "%@-ues-%02d", bytes == 2 ? "fp16" : "int8", count),
         models: zoo.map { UploadGenerator.compressed($0, bytesPerWeight: bytes) }, ues: count,

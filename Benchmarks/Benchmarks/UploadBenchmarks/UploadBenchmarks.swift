@@ -24,6 +24,12 @@ let benchmarks: @Sendable () -> Void = {
     let solution = outcome!.solution!
     benchmark.measurement(offloading, solution.ues.count { $0.onDevice.contains(false) })
   }
+  Benchmark("P4 p4-overlap \(instance.name)", configuration: .slow.recording([offloading])) { benchmark in
+    var outcome: SolverOutcome<UploadSolution>?
+    for _ in benchmark.scaledIterations { outcome = OverlapSearch.solve(instance) }
+    benchmark.stopMeasurement()
+    benchmark.measurement(offloading, outcome!.solution!.ues.count { $0.onDevice.contains(false) })
+  }
   Benchmark("P4 serial-upload baseline \(instance.name)", configuration: .slow) { benchmark in
     for _ in benchmark.scaledIterations { blackHole(MJOAMU.solve(instance, mode: .serial)) }
   }
