@@ -9,9 +9,11 @@ import EdgeSplitModel
 /// replayed latency over its candidate partitions at shares `(f_i, b_i)` (``PartitionMenu``: every
 /// closed device set of small models, exactly; prefixes of the execution order plus PBT-DP's
 /// results at the shares reached for larger ones). The search moves a step of compute, of
-/// bandwidth or of both from a *donor* (a UE, or the unspent budget) to a *receiver*, whenever
+/// bandwidth, of both, or of both with a quarter step of one (`Search.Kind`) from a *donor* (a UE,
+/// or the unspent budget) to a *receiver*, whenever
 /// the receiver gains more than the donor loses, each UE taking its best partition at its new
-/// shares; the step starts at the whole budget and halves down to ``finestStep`` of it. Moves are
+/// shares; the step starts at the whole budget and halves down to ``finestStep`` of it
+/// (``finestJointStep`` for joint steps). Moves are
 /// drawn from the few UEs that gain most from a step and lose least by giving one, so a move
 /// costs a handful of replays. Every UE's menu then gets PBT-DP's partition at its final
 /// shares, and the search repeats while that helps (at most ``refreshes`` times).
@@ -166,7 +168,7 @@ public enum OverlapSearch {
       return moves
     }
 
-    /// The `count` indices with the largest `key` (nil keys left out).
+    /// The `count` indices with the largest (or smallest) values, nil values left out.
     static func top(_ values: [Double?], _ count: Int, largest: Bool) -> [Int] {
       let present = values.indices.filter { values[$0] != nil }
       return Array(present.sorted { largest ? values[$0]! > values[$1]! : values[$0]! < values[$1]! }.prefix(count))

@@ -32,6 +32,7 @@ public struct UploadUE: Sendable, Hashable, Codable {
 
   private enum CodingKeys: String, CodingKey { case name, model, deviceGflops, maxUplinkMbps }
 
+  /// Decodes the stored fields; ``order`` is derived from the model.
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     self.init(name: try container.decode(String.self, forKey: .name), model: try container.decode(DNNModel.self, forKey: .model),
