@@ -27,13 +27,17 @@ public enum ShippedInstances {
     public var cloudlets: Int
     public var demandOverCapacity: Double
     public var weights: AdmissionGenerator.Weights
+    /// Threads per cloudlet drawn before the demand scaling (`AdmissionGenerator.threads`): a
+    /// wide range makes very unequal capacities.
+    public var threads: ClosedRange<Int> = 4...16
 
-    /// `uniform` or `correlated`.
+    /// `uniform`, `correlated`, `strong` (correlated with a constant extra) or `inverse`.
     public var weightLabel: String {
       switch weights {
       case .unit: "unit"
       case .uniform: "uniform"
-      case .correlated: "correlated"
+      case .correlated(let extra): extra.count == 1 ? "strong" : "correlated"
+      case .inverselyCorrelated: "inverse"
       }
     }
   }
@@ -65,6 +69,24 @@ public enum ShippedInstances {
     }
   }
 
+  /// The large weighted P1 set for `Benchmarks/` (`solverbench generate --hard-benchmark`, named
+  /// `gap-NN-<weights>`, seeds 700...): 2,000–3,500 requests on 25–50 cloudlets with very unequal
+  /// capacities (1–64 threads drawn, then scaled), demand 1.3–4× capacity, and weights of the
+  /// generalized-assignment types B–E of Martello and Toth: uniform 10–50, correlated (fewest
+  /// threads + 1–10), inversely correlated (60 − fewest threads + 1–10) and strongly correlated
+  /// (fewest threads + 10).
+  public static let largeWeightedBenchmark: [HardAdmission] = {
+    let types: [AdmissionGenerator.Weights] = [
+      .uniform(10...50), .correlated(extra: 1...10), .inverselyCorrelated(base: 60, extra: 1...10), .correlated(extra: 10...10),
+    ]
+    let sizes = [(2_000, 25), (2_500, 30), (3_000, 40), (3_500, 50)]
+    let demands = [1.3, 2, 3, 4, 4, 3, 2, 1.3]
+    return (0..<8).map { i in
+      HardAdmission(requests: sizes[i % 4].0, cloudlets: sizes[i % 4].1, demandOverCapacity: demands[i],
+                    weights: types[(i + i / 4) % 4], threads: 1...64)
+    }
+  }()
+
   /// Generates `shapes` as instances named `<prefix>-NN-<weights>`, seeds `seed0 + index`.
   public static func hardAdmissionInstances(_ shapes: [HardAdmission], prefix: String, seed0: UInt64) throws
     -> [AdmissionInstance]
@@ -74,22 +96,33 @@ public enum ShippedInstances {
       var generator = AdmissionGenerator()
       generator.demandOverCapacity = shape.demandOverCapacity
       generator.weights = shape.weights
+      generator.threads = shape.threads
       let name = String(format: "%@-%02d-%@", prefix, i + 1, shape.weightLabel)
       return try generator.generate(name: name, models: models, requests: shape.requests, cloudlets: shape.cloudlets,
                                     seed: seed0 + UInt64(i))
     }
   }
 
-  /// Writes ``hardAdmissionBenchmark`` under `folder`, and with `huge` also the 100,000 × 100
-  /// speed-goal instance of `Benchmarks/` (`huge-100k`, default generator, seed 2026; about
-  /// 175 MB); returns the paths written.
+  /// The 100,000 × 100 correlated speed instance of `Benchmarks/` (`huge-100k-correlated`, seed
+  /// 2027): demand 3× capacity, weights = fewest threads + 1–10. Unlike `huge-100k` (demand 94×
+  /// capacity, unit weights: the pooled bound is the answer) the heuristics have work to do.
+  public static func hugeCorrelated() throws -> AdmissionInstance {
+    try hardAdmissionInstances([HardAdmission(requests: 100_000, cloudlets: 100, demandOverCapacity: 3, weights: correlatedWeights)],
+                               prefix: "huge-100k", seed0: 2027)[0].renamed("huge-100k-correlated")
+  }
+
+  /// Writes ``hardAdmissionBenchmark`` and ``largeWeightedBenchmark`` under `folder`, and with
+  /// `huge` also the 100,000 × 100 speed instances of `Benchmarks/` (`huge-100k`, default
+  /// generator, seed 2026, about 175 MB, and ``hugeCorrelated()``); returns the paths written.
   @discardableResult
   public static func writeHardBenchmark(to folder: URL, huge: Bool = false) throws -> [URL] {
     var instances = try hardAdmissionInstances(hardAdmissionBenchmark, prefix: "bench", seed0: 500)
+      + hardAdmissionInstances(largeWeightedBenchmark, prefix: "gap", seed0: 700)
     if huge {
       instances.append(try AdmissionGenerator().generate(
         name: "huge-100k", models: admissionModels.map(ModelZoo.model), requests: 100_000,
         cloudlets: 100, seed: 2026))
+      instances.append(try hugeCorrelated())
     }
     return try write(instances.map { ("\($0.name).json", .instance(AnyInstance(AdmissionFamily.self, $0))) }, to: folder)
   }
