@@ -129,9 +129,7 @@ public struct AdmissionGenerator: Sendable {
 
   /// Each request's fewest threads on any cloudlet (0 when it fits nowhere).
   static func needs(_ table: AdmissionTable) -> [Int] {
-    table.instance.requests.indices.map { r in
-      table.instance.cloudlets.indices.compactMap { table.threads(request: r, cloudlet: $0) }.min() ?? 0
-    }
+    table.instance.requests.indices.map { table.fewestThreads(request: $0) ?? 0 }
   }
 
   private static func logUniform(_ range: ClosedRange<Double>, _ rng: inout SeededGenerator) -> Double {

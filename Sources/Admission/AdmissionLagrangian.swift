@@ -14,9 +14,10 @@ import EdgeSplitModel
 ///
 /// Each step's knapsacks see only the candidates that can matter (``Subproblems``): of the
 /// requests needing `s` threads on `c`, an optimal knapsack (or its LP relaxation) takes at most
-/// `⌊K_c / s⌋`, the most profitable ones, so the rest are left out. A cloudlet whose remaining
-/// dynamic program would cost more than ``exactKnapsackLimit`` gets the LP relaxation of its
-/// knapsack instead (Dantzig's greedy bound: still an upper bound, cheap on huge capacities).
+/// `⌊K_c / s⌋`, the most profitable ones, so the rest are left out. When the dynamic programs
+/// of a step would still cost more than ``exactKnapsackLimit``, every cloudlet gets the LP
+/// relaxation of its knapsack instead (Dantzig's greedy bound: still an upper bound, cheap on
+/// huge capacities).
 ///
 /// The work scales with the instance: at least ``minIterations`` and at most ``maxIterations``
 /// steps, as many as ``workBudget`` allows beyond the minimum. Skips the relaxation when the
@@ -35,13 +36,15 @@ public enum AdmissionLagrangian {
   public static let patience = 15
   /// Total knapsack work (sum over steps of ``Subproblems`` work) that may buy steps beyond
   /// ``minIterations``.
-  public static let workBudget = 200_000_000
-  /// Largest `candidates × (K_c + 1)` of one cloudlet solved by the exact dynamic program in the
-  /// heuristic; larger ones take the LP relaxation of the knapsack.
-  public static let exactKnapsackLimit = 1_000_000
+  public static let workBudget = 100_000_000
+  /// Largest dynamic-program work of one step (`Σ_c candidates_c × (K_c + 1)`) for which the
+  /// heuristic solves the knapsacks exactly; beyond it, their LP relaxations.
+  public static let exactKnapsackLimit = 20_000_000
   /// Largest requests × cloudlets on which the local search runs (its passes cost
   /// `O(candidates · C² · scanLimit)`).
   public static let localSearchLimit = 2_000_000
+  /// Beyond ``localSearchLimit``, steps between two repairs.
+  public static let repairInterval = 8
 
   /// What a run of the relaxation found.
   public struct Result: Sendable {
@@ -71,19 +74,26 @@ public enum AdmissionLagrangian {
     let instance = table.instance
     let weights = instance.requests.map(\.weight)
     let searching = instance.requests.count * instance.cloudlets.count <= localSearchLimit
-    var best = searching ? AdmissionLocalSearch.solve(table) : repair(table, [])
+    var best = searching ? AdmissionLocalSearch.solve(table) : AdmissionApproximation.solve(table)
     var bestWeight = table.weight(of: best)
     let pooled = table.pooledBound
     if bestWeight >= pooled - 1e-9 { return Result(solution: best, bound: pooled, steps: 0) }  // already optimal
     var subproblems = Subproblems(table, exactLimit: exactKnapsacks ? .max : exactKnapsackLimit)
     let integral = weights.allSatisfy { $0 == $0.rounded() }
-    var lambda = [Double](repeating: 0, count: weights.count)
+    var lambda = warmStart(table)
     var bound: Double?, bestLambda: [Double]?
     var mu = 2.0, stale = 0, step = 0
     var bestRepair = AdmissionSolution(admissions: []), bestRepairWeight = -1.0
     var chosenBy = [[Int]](repeating: [], count: weights.count)
     var profits = weights
+    func consider(_ repaired: AdmissionSolution) {
+      let repairedWeight = table.weight(of: repaired)
+      if repairedWeight > bestRepairWeight + 1e-9 { (bestRepair, bestRepairWeight) = (repaired, repairedWeight) }
+      if repairedWeight > bestWeight + 1e-9 { (best, bestWeight) = (repaired, repairedWeight) }
+    }
     var budget = Double(workBudget)
+    // Repairs cost `O(R · C + R log R)`: on huge tables, every ``repairInterval``-th step only.
+    let repairEvery = searching ? 1 : repairInterval
     while step < (steps ?? maxIterations) {
       if let deadline, ContinuousClock.now >= deadline { break }
       for r in profits.indices { profits[r] = weights[r] - lambda[r] }
@@ -93,25 +103,40 @@ public enum AdmissionLagrangian {
       budget -= Double(work)
       if bound.map({ value < $0 - 1e-9 }) ?? true { (bound, bestLambda, stale) = (value, lambda, 0) } else { stale += 1 }
       if stale >= patience { (mu, stale) = (mu / 2, 0) }
-      let repaired = repair(table, chosenBy)
-      let repairedWeight = table.weight(of: repaired)
-      if repairedWeight > bestRepairWeight + 1e-9 { (bestRepair, bestRepairWeight) = (repaired, repairedWeight) }
-      if repairedWeight > bestWeight + 1e-9 { (best, bestWeight) = (repaired, repairedWeight) }
+      if step % repairEvery == 0 { consider(repair(table, chosenBy)) }
       let proven = integral ? (bound! + 1e-6).rounded(.down) <= bestWeight : bound! <= bestWeight + 1e-9
       if proven || mu < 1e-3 { break }
-      if steps == nil && step >= minIterations && budget <= 0 { break }
+      if steps == nil && (step >= minIterations || !searching) && budget <= 0 { break }
       var norm = 0.0
       for r in lambda.indices { let g = 1 - Double(chosenBy[r].count); norm += g * g }
       guard norm > 0 else { break }  // every request chosen exactly once: the knapsacks agree
       let t = mu * max(value - bestWeight, 1e-6) / norm
       for r in lambda.indices { lambda[r] = max(0, lambda[r] - t * (1 - Double(chosenBy[r].count))) }
     }
+    if step % repairEvery != 0 { consider(repair(table, chosenBy)) }
     // Polishing is the costly part: once, on the best repair.
     if searching && bestRepairWeight >= 0 {
       let polished = AdmissionLocalSearch.solve(table, from: bestRepair)
       if table.weight(of: polished) > bestWeight + 1e-9 { best = polished }
     }
     return Result(solution: best, bound: bound, multipliers: bestLambda, steps: step)
+  }
+
+  /// The first multipliers: with `θ` the profit per thread at which the pooled fractional
+  /// knapsack of ``AdmissionTable/pooledBound`` fills up, `λ_r = max(0, w_r − θ · s_r)` for `s_r`
+  /// the fewest threads of `r`: what each request earns above the marginal thread, the LP dual
+  /// when the cloudlets act as one pool (0 when everything fits).
+  static func warmStart(_ table: AdmissionTable) -> [Double] {
+    let requests = table.instance.requests
+    let need = requests.indices.map { table.fewestThreads(request: $0) }
+    let order = requests.indices.filter { need[$0] != nil }
+      .sorted { requests[$0].weight * Double(need[$1]!) > requests[$1].weight * Double(need[$0]!) }
+    var room = table.instance.cloudlets.reduce(0) { $0 + $1.threads }, theta = 0.0
+    for r in order {
+      guard need[r]! <= room else { theta = requests[r].weight / Double(need[r]!); break }
+      room -= need[r]!
+    }
+    return requests.indices.map { r in need[r].map { max(0, requests[r].weight - theta * Double($0)) } ?? 0 }
   }
 
   /// The per-cloudlet knapsacks of one subgradient step, over the candidates that can matter.
@@ -123,11 +148,14 @@ public enum AdmissionLagrangian {
   struct Subproblems {
     let table: AdmissionTable
     let capacities: [Int]
+    /// Largest dynamic-program work (`Σ_c candidates_c × (K_c + 1)`) of one step; beyond it every
+    /// cloudlet takes the LP relaxation.
     let exactLimit: Int
     /// Candidates of each cloudlet (request, size), refilled every step.
     var kept: [[(Int, Int)]]
-    /// Candidates of each size per cloudlet, cleared every step.
-    var perSize: [[Int]]
+    /// Candidates per (cloudlet, size), at `sizeOffset[c] + s`, cleared every step.
+    var perSize: [Int32]
+    let sizeOffset: [Int]
     /// Per cloudlet, the last step's knapsack optimum for every capacity `0...K_c` (empty where
     /// the LP relaxation was used).
     var profiles: [[Double]]
@@ -137,7 +165,10 @@ public enum AdmissionLagrangian {
       capacities = table.instance.cloudlets.map(\.threads)
       self.exactLimit = exactLimit
       kept = capacities.map { _ in [] }
-      perSize = capacities.map { [Int](repeating: 0, count: $0 + 1) }
+      var offsets: [Int] = [], total = 0
+      for k in capacities { offsets.append(total); total += k + 1 }
+      sizeOffset = offsets
+      perSize = [Int32](repeating: 0, count: total)
       profiles = capacities.map { _ in [] }
     }
 
@@ -146,32 +177,46 @@ public enum AdmissionLagrangian {
     /// the work done.
     mutating func evaluate(profits: [Double], chosenBy: inout [[Int]]) -> (value: Double, work: Int) {
       for r in chosenBy.indices { chosenBy[r].removeAll(keepingCapacity: true) }
-      for c in kept.indices {
-        kept[c].removeAll(keepingCapacity: true)
-        for s in perSize[c].indices { perSize[c][s] = 0 }
-      }
+      for c in kept.indices { kept[c].removeAll(keepingCapacity: true) }
+      for i in perSize.indices { perSize[i] = 0 }
       let order = profits.indices.filter { profits[$0] > 0 }.sorted { profits[$0] > profits[$1] }
-      for r in order {
-        for c in capacities.indices {
-          guard let s = table.threads(request: r, cloudlet: c), s <= capacities[c], perSize[c][s] < capacities[c] / s else { continue }
-          perSize[c][s] += 1
-          kept[c].append((r, s))
+      let cloudletCount = capacities.count
+      var accepted: [(Int, Int, Int)] = []  // (cloudlet, request, size) of one request
+      table.withThreadCounts { threads in
+        perSize.withUnsafeMutableBufferPointer { perSize in
+          capacities.withUnsafeBufferPointer { capacities in
+            sizeOffset.withUnsafeBufferPointer { sizeOffset in
+              for r in order {
+                accepted.removeAll(keepingCapacity: true)
+                let row = r * cloudletCount
+                for c in 0..<cloudletCount {
+                  let s = Int(threads[row + c])
+                  guard s > 0, s <= capacities[c] else { continue }
+                  let slot = sizeOffset[c] + s
+                  guard Int(perSize[slot]) < capacities[c] / s else { continue }
+                  perSize[slot] += 1
+                  accepted.append((c, r, s))
+                }
+                for (c, r, s) in accepted { kept[c].append((r, s)) }
+              }
+            }
+          }
         }
       }
-      var value = 0.0, work = order.count * capacities.count
-      for c in capacities.indices {
-        let dynamic = kept[c].count * (capacities[c] + 1)
-        if dynamic <= exactLimit {
-          work += dynamic
+      var dynamic = 0
+      for c in 0..<cloudletCount { dynamic += kept[c].count * (capacities[c] + 1) }
+      let exact = dynamic <= exactLimit
+      var value = 0.0, work = order.count * cloudletCount
+      for c in 0..<cloudletCount {
+        if exact {
           profiles[c] = AdmissionLagrangian.knapsackProfile(kept[c], capacity: capacities[c], profits: profits) { chosenBy[$0].append(c) }
           value += profiles[c][capacities[c]]
         } else {
-          work += kept[c].count
           profiles[c] = []
           value += AdmissionLagrangian.fractionalKnapsack(&kept[c], capacity: capacities[c], profits: profits) { chosenBy[$0].append(c) }
         }
       }
-      return (value, work)
+      return (value, work + (exact ? dynamic : kept.reduce(0) { $0 + $1.count }))
     }
   }
 
