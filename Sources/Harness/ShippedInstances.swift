@@ -87,12 +87,18 @@ public enum ShippedInstances {
     }
   }()
 
-  /// Generates `shapes` as instances named `<prefix>-NN-<weights>`, seeds `seed0 + index`.
-  public static func hardAdmissionInstances(_ shapes: [HardAdmission], prefix: String, seed0: UInt64) throws
+  /// The members of ``largeWeightedBenchmark`` shipped under `instances/admission-large/` (by
+  /// index): `gap-05-correlated` (2,000 × 25, demand 4×) and `gap-06-inverse` (2,500 × 30, demand
+  /// 3×), the two every exact P1 solver proves within seconds, so the shipped run stays fast.
+  public static let shippedLargeWeighted: Set<Int> = [4, 5]
+
+  /// Generates `shapes` (those at the indices in `only`, all by default) as instances named
+  /// `<prefix>-NN-<weights>`, seeds `seed0 + index`.
+  public static func hardAdmissionInstances(_ shapes: [HardAdmission], prefix: String, seed0: UInt64, only: Set<Int>? = nil) throws
     -> [AdmissionInstance]
   {
     let models = admissionModels.map(ModelZoo.model)
-    return try shapes.enumerated().map { i, shape in
+    return try shapes.enumerated().filter { only?.contains($0.offset) ?? true }.map { i, shape in
       var generator = AdmissionGenerator()
       generator.demandOverCapacity = shape.demandOverCapacity
       generator.weights = shape.weights
@@ -241,7 +247,8 @@ public enum ShippedInstances {
   }
 
   /// The P1 instances: the small ones solved exactly in CI, the large ones beyond exact solving
-  /// (both under `admission/`), and the hard ones under `admission-hard/`.
+  /// (both under `admission/`), the hard ones under `admission-hard/`, and two large weighted
+  /// ones (``shippedLargeWeighted``) under `admission-large/`.
   public static func admission() throws -> [(path: String, instance: AdmissionInstance)] {
     let models = admissionModels.map(ModelZoo.model)
     let generator = AdmissionGenerator()
@@ -254,6 +261,8 @@ public enum ShippedInstances {
       }
     }
     return shipped + files(try hardAdmissionInstances(hardAdmission, prefix: "hard", seed0: 300), in: "admission-hard")
+      + files(try hardAdmissionInstances(largeWeightedBenchmark, prefix: "gap", seed0: 700, only: shippedLargeWeighted),
+              in: "admission-large")
   }
 
   /// `instances` as files named after them in `folder`.
