@@ -12,30 +12,32 @@ import EdgeSplitModel
 /// needs the fewest threads (it fits: a subset of a knapsack), the rest are filled in density
 /// order; the best repair is polished by the local search at the end.
 ///
-/// Each step's knapsacks see only the candidates that can matter (``Subproblems``): of the
+/// The multipliers start at the pooled bound's dual (``warmStart(_:)``). Each step's knapsacks
+/// see only the candidates that can matter (`Subproblems`): of the
 /// requests needing `s` threads on `c`, an optimal knapsack (or its LP relaxation) takes at most
 /// `⌊K_c / s⌋`, the most profitable ones, so the rest are left out. When the dynamic programs
 /// of a step would still cost more than ``exactKnapsackLimit``, every cloudlet gets the LP
 /// relaxation of its knapsack instead (Dantzig's greedy bound: still an upper bound, cheap on
 /// huge capacities).
 ///
-/// The work scales with the instance: at least ``minIterations`` and at most ``maxIterations``
-/// steps, as many as ``workBudget`` allows beyond the minimum. Skips the relaxation when the
+/// The work scales with the instance: at most ``maxIterations`` steps, at least
+/// ``minIterations`` up to ``localSearchLimit``, and beyond those as many as ``workBudget``
+/// allows (a step costs its candidate scan and knapsacks). Skips the relaxation when the
 /// local search already meets ``AdmissionTable/pooledBound``. Stops when the bound proves the
 /// best solution optimal (`⌊L⌋ ≤ best` for integer weights) or when `μ` falls below 10⁻³; then
 /// the local search's own answer is returned if better. Beyond ``localSearchLimit`` (requests ×
-/// cloudlets) the local search is skipped (start and polish): the density fill starts, the best
-/// repair is the answer.
+/// cloudlets) the local search is skipped (start and polish): the ½-approximation starts, repairs
+/// run every ``repairInterval`` steps, and the best of them is the answer.
 public enum AdmissionLagrangian {
   /// Most subgradient steps.
   public static let maxIterations = 300
-  /// Fewest subgradient steps (unless the bound proves optimality or `μ` vanishes first),
-  /// whatever the instance's size: the budget grows with the work of one step.
+  /// Fewest subgradient steps (unless the bound proves optimality or `μ` vanishes first) on
+  /// tables up to ``localSearchLimit``: there the budget grows with the work of one step.
   public static let minIterations = 100
   /// Steps without a better bound before `μ` is halved.
   public static let patience = 15
-  /// Total knapsack work (sum over steps of ``Subproblems`` work) that may buy steps beyond
-  /// ``minIterations``.
+  /// Total work (sum over steps of the candidate scans and knapsack cells) that may buy steps
+  /// beyond ``minIterations``.
   public static let workBudget = 100_000_000
   /// Largest dynamic-program work of one step (`Σ_c candidates_c × (K_c + 1)`) for which the
   /// heuristic solves the knapsacks exactly; beyond it, their LP relaxations.
@@ -126,7 +128,7 @@ public enum AdmissionLagrangian {
   /// knapsack of ``AdmissionTable/pooledBound`` fills up, `λ_r = max(0, w_r − θ · s_r)` for `s_r`
   /// the fewest threads of `r`: what each request earns above the marginal thread, the LP dual
   /// when the cloudlets act as one pool (0 when everything fits).
-  static func warmStart(_ table: AdmissionTable) -> [Double] {
+  public static func warmStart(_ table: AdmissionTable) -> [Double] {
     let requests = table.instance.requests
     let need = requests.indices.map { table.fewestThreads(request: $0) }
     let order = requests.indices.filter { need[$0] != nil }
