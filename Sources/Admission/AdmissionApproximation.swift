@@ -45,7 +45,8 @@ import EdgeSplitModel
 /// first (a tie), leaving `b` nothing it can serve: `ALG = 1`, `OPT = 2` (a test builds it).
 ///
 /// - Complexity: `O(R · C)` to gather candidates plus, per cloudlet, `O(n_c + K_c)` for equal
-///   weights or `O(n_c · K_c)` otherwise, where `n_c <= R` counts the candidates of `c`; with
+///   weights or `O(n_c · K_c)` otherwise, where `n_c <= min(R, K_c (1 + ln K_c))` counts the
+///   candidates of `c` (at most `⌊K_c / s⌋` of each size `s` are kept, see the code); with
 ///   thread capacities bounded by a constant this is linear in the table size. The table itself
 ///   (built by the caller) dominates.
 public enum AdmissionApproximation {
@@ -60,17 +61,26 @@ public enum AdmissionApproximation {
     var candidates: [Int] = []
     var sizes: [Int] = []
     var profits: [Double] = []
+    // Weighted knapsacks see requests heaviest first and at most ⌊K_c / s⌋ of each size s: an
+    // optimal knapsack takes no more of one size, and the heaviest ones, so its value is unchanged.
+    let order = equalWeights ? Array(instance.requests.indices) : instance.requests.indices.sorted { (weights[$0], $1) > (weights[$1], $0) }
+    var perSize: [Int] = []
     for c in instance.cloudlets.indices {
       candidates.removeAll(keepingCapacity: true)
       sizes.removeAll(keepingCapacity: true)
       profits.removeAll(keepingCapacity: true)
-      for r in instance.requests.indices where !assigned[r] {
+      let capacity = instance.cloudlets[c].threads
+      perSize = [Int](repeating: 0, count: capacity + 1)
+      for r in order where !assigned[r] {
         guard let threads = table.threads(request: r, cloudlet: c) else { continue }
+        if !equalWeights {
+          guard threads <= capacity, perSize[threads] < capacity / threads else { continue }
+          perSize[threads] += 1
+          profits.append(weights[r])
+        }
         candidates.append(r)
         sizes.append(threads)
-        if !equalWeights { profits.append(weights[r]) }
       }
-      let capacity = instance.cloudlets[c].threads
       let chosen = equalWeights
         ? unitKnapsack(sizes: sizes, capacity: capacity)
         : knapsack(sizes: sizes, profits: profits, capacity: capacity)

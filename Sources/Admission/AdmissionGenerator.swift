@@ -30,8 +30,12 @@ public struct AdmissionGenerator: Sendable {
     case unit
     /// Integers uniform in the range.
     case uniform(ClosedRange<Int>)
-    /// The request's fewest threads on any cloudlet plus an integer uniform in the range.
+    /// The request's fewest threads on any cloudlet plus an integer uniform in the range (a
+    /// one-point range is the strongly correlated case).
     case correlated(extra: ClosedRange<Int>)
+    /// `base` minus the request's fewest threads (at least 1), plus an integer uniform in the
+    /// range: large requests are worth less (generalized assignment type D).
+    case inverselyCorrelated(base: Int, extra: ClosedRange<Int>)
   }
   /// Threads per cloudlet `K_c` (uniform).
   public var threads: ClosedRange<Int> = 4...16
@@ -109,20 +113,23 @@ public struct AdmissionGenerator: Sendable {
     case .uniform(let range):
       for r in requests.indices { requests[r].weight = Double(rng.integer(in: range)) }
     case .correlated(let extra):
-      let table = AdmissionTable(instance)
-      for r in requests.indices {
-        let need = instance.cloudlets.indices.compactMap { table.threads(request: r, cloudlet: $0) }.min() ?? 0
-        requests[r].weight = Double(need + rng.integer(in: extra))
-      }
+      let needs = Self.needs(AdmissionTable(instance))
+      for r in requests.indices { requests[r].weight = Double(needs[r] + rng.integer(in: extra)) }
+    case .inverselyCorrelated(let base, let extra):
+      let needs = Self.needs(AdmissionTable(instance))
+      for r in requests.indices { requests[r].weight = Double(max(1, base - needs[r]) + rng.integer(in: extra)) }
     }
     return try AdmissionInstance(name: name, models: models, cloudlets: instance.cloudlets, requests: requests)
   }
 
   /// The sum over requests that fit on some cloudlet of their fewest threads on any cloudlet.
   public static func demand(_ table: AdmissionTable) -> Int {
-    table.instance.requests.indices.reduce(0) { sum, r in
-      sum + (table.instance.cloudlets.indices.compactMap { table.threads(request: r, cloudlet: $0) }.min() ?? 0)
-    }
+    needs(table).reduce(0, +)
+  }
+
+  /// Each request's fewest threads on any cloudlet (0 when it fits nowhere).
+  static func needs(_ table: AdmissionTable) -> [Int] {
+    table.instance.requests.indices.map { table.fewestThreads(request: $0) ?? 0 }
   }
 
   private static func logUniform(_ range: ClosedRange<Double>, _ rng: inout SeededGenerator) -> Double {

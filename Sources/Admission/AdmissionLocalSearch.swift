@@ -115,7 +115,7 @@ public enum AdmissionLocalSearch {
 
     /// The density-ordered best fit over every waiting request.
     mutating func fill() {
-      let need = placement.indices.map { r in (0..<cloudletCount).compactMap { size(r, $0) }.min() }
+      let need = placement.indices.map { r in table.fewestThreads(request: r) }
       let order = placement.indices.filter { need[$0] != nil }.sorted { a, b in
         let (da, db) = (weights[a] / Double(need[a]!), weights[b] / Double(need[b]!))
         return da != db ? da > db : weights[a] != weights[b] ? weights[a] > weights[b] : a < b

@@ -15,7 +15,7 @@ extension AdmissionTable {
   public var pooledBound: Double {
     let requests = instance.requests
     var items: [(weight: Double, size: Int)] = requests.indices.compactMap { r in
-      instance.cloudlets.indices.compactMap { threads(request: r, cloudlet: $0) }.min().map { (requests[r].weight, $0) }
+      fewestThreads(request: r).map { (requests[r].weight, $0) }
     }
     items.sort { $0.weight * Double($1.size) > $1.weight * Double($0.size) }
     var room = Double(instance.cloudlets.reduce(0) { $0 + $1.threads }), bound = 0.0

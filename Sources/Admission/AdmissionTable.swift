@@ -69,6 +69,22 @@ public struct AdmissionTable: Sendable {
     self.prefixes = prefixes
   }
 
+  /// Calls `body` with the thread counts of every `(r, c)` at `r · C + c` (0 where `r` cannot
+  /// meet its deadline on `c`): the raw table, for loops over all pairs.
+  package func withThreadCounts<Result>(_ body: (UnsafeBufferPointer<Int32>) -> Result) -> Result {
+    threads.withUnsafeBufferPointer(body)
+  }
+
+  /// Fewest threads request `r` needs on any cloudlet, or `nil` when it fits nowhere.
+  public func fewestThreads(request r: Int) -> Int? {
+    var least = Int.max
+    for c in 0..<instance.cloudlets.count {
+      let k = threadCount(r, c)
+      if k > 0 && k < least { least = k }
+    }
+    return least == .max ? nil : least
+  }
+
   /// The cheapest option for request `r` on cloudlet `c`, or `nil` when no partition and thread
   /// count meets the deadline there.
   public func cheapest(request r: Int, cloudlet c: Int) -> CheapestOption? {

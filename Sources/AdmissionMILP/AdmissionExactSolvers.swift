@@ -34,6 +34,15 @@ public enum AdmissionExactSolvers {
     ) { instance, options in try AdmissionILP.solve(instance, backend: backend, formulation: .pruned, options: options) }
   }
 
+  /// Lagrangian variable fixing, then the pruned ILP on the core (`AdmissionFixing`).
+  public static func lagrangianExact(backend: any MILPSolver) -> P1Solver {
+    P1Solver(
+      name: "p1-lagrangian-exact", role: .exact,
+      summary: "Lagrangian bound (exact knapsack per cloudlet), variable fixing, then the pruned ILP (\(backend.id)) on the columns left",
+      skip: { columnGuard($0) }
+    ) { instance, options in try AdmissionFixing.solve(AdmissionTable(instance), backend: backend, options: options) }
+  }
+
   /// The full ILP over every `(request, cloudlet, partition, threads)` meeting the deadline.
   public static func full(backend: any MILPSolver) -> P1Solver {
     P1Solver(
@@ -64,6 +73,6 @@ public enum AdmissionExactSolvers {
 
   /// Every solver of this module, solving with `backend`, in table order.
   public static func all(backend: any MILPSolver) -> [P1Solver] {
-    [pruned(backend: backend), full(backend: backend), lpBound(backend: backend)]
+    [pruned(backend: backend), lagrangianExact(backend: backend), full(backend: backend), lpBound(backend: backend)]
   }
 }

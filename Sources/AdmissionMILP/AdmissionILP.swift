@@ -22,11 +22,14 @@ public enum AdmissionILP {
 
   /// Builds the integer program for `table` in the given formulation; with `windows`, one
   /// capacity row per cloudlet and window instead of one per cloudlet (see ``model(_:formulation:windows:)``).
-  static func program(_ table: AdmissionTable, _ formulation: Formulation, windows: [[Int]]? = nil) -> (MILP, [Column]) {
+  /// `keep(r, c)` false leaves out every column of request `r` on cloudlet `c`.
+  static func program(
+    _ table: AdmissionTable, _ formulation: Formulation, windows: [[Int]]? = nil, keep: ((Int, Int) -> Bool)? = nil
+  ) -> (MILP, [Column]) {
     let instance = table.instance
     var columns: [Column] = []
     for r in instance.requests.indices {
-      for c in instance.cloudlets.indices {
+      for c in instance.cloudlets.indices where keep?(r, c) ?? true {
         switch formulation {
         case .pruned:
           if let option = table.cheapest(request: r, cloudlet: c) {
@@ -193,13 +196,16 @@ public enum AdmissionILP {
   /// Otherwise the backend starts from `start` (by default ``bestKnownSolution(_:)``; it must be
   /// feasible for the program) (GLPK with ``cutGenerators``), and a run stopped by a limit always
   /// reports an incumbent at least as good as that start, with the backend's dual bound.
-  /// `windows`: see ``model(_:formulation:windows:)``. Statistics: `columns`, `rows`,
-  /// `solveSeconds`, the backend and the counter `startObjective` (the start's weight).
+  /// `windows`: see ``model(_:formulation:windows:)``. `keep(r, c)` false leaves out the columns
+  /// of request `r` on cloudlet `c` (the program then answers for the rest only).
+  /// Statistics: `columns`, `rows`, `solveSeconds`, the backend and the counter
+  /// `startObjective` (the start's weight).
   public static func solve(
     _ table: AdmissionTable, backend: any MILPSolver, formulation: Formulation = .pruned,
-    windows: [[Int]]? = nil, start: AdmissionSolution? = nil, options: SolverOptions = .init()
+    windows: [[Int]]? = nil, keep: ((Int, Int) -> Bool)? = nil, start: AdmissionSolution? = nil,
+    options: SolverOptions = .init()
   ) throws(MILPValidationError) -> SolverOutcome<AdmissionSolution> {
-    let (model, columns) = program(table, formulation, windows: windows)
+    let (model, columns) = program(table, formulation, windows: windows, keep: keep)
     guard !columns.isEmpty else {
       return SolverOutcome(solution: AdmissionSolution(admissions: []), objective: 0, bound: 0, termination: .optimal,
                            statistics: SolverStatistics(columns: 0))

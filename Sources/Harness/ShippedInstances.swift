@@ -27,13 +27,17 @@ public enum ShippedInstances {
     public var cloudlets: Int
     public var demandOverCapacity: Double
     public var weights: AdmissionGenerator.Weights
+    /// Threads per cloudlet drawn before the demand scaling (`AdmissionGenerator.threads`): a
+    /// wide range makes very unequal capacities.
+    public var threads: ClosedRange<Int> = 4...16
 
-    /// `uniform` or `correlated`.
+    /// `uniform`, `correlated`, `strong` (correlated with a constant extra) or `inverse`.
     public var weightLabel: String {
       switch weights {
       case .unit: "unit"
       case .uniform: "uniform"
-      case .correlated: "correlated"
+      case .correlated(let extra): extra.count == 1 ? "strong" : "correlated"
+      case .inverselyCorrelated: "inverse"
       }
     }
   }
@@ -65,31 +69,66 @@ public enum ShippedInstances {
     }
   }
 
-  /// Generates `shapes` as instances named `<prefix>-NN-<weights>`, seeds `seed0 + index`.
-  public static func hardAdmissionInstances(_ shapes: [HardAdmission], prefix: String, seed0: UInt64) throws
+  /// The large weighted P1 set for `Benchmarks/` (`solverbench generate --hard-benchmark`, named
+  /// `gap-NN-<weights>`, seeds 700...): 2,000–3,500 requests on 25–50 cloudlets with very unequal
+  /// capacities (1–64 threads drawn, then scaled), demand 1.3–4× capacity, and weights of the
+  /// generalized-assignment types B–E of Martello and Toth: uniform 10–50, correlated (fewest
+  /// threads + 1–10), inversely correlated (60 − fewest threads + 1–10) and strongly correlated
+  /// (fewest threads + 10).
+  public static let largeWeightedBenchmark: [HardAdmission] = {
+    let types: [AdmissionGenerator.Weights] = [
+      .uniform(10...50), .correlated(extra: 1...10), .inverselyCorrelated(base: 60, extra: 1...10), .correlated(extra: 10...10),
+    ]
+    let sizes = [(2_000, 25), (2_500, 30), (3_000, 40), (3_500, 50)]
+    let demands = [1.3, 2, 3, 4, 4, 3, 2, 1.3]
+    return (0..<8).map { i in
+      HardAdmission(requests: sizes[i % 4].0, cloudlets: sizes[i % 4].1, demandOverCapacity: demands[i],
+                    weights: types[(i + i / 4) % 4], threads: 1...64)
+    }
+  }()
+
+  /// The members of ``largeWeightedBenchmark`` shipped under `instances/admission-large/` (by
+  /// index): `gap-05-correlated` (2,000 × 25, demand 4×) and `gap-06-inverse` (2,500 × 30, demand
+  /// 3×), the two every exact P1 solver proves within seconds, so the shipped run stays fast.
+  public static let shippedLargeWeighted: Set<Int> = [4, 5]
+
+  /// Generates `shapes` (those at the indices in `only`, all by default) as instances named
+  /// `<prefix>-NN-<weights>`, seeds `seed0 + index`.
+  public static func hardAdmissionInstances(_ shapes: [HardAdmission], prefix: String, seed0: UInt64, only: Set<Int>? = nil) throws
     -> [AdmissionInstance]
   {
     let models = admissionModels.map(ModelZoo.model)
-    return try shapes.enumerated().map { i, shape in
+    return try shapes.enumerated().filter { only?.contains($0.offset) ?? true }.map { i, shape in
       var generator = AdmissionGenerator()
       generator.demandOverCapacity = shape.demandOverCapacity
       generator.weights = shape.weights
+      generator.threads = shape.threads
       let name = String(format: "%@-%02d-%@", prefix, i + 1, shape.weightLabel)
       return try generator.generate(name: name, models: models, requests: shape.requests, cloudlets: shape.cloudlets,
                                     seed: seed0 + UInt64(i))
     }
   }
 
-  /// Writes ``hardAdmissionBenchmark`` under `folder`, and with `huge` also the 100,000 × 100
-  /// speed-goal instance of `Benchmarks/` (`huge-100k`, default generator, seed 2026; about
-  /// 175 MB); returns the paths written.
+  /// The 100,000 × 100 correlated speed instance of `Benchmarks/` (`huge-100k-correlated`, seed
+  /// 2027): demand 3× capacity, weights = fewest threads + 1–10. Unlike `huge-100k` (demand 94×
+  /// capacity, unit weights: the pooled bound is the answer) the heuristics have work to do.
+  public static func hugeCorrelated() throws -> AdmissionInstance {
+    try hardAdmissionInstances([HardAdmission(requests: 100_000, cloudlets: 100, demandOverCapacity: 3, weights: correlatedWeights)],
+                               prefix: "huge-100k", seed0: 2027)[0].renamed("huge-100k-correlated")
+  }
+
+  /// Writes ``hardAdmissionBenchmark`` and ``largeWeightedBenchmark`` under `folder`, and with
+  /// `huge` also the 100,000 × 100 speed instances of `Benchmarks/` (`huge-100k`, default
+  /// generator, seed 2026, about 175 MB, and ``hugeCorrelated()``); returns the paths written.
   @discardableResult
   public static func writeHardBenchmark(to folder: URL, huge: Bool = false) throws -> [URL] {
     var instances = try hardAdmissionInstances(hardAdmissionBenchmark, prefix: "bench", seed0: 500)
+      + hardAdmissionInstances(largeWeightedBenchmark, prefix: "gap", seed0: 700)
     if huge {
       instances.append(try AdmissionGenerator().generate(
         name: "huge-100k", models: admissionModels.map(ModelZoo.model), requests: 100_000,
         cloudlets: 100, seed: 2026))
+      instances.append(try hugeCorrelated())
     }
     return try write(instances.map { ("\($0.name).json", .instance(AnyInstance(AdmissionFamily.self, $0))) }, to: folder)
   }
@@ -236,7 +275,8 @@ public enum ShippedInstances {
   }
 
   /// The P1 instances: the small ones solved exactly in CI, the large ones beyond exact solving
-  /// (both under `admission/`), and the hard ones under `admission-hard/`.
+  /// (both under `admission/`), the hard ones under `admission-hard/`, and two large weighted
+  /// ones (``shippedLargeWeighted``) under `admission-large/`.
   public static func admission() throws -> [(path: String, instance: AdmissionInstance)] {
     let models = admissionModels.map(ModelZoo.model)
     let generator = AdmissionGenerator()
@@ -249,6 +289,8 @@ public enum ShippedInstances {
       }
     }
     return shipped + files(try hardAdmissionInstances(hardAdmission, prefix: "hard", seed0: 300), in: "admission-hard")
+      + files(try hardAdmissionInstances(largeWeightedBenchmark, prefix: "gap", seed0: 700, only: shippedLargeWeighted),
+              in: "admission-large")
   }
 
   /// `instances` as files named after them in `folder`.

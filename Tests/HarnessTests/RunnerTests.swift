@@ -310,7 +310,7 @@ private func fixed(_ name: String, _ role: SolverRole, _ admissions: [Admission]
     let instances = try BenchmarkRunner.jsonFiles(under: root).filter { $0.lastPathComponent.hasPrefix("small-") }
       .map { try InstanceIO.load(contentsOf: $0, families: Catalog.families) }
     let solvers = Catalog(backend: GLPKSolver()).solvers(matching: ["p1-*"])
-    #expect(solvers.count == 8)
+    #expect(solvers.count == 9)
     let runner = BenchmarkRunner(solvers: solvers, settings: SolverOptions(timeLimit: 30))
     func stripped(_ rows: [BenchmarkRow]) -> [BenchmarkRow] { rows.map { var row = $0; row.seconds = 0; return row } }
     let sequential = stripped(runner.run(instances, jobs: 1))

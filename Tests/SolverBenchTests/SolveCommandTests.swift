@@ -74,7 +74,7 @@ import Testing
     #expect(result.status == 0, "\(result.stderr)")
     let written = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("admission").path).sorted()
     #expect(written.contains("small-01--p1-ilp-pruned.json") && written.contains("small-01--p1-approx.json"))
-    #expect(written.count == 8)  // every P1 solver: three exact or bound, the approximation, four heuristics
+    #expect(written.count == 9)  // every P1 solver: four exact or bound, the approximation, four heuristics
     let data = try Data(contentsOf: folder.appendingPathComponent("admission/small-01--p1-approx.json"))
     let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     #expect(object["solver"] as? String == "p1-approx" && object["feasible"] as? Bool == true)
