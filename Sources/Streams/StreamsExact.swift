@@ -21,7 +21,7 @@ public enum StreamsExact {
   /// Longest window of the bound.
   public static let windowTasks = 48
   /// Most states a stage of an exact search may hold before it gives up.
-  public static let stateBudget = 20_000
+  public static let stateBudget = 5_000
   /// The same for one stream alone (``alone(_:_:prices:)``), which then halves its tasks.
   public static let aloneBudget = 1_000
 
@@ -105,25 +105,32 @@ public enum StreamsExact {
     guard n > 0 else { return (0, 0) }
     let release = instance.tasks.map { $0.arrivalMs / 1000 }
     let due = instance.tasks.indices.map { release[$0] + instance.streams[instance.tasks[$0].stream].deadlineMs / 1000 }
-    // Each interval [a, b] and the tasks it covers.
-    var intervals: [(capacity: Double, tasks: [Int])] = []
-    for length in lengths {
-      var a = 0.0
-      while a <= release[n - 1] {
-        let covered = instance.tasks.indices.filter { release[$0] >= a && due[$0] <= a + length }
-        if !covered.isEmpty { intervals.append((length, covered)) }
-        a += length / 2
+    // The capacity (length) of each interval [a, b] (a on a grid of half its length) that covers a
+    // task, and per task the intervals covering it.
+    var intervals: [Double] = [], index: [[Int]: Int] = [:]
+    var covering = [[Int]](repeating: [], count: n)
+    for (l, length) in lengths.enumerated() where length > 0 {
+      let half = length / 2
+      for j in 0..<n where due[j] - release[j] <= length {
+        let first = Int(((due[j] - length) / half).rounded(.up)), last = Int((release[j] / half).rounded(.down))
+        for k in stride(from: first, through: last, by: 1) where Double(k) * half <= release[j] && Double(k) * half + length >= due[j] {
+          let key = [l, k]
+          let at = index[key] ?? intervals.count
+          if at == intervals.count {
+            index[key] = at
+            intervals.append(length)
+          }
+          covering[j].append(at)
+        }
       }
     }
-    var covering = [[Int]](repeating: [], count: n)
-    for (k, interval) in intervals.enumerated() { for j in interval.tasks { covering[j].append(k) } }
     var prices = [Double](repeating: 0, count: intervals.count)
     let streams = instance.streams.indices.map { s in instance.tasks.indices.filter { instance.tasks[$0].stream == s } }
     var bound = Double.infinity, theta = 1.0, stale = 0, iterations = 0
     while iterations < limit {
       if let deadline, ContinuousClock.now >= deadline, bound.isFinite { break }
       iterations += 1
-      var total = zip(prices, intervals).reduce(0) { $0 + $1.0 * $1.1.capacity }
+      var total = zip(prices, intervals).reduce(0) { $0 + $1.0 * $1.1 }
       var usage = [Double](repeating: 0, count: prices.count)
       let price = instance.tasks.indices.map { j in covering[j].reduce(0) { $0 + prices[$1] } }
       for mine in streams where !mine.isEmpty {
@@ -133,7 +140,7 @@ public enum StreamsExact {
       }
       if total < bound - 1e-9 { bound = total; stale = 0 } else { stale += 1 }
       if stale >= 4 { theta /= 2; stale = 0 }
-      let gradient = zip(intervals, usage).map { $0.capacity - $1 }
+      let gradient = zip(intervals, usage).map { $0 - $1 }
       // Only prices that can move count: a zero price with slack stays at zero.
       let norm = zip(prices, gradient).reduce(0) { $0 + ($1.0 > 0 || $1.1 < 0 ? $1.1 * $1.1 : 0) }
       guard norm > 0, total > best else { break }

@@ -34,7 +34,8 @@ struct StreamsSearch {
     var incumbent = -Double.infinity
     /// `suffixBound[i]`: a bound on what tasks `i...` can earn from any state (count `n + 1`).
     var suffixBound: [Double]?
-    /// Give up (``Result/completed`` false) when a stage holds more states than this.
+    /// Give up (``Result/completed`` false) when a stage holds more states than this (or, with
+    /// dominance, its candidates number more than 8 times as many).
     var stateBudget: Int?
     /// When the time is up: an exact search gives up, a beam finishes with one state per stage.
     var deadline: ContinuousClock.Instant?
@@ -86,7 +87,7 @@ struct StreamsSearch {
   func run(_ o: Options) -> Result {
     let n = instance.tasks.count, server = dim - 1
     var queues = [Double](repeating: 0, count: dim), values = [0.0]
-    var parents: [[Int32]] = [], picks: [[Int16]] = []
+    var parents: [[Int32]] = [], picks: [[Int32]] = []
     var guided: Int? = o.guide == nil ? nil : 0
     var peak = 1, timedOut = false
     var table: [Int32] = []
@@ -109,7 +110,7 @@ struct StreamsSearch {
       if table.count < size { table = [Int32](repeating: -1, count: size) } else {
         for k in 0..<size { table[k] = -1 }
       }
-      var nextQueues: [Double] = [], nextValues: [Double] = [], parent: [Int32] = [], pick: [Int16] = []
+      var nextQueues: [Double] = [], nextValues: [Double] = [], parent: [Int32] = [], pick: [Int32] = []
       nextQueues.reserveCapacity(capacity * dim)
       var child = [Double](repeating: 0, count: dim)
       var nextGuided: Int?
@@ -152,17 +153,24 @@ struct StreamsSearch {
             nextQueues.append(contentsOf: child)
             nextValues.append(value)
             parent.append(Int32(p))
-            pick.append(Int16(k < times[i].count ? k : -1))
+            pick.append(Int32(k < times[i].count ? k : -1))
           } else if value > nextValues[found] {
             nextValues[found] = value
             parent[found] = Int32(p)
-            pick[found] = Int16(k < times[i].count ? k : -1)
+            pick[found] = Int32(k < times[i].count ? k : -1)
           }
           if isGuide { nextGuided = found }
         }
       }
       var keep = Array(nextValues.indices)
-      if o.dominance { keep = undominated(keep, nextQueues, nextValues, protecting: nextGuided) }
+      if o.dominance {
+        // Dominance costs the square of the candidates: give up before it when they are far over budget.
+        let hopeless = o.stateBudget.map { o.beam == nil && keep.count > 8 * $0 } ?? false
+        guard !hopeless, let kept = undominated(keep, nextQueues, nextValues, protecting: nextGuided, deadline: o.deadline) else {
+          return Result(value: values.max() ?? 0, actions: [], peak: max(peak, keep.count), completed: false, timedOut: timedOut)
+        }
+        keep = kept
+      }
       if let beam, keep.count > beam {
         let scores = keep.map { j in nextValues[j] - o.rank * risk(nextQueues, j, release: release) }
         var order = keep.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : keep[$0] < keep[$1] }.prefix(beam).map { keep[$0] }
@@ -200,11 +208,14 @@ struct StreamsSearch {
   }
 
   /// The states of `candidates` no other one dominates (no later in every free time, at least
-  /// as much accuracy); `protecting` stays.
-  private func undominated(_ candidates: [Int], _ queues: [Double], _ values: [Double], protecting: Int?) -> [Int] {
+  /// as much accuracy); `protecting` stays. `nil` when `deadline` passes first.
+  private func undominated(
+    _ candidates: [Int], _ queues: [Double], _ values: [Double], protecting: Int?, deadline: ContinuousClock.Instant?
+  ) -> [Int]? {
     let order = candidates.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
     var kept: [Int] = []
-    for j in order {
+    for (done, j) in order.enumerated() {
+      if done % 512 == 511, let deadline, ContinuousClock.now >= deadline { return nil }
       let dominated = j != protecting && kept.contains { k in
         (0..<dim).allSatisfy { queues[k * dim + $0] <= queues[j * dim + $0] }
       }
