@@ -3,7 +3,7 @@ import Foundation
 
 /// Offline dynamic programming over the known trace: a beam over queue states.
 ///
-/// Stage `i` holds states after deciding tasks `0..<i` (``StreamsSearch``): the queues' free
+/// Stage `i` holds states after deciding tasks `0..<i` (`StreamsSearch`): the queues' free
 /// times, clipped below at the next release and, when `grid > 0`, rounded **up** to a multiple
 /// of `grid` seconds; equal states merge, keeping the best accumulated accuracy. The beam keeps
 /// the `maxStates` states of best accuracy minus `rank ×` the accuracy their backlog puts at

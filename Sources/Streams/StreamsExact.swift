@@ -3,32 +3,27 @@ import EdgeSplitModel
 /// The offline reference of P5: a proven optimum where the search closes, else a proven upper
 /// bound with the best schedule found.
 ///
-/// - **Optimum** (traces up to ``maxExactTasks`` tasks): ``StreamsSearch`` without a beam, from
+/// - **Optimum** (traces up to ``maxExactTasks`` tasks): `StreamsSearch` without a beam, from
 ///   the offline DP's schedule as incumbent, dropping states dominated in every free time and in
 ///   accuracy and states whose accuracy plus a bound on the rest cannot beat the incumbent. The
 ///   bound on tasks `i...` is the sum over streams of each stream's own optimum on its tasks
 ///   from `i` on, alone with an empty server (sharing the server only delays a stream). With
 ///   ``StreamsInstance/Fields/dropLate`` dominance is unsound, so only identical states merge.
 /// - **Bound** (longer traces, or when a stage exceeds ``stateBudget`` states or time runs out):
-///   the trace is cut into windows at its largest release gaps and each window solved exactly
-///   from empty queues (halved again when it does not close): empty queues are never worse than
-///   the ones the previous window leaves (finish times are monotone in free times), so the sum
-///   of the windows' optima bounds the optimum. With `dropLate` the windows are solved in the
-///   relaxation where any task may be skipped, which is monotone and contains every schedule.
+///   ``lagrangianBound(_:best:deadline:lengths:iterations:)``, each stream alone with the shared
+///   server's capacity priced back in, reported with the offline DP's schedule.
 public enum StreamsExact {
   /// Longest trace the exact search is tried on.
   public static let maxExactTasks = 64
-  /// Longest window of the bound.
-  public static let windowTasks = 48
   /// Most states a stage of an exact search may hold before it gives up.
   public static let stateBudget = 5_000
-  /// The same for one stream alone (``alone(_:_:prices:)``), which then halves its tasks.
+  /// The same for one stream alone (`alone(_:_:prices:)`), which then halves its tasks.
   public static let aloneBudget = 1_000
 
   /// The proven optimum, or the best schedule found with a proven upper bound.
   public static func solve(_ instance: StreamsInstance, options: SolverOptions = .init()) -> SolverOutcome<StreamsSchedule> {
     let options = options.startingClock(), deadline = options.deadline
-    let heuristic = StreamsDP.solve(instance, settings: .init(maxStates: 1000), options: options)
+    let heuristic = StreamsDP.solve(instance, options: options)
     var schedule = heuristic.solution!, objective = heuristic.objective!
     if instance.tasks.count <= maxExactTasks, let (actions, value) = optimum(instance, incumbent: objective, deadline: deadline) {
       if let actions, value > objective {
@@ -63,7 +58,7 @@ public enum StreamsExact {
   }
 
   /// `bound[i]` bounds what tasks `i...` earn from any queues: per stream, its own optimum on
-  /// its tasks from `i` on, alone and from empty queues (``alone(_:_:prices:)``), summed.
+  /// its tasks from `i` on, alone and from empty queues (`alone(_:_:prices:)`), summed.
   static func suffixBound(_ instance: StreamsInstance, deadline: ContinuousClock.Instant?) -> [Double]? {
     let n = instance.tasks.count
     var bound = [Double](repeating: 0, count: n + 1)
