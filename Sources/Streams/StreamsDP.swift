@@ -8,7 +8,8 @@ import Foundation
 /// of `grid` seconds; equal states merge, keeping the best accumulated accuracy. The beam keeps
 /// the `maxStates` states of best accuracy minus `rank ×` the accuracy their backlog puts at
 /// risk (ranking by accuracy alone keeps states that earned a little now by blocking the
-/// queues). Greedy's trajectory stays in the beam and the result is never below Greedy's
+/// queues), once per weight of `ranks`. Greedy's trajectory stays in the beam and the result
+/// is never below Greedy's
 /// (whichever replays better is returned). With the time limit reached it finishes with one
 /// state per stage. With `grid == 0` and no beam only identical states merge, so the DP is exact
 /// (tests check it against brute force).
@@ -19,17 +20,19 @@ public enum StreamsDP {
     public var grid: Double
     /// The most states kept per stage; `nil` for no beam.
     public var maxStates: Int?
-    /// Weight of the backlog's risk in the beam's ranking (0: accuracy alone).
-    public var rank: Double
+    /// Weights of the backlog's risk in the beam's ranking (0: accuracy alone): the beam runs
+    /// once per weight and the best replayed schedule wins (no single weight is best on every
+    /// congested regime).
+    public var ranks: [Double]
 
-    public init(grid: Double = 0, maxStates: Int? = 300, rank: Double = 0.5) {
+    public init(grid: Double = 0, maxStates: Int? = 300, ranks: [Double] = [0.5, 0]) {
       self.grid = grid
       self.maxStates = maxStates
-      self.rank = rank
+      self.ranks = ranks
     }
 
     /// No rounding and no beam: exact (exponential in the worst case).
-    public static let exact = Settings(grid: 0, maxStates: nil, rank: 0)
+    public static let exact = Settings(grid: 0, maxStates: nil, ranks: [0])
   }
 
   /// The best schedule the DP finds, replayed by the evaluator, never below Greedy's; it obeys
@@ -59,15 +62,24 @@ public enum StreamsDP {
     let engine = StreamsSearch(instance)
     var o = StreamsSearch.Options()
     o.beam = settings.maxStates
-    o.rank = settings.rank
     o.grid = settings.grid
     o.deadline = deadline
     if settings.maxStates != nil {
       let greedy = StreamsBaselines.solve(instance, policy: .greedy).solution!
       o.guide = greedy.decisions.enumerated().map { i, d in instance.model(of: i).actions.firstIndex(of: d)! }
     }
-    let result = engine.run(o)
-    return (engine.schedule(result.actions), result.peak, result.timedOut)
+    var best: (schedule: StreamsSchedule, objective: Double, peak: Int, timedOut: Bool)?
+    for rank in settings.ranks.isEmpty ? [0] : settings.ranks {
+      o.rank = rank
+      let result = engine.run(o), schedule = engine.schedule(result.actions)
+      let objective = StreamsEvaluator.evaluate(schedule, on: instance).objective
+      let peak = max(best?.peak ?? 0, result.peak), timedOut = (best?.timedOut ?? false) || result.timedOut
+      if best == nil || objective > best!.objective { best = (schedule, objective, peak, timedOut) } else {
+        best!.peak = peak
+        best!.timedOut = timedOut
+      }
+    }
+    return (best!.schedule, best!.peak, best!.timedOut)
   }
 }
 

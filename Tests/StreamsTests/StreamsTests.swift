@@ -271,7 +271,7 @@ private func tiny(seed: UInt64, tasks: Int) throws -> StreamsInstance {
     for seed in 1...3 as ClosedRange<UInt64> {
       let instance = try congested(regime, seed: seed, tasks: 60, dropLate: seed == 3)
       let greedy = StreamsBaselines.solve(instance, policy: .greedy).objective!
-      for settings in [StreamsDP.Settings(), .init(grid: 0.01, maxStates: 20, rank: 0), .init(maxStates: 5, rank: 2)] {
+      for settings in [StreamsDP.Settings(), .init(grid: 0.01, maxStates: 20, ranks: [0]), .init(maxStates: 5, ranks: [2])] {
         let dp = StreamsDP.solve(instance, settings: settings)
         #expect(dp.objective! >= greedy, "\(instance.name) \(settings)")
         #expect(StreamsEvaluator.evaluate(dp.solution!, on: instance).objective == dp.objective)
