@@ -7,7 +7,7 @@ public enum StreamsSolvers {
   /// Offline DP on the known trace: a beam over queue states seeded with Greedy's trajectory.
   public static let dp = P5Solver(
     name: "p5-dp", role: .heuristic,
-    summary: "offline DP over queue states (300-state beam ranked by accuracy and backlog, Greedy's trajectory kept)"
+    summary: "offline DP over queue states (two 300-state beams ranked by accuracy, and by accuracy minus backlog risk; Greedy's trajectory kept)"
   ) { instance, options in StreamsDP.solve(instance, options: options) }
 
   /// The offline reference: the proven optimum (dominance and bounds), else a proven bound.
