@@ -39,13 +39,13 @@ public enum StreamsBaselines {
   public static func greedyChoice(
     _ i: Int, _ queues: StreamsQueues, _ actions: [StreamsDecision], on instance: StreamsInstance
   ) -> StreamsDecision {
-    let task = instance.tasks[i], stream = instance.streams[task.stream], model = instance.model(of: i)
     var best = actions[0], bestKey = (-1.0, Double.infinity)
     for action in actions {
-      let finish = queues.finish(of: i, action, on: instance)
-      let utility = StreamsEvaluator.meetsDeadline(finish: finish, arrival: task.arrivalMs / 1000, stream: stream)
-        ? model.exits[action.exit].accuracy : 0
-      if utility > bestKey.0 || (utility == bestKey.0 && finish < bestKey.1) { best = action; bestKey = (utility, finish) }
+      let result = queues.result(of: i, action, on: instance)
+      if result.utility > bestKey.0 || (result.utility == bestKey.0 && result.latency < bestKey.1) {
+        best = action
+        bestKey = (result.utility, result.latency)
+      }
     }
     return best
   }
@@ -58,7 +58,7 @@ public enum StreamsBaselines {
     var decisions: [StreamsDecision] = []
     for i in instance.tasks.indices {
       let decision = try choose(i, queues, instance.model(of: i).actions)
-      queues.serve(i, decision, on: instance)
+      queues.step(i, decision, on: instance)
       decisions.append(decision)
     }
     return StreamsSchedule(decisions: decisions)

@@ -23,31 +23,90 @@ public struct StreamsQueues: Sendable, Hashable {
     return copy.serve(task, decision, on: instance)
   }
 
+  /// What task `task` would earn under `decision`, without changing the queues.
+  public func result(of task: Int, _ decision: StreamsDecision, on instance: StreamsInstance) -> StreamsTaskResult {
+    var copy = self
+    return copy.step(task, decision, on: instance)
+  }
+
+  /// Task `task` under `decision` by the instance's rules, the one step every solver, the
+  /// learner and ``StreamsEvaluator`` replay with: the task runs through the queues (``serve(_:_:on:)``)
+  /// and earns its exit's accuracy if it meets its deadline; with
+  /// ``StreamsInstance/Fields/dropLate`` a late task is dropped instead and the queues stay as
+  /// they were. The decision must be valid for the task's model.
+  @discardableResult
+  public mutating func step(_ task: Int, _ decision: StreamsDecision, on instance: StreamsInstance) -> StreamsTaskResult {
+    let t = instance.tasks[task], stream = instance.streams[t.stream]
+    var after = self
+    let arrival = t.arrivalMs / 1000, latency = after.serve(task, decision, on: instance) - arrival
+    let (onTime, commit) = Self.judge(latency: latency, deadline: stream.deadlineMs / 1000, dropLate: instance.dropLate)
+    if commit { self = after }
+    return StreamsTaskResult(latency: latency, onTime: onTime, dropped: !commit,
+                             utility: onTime ? instance.models[stream.model].exits[decision.exit].accuracy : 0)
+  }
+
   /// Runs task `task` with `decision` through the queues (FIFO, in the order called) and returns
-  /// its finish time in seconds. The decision must be valid for the task's model.
+  /// its finish time in seconds, whether or not it is late (``step(_:_:on:)`` applies the
+  /// instance's rules on top). The decision must be valid for the task's model.
   @discardableResult
   public mutating func serve(_ task: Int, _ decision: StreamsDecision, on instance: StreamsInstance) -> Double {
-    let t = instance.tasks[task], stream = instance.streams[t.stream]
-    let cut = instance.models[stream.model].exits[decision.exit].cuts[decision.cut]
-    var deviceDone = t.arrivalMs / 1000
-    if cut.deviceFlops > 0 {
-      deviceDone = max(deviceDone, device[t.stream]) + Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)
-      device[t.stream] = deviceDone
+    let t = instance.tasks[task]
+    let times = StageTimes(instance.model(of: task).exits[decision.exit].cuts[decision.cut], instance.streams[t.stream],
+                           serverGflops: instance.serverGflops)
+    return Self.advance(times, arrival: t.arrivalMs / 1000, device: &device[t.stream], uplink: &uplink[t.stream], server: &server)
+  }
+
+  /// One cut's stage times in seconds on one stream, computed once so that searches expanding
+  /// millions of states share ``StreamsQueues/advance(_:arrival:device:uplink:server:)`` with the evaluator.
+  struct StageTimes {
+    /// Device, transfer and server seconds.
+    var device: Double, send: Double, server: Double
+    /// Whether the cut has device work, and whether it uses the uplink and the server.
+    var usesDevice: Bool, offloads: Bool
+
+    init(_ cut: StreamsCut, _ stream: TaskStream, serverGflops: Double) {
+      device = Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)
+      send = Seconds.transfer(cut.sendBytes, mbps: stream.uplinkMbps)
+      server = Seconds.compute(cut.serverFlops, gflops: serverGflops)
+      usesDevice = cut.deviceFlops > 0
+      offloads = cut.offloads
     }
-    guard cut.offloads else { return deviceDone }
-    let sent = max(deviceDone, uplink[t.stream]) + Seconds.transfer(cut.sendBytes, mbps: stream.uplinkMbps)
-    uplink[t.stream] = sent
-    server = max(sent, server) + Seconds.compute(cut.serverFlops, gflops: instance.serverGflops)
+  }
+
+  /// The FIFO timing rule, the one implementation: a task released at `arrival` runs on its
+  /// device from `max(arrival, device)`, is sent from `max(device done, uplink)` and served from
+  /// `max(sent, server)`; the free times move to when each stage ends. Returns the finish time.
+  @inline(__always)
+  static func advance(_ t: StageTimes, arrival: Double, device: inout Double, uplink: inout Double, server: inout Double) -> Double {
+    var done = arrival
+    if t.usesDevice {
+      done = max(done, device) + t.device
+      device = done
+    }
+    guard t.offloads else { return done }
+    let sent = max(done, uplink) + t.send
+    uplink = sent
+    server = max(sent, server) + t.server
     return server
+  }
+
+  /// Whether a task with `latency` is on time, and whether it stays in the queues (not when it
+  /// is late and the instance drops late tasks): the deadline rule, the one implementation.
+  @inline(__always)
+  static func judge(latency: Double, deadline: Double, dropLate: Bool) -> (onTime: Bool, commit: Bool) {
+    let onTime = fitsWithin(latency, deadline)
+    return (onTime, onTime || !dropLate)
   }
 }
 
 /// What happened to one task in a replay.
 public struct StreamsTaskResult: Sendable, Hashable {
-  /// Finish time minus release time, in seconds.
+  /// Finish time minus release time, in seconds (for a dropped task, what it would have been).
   public var latency: Double
   /// True when it finished within its deadline (up to `timeTolerance`).
   public var onTime: Bool
+  /// True when it was late and the instance drops late tasks (``StreamsInstance/Fields/dropLate``).
+  public var dropped: Bool
   /// The accuracy it earns: its exit's when on time, else 0.
   public var utility: Double
 }
@@ -79,13 +138,7 @@ public enum StreamsEvaluator {
   /// Each task's latency, deadline status and utility; the schedule must be valid.
   public static func replay(_ schedule: StreamsSchedule, on instance: StreamsInstance) -> [StreamsTaskResult] {
     var queues = StreamsQueues(streams: instance.streams.count)
-    return schedule.decisions.enumerated().map { i, d in
-      let finish = queues.serve(i, d, on: instance)
-      let task = instance.tasks[i], stream = instance.streams[task.stream]
-      let onTime = meetsDeadline(finish: finish, arrival: task.arrivalMs / 1000, stream: stream)
-      return StreamsTaskResult(latency: finish - task.arrivalMs / 1000, onTime: onTime,
-                               utility: onTime ? instance.model(of: i).exits[d.exit].accuracy : 0)
-    }
+    return schedule.decisions.enumerated().map { i, d in queues.step(i, d, on: instance) }
   }
 
   /// Checks the schedule and recomputes the objective: the total accuracy of on-time tasks.

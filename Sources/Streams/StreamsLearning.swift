@@ -140,22 +140,19 @@ public enum StreamsFeatures {
     return actions.map { action in
       let cut = model.exits[action.exit].cuts[action.cut]
       var q = queues
-      let finish = q.serve(i, action, on: instance)
-      let onTime = StreamsEvaluator.meetsDeadline(finish: finish, arrival: a, stream: stream)
+      let result = q.step(i, action, on: instance)
+      let onTime = result.onTime
       let accuracy = model.exits[action.exit].accuracy
       return state + [accuracy, scaled(Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)),
                       scaled(Seconds.transfer(cut.sendBytes, mbps: stream.uplinkMbps)),
                       scaled(Seconds.compute(cut.serverFlops, gflops: instance.serverGflops)), cut.offloads ? 1 : 0,
-                      scaled(finish - a), onTime ? 1 : 0, onTime ? accuracy : 0, scaled(q.server - max(queues.server, a))]
+                      scaled(result.latency), onTime ? 1 : 0, onTime ? accuracy : 0, scaled(q.server - max(queues.server, a))]
     }
   }
 
   /// The immediate reward of task `i` under `action`: its accuracy when it meets its deadline.
   static func reward(_ i: Int, _ queues: StreamsQueues, _ action: StreamsDecision, on instance: StreamsInstance) -> Double {
-    let task = instance.tasks[i], stream = instance.streams[task.stream]
-    let finish = queues.finish(of: i, action, on: instance)
-    return StreamsEvaluator.meetsDeadline(finish: finish, arrival: task.arrivalMs / 1000, stream: stream)
-      ? instance.models[stream.model].exits[action.exit].accuracy : 0
+    queues.result(of: i, action, on: instance).utility
   }
 }
 

@@ -148,7 +148,7 @@ public enum StreamsTraining {
         if let p = pending { remember(Transition(features: p.features, reward: p.reward, next: features)) }
         let k = decide(i, features, queues)
         let reward = StreamsFeatures.reward(i, queues, actions[k], on: instance)
-        queues.serve(i, actions[k], on: instance)
+        queues.step(i, actions[k], on: instance)
         pending = (features[k], reward)
         total += reward
         if learning { loss += learn(beta: beta); steps += 1 }

@@ -1,6 +1,6 @@
 import EdgeSplitModel
 import Foundation
-import Streams
+@testable import Streams
 import Testing
 
 /// A two-exit model with round numbers: at 1 GFLOP/s, 8 Mbit/s and a 10 GFLOP/s server,
@@ -151,5 +151,139 @@ private func tiny(seed: UInt64, tasks: Int) throws -> StreamsInstance {
     let policy = try StreamsPolicy.shipped()
     #expect(policy.network.sizes.first == StreamsFeatures.count)
     #expect(throws: (any Error).self) { try StreamsPolicy.load(Data("{}".utf8)) }
+  }
+}
+
+@Suite struct StreamsRegimeTests {
+  @Test func lateTasksAreDroppedOnlyWhenTheInstanceSaysSo() throws {
+    let run = try handInstance()
+    var fields = run.fields
+    fields.dropLate = true
+    let drop = try StreamsInstance(validating: fields)
+    let schedule = StreamsSchedule(decisions: [
+      StreamsDecision(exit: 1, cut: 1),  // s0 @0: device 0–80 ms, +0.8
+      StreamsDecision(exit: 1, cut: 1),  // s1 @5: device1 5–85, +0.8
+      StreamsDecision(exit: 1, cut: 1),  // s0 @10: device 80–160: 150 ms, late (dropped: device stays free at 80)
+      StreamsDecision(exit: 0, cut: 1),  // s0 @20: device 80–100 when @10 was dropped (80 ms, +0.5), else 160–180 (160 ms, late)
+    ])
+    let ran = StreamsEvaluator.replay(schedule, on: run)
+    #expect(ran.map(\.dropped) == [false, false, false, false])
+    #expect(ran.map(\.onTime) == [true, true, false, false])
+    let dropped = StreamsEvaluator.replay(schedule, on: drop)
+    #expect(dropped.map(\.dropped) == [false, false, true, false])
+    #expect(dropped.map(\.onTime) == [true, true, false, true])
+    #expect(abs(StreamsFamily.evaluate(schedule, on: drop).objective - 2.1) < 1e-12)
+    #expect(abs(StreamsFamily.evaluate(schedule, on: run).objective - 1.6) < 1e-12)
+    // Files without the field read as `dropLate: false`; the field is written back.
+    let data = try InstanceIO.encode(StreamsFamily.self, drop)
+    #expect(String(decoding: data, as: UTF8.self).contains("\"dropLate\" : true"))
+    var json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    json.removeValue(forKey: "dropLate")
+    let old = try InstanceIO.decode(StreamsFamily.self, try JSONSerialization.data(withJSONObject: json), file: "old.json")
+    #expect(old.dropLate == false)
+  }
+
+  @Test func releasesBeyondTheExactRangeAreRejected() throws {
+    let instance = try handInstance()
+    #expect {
+      _ = try instance.with(tasks: [StreamTask(stream: 0, arrivalMs: 1e18)])
+    } throws: { error in
+      "\(error)".hasPrefix("tasks[0].arrivalMs: must be at most")
+    }
+  }
+
+  @Test(arguments: [StreamsRegime.standard] + StreamsRegime.congested)
+  func regimesAreSeededAndShapedAsDeclared(regime: StreamsRegime) throws {
+    var small = regime
+    small.tasks = 120
+    let a = try StreamsGenerator.instance(regime: small, seed: 3)
+    #expect(a == (try StreamsGenerator.instance(regime: small, seed: 3)))
+    #expect(a != (try StreamsGenerator.instance(regime: small, seed: 4)))
+    #expect(a.name == "\(regime.name)-3")
+    #expect(a.tasks.count == 120)
+    #expect(a.streams.count == regime.streams)
+    #expect(a.serverGflops == regime.serverGflops)
+    if regime.pattern == .batch {
+      // Batches of the heavy model share their release time.
+      let heavy = a.tasks.filter { a.streams[$0.stream].arrivals.hasPrefix("batches of \(regime.batchSize)") }
+      #expect(!heavy.isEmpty)
+      #expect(Set(heavy.map(\.arrivalMs)).count * regime.batchSize <= heavy.count + regime.batchSize)
+    }
+  }
+
+  @Test func standardRegimeIsTheOriginalGenerator() throws {
+    var regime = StreamsRegime.standard
+    regime.ratePerSecond = 6
+    regime.tasks = 30
+    let viaRegime = try StreamsGenerator.instance(regime: regime, seed: 8, name: "x")
+    let original = try StreamsGenerator.instance(name: "x", seed: 8, ratePerSecond: 6, tasks: 30)
+    #expect(viaRegime == original)
+  }
+
+  @Test func badRegimesNameTheParameter() {
+    var regime = StreamsRegime.bursty
+    regime.burstFactor = 0.5
+    #expect { _ = try StreamsGenerator.instance(regime: regime, seed: 1) } throws: { "\($0)".hasPrefix("burstFactor:") }
+  }
+}
+
+@Suite struct StreamsReferenceTests {
+  /// A congested trace cut to `tasks` tasks, optionally dropping late tasks.
+  private func congested(_ regime: StreamsRegime, seed: UInt64, tasks: Int, dropLate: Bool) throws -> StreamsInstance {
+    var r = regime
+    r.tasks = tasks
+    r.dropLate = dropLate
+    return try StreamsGenerator.instance(regime: r, seed: seed)
+  }
+
+  @Test(arguments: [false, true], [1, 2, 3] as [UInt64])
+  func exactSearchEqualsBruteForce(dropLate: Bool, seed: UInt64) throws {
+    for regime in [StreamsRegime.bursty, .weakServer] {
+      let instance = try congested(regime, seed: seed, tasks: 5, dropLate: dropLate)
+      let bf = StreamsBruteForce.solve(instance)
+      let exact = StreamsExact.solve(instance)
+      #expect(exact.isProvenOptimal)
+      #expect(abs(exact.objective! - bf.objective!) < 1e-9, "\(instance.name) dropLate \(dropLate)")
+      #expect(StreamsEvaluator.evaluate(exact.solution!, on: instance).objective == exact.objective)
+      // Every bound the reference can fall back to bounds the optimum.
+      let suffix = try #require(StreamsExact.suffixBound(instance, deadline: nil))
+      #expect(suffix[0] >= bf.objective! - 1e-9)
+      #expect(StreamsExact.lagrangianBound(instance, best: 0, deadline: nil, lengths: [0.05, 0.1]).bound >= bf.objective! - 1e-9)
+      // Halving a stream's tasks (each half from empty queues) never lowers its optimum alone.
+      let s0 = instance.tasks.indices.filter { instance.tasks[$0].stream == instance.tasks[0].stream }
+      let whole = StreamsExact.alone(instance, s0).value
+      let halves = StreamsExact.alone(instance, Array(s0.prefix(1))).value + StreamsExact.alone(instance, Array(s0.dropFirst())).value
+      #expect(halves >= whole - 1e-9)
+    }
+  }
+
+  @Test func longTracesGetABoundAndTheBestScheduleFound() throws {
+    let instance = try congested(.weakServer, seed: 4, tasks: 70, dropLate: false)
+    let outcome = StreamsExact.solve(instance, options: .init(timeLimit: 30))
+    let bound = try #require(outcome.bound)
+    #expect(bound >= outcome.objective!)
+    #expect(outcome.objective! >= StreamsBaselines.solve(instance, policy: .greedy).objective!)
+    #expect(!outcome.isProvenOptimal)
+  }
+
+  @Test(arguments: StreamsRegime.congested)
+  func dpIsNeverBelowGreedy(regime: StreamsRegime) throws {
+    for seed in 1...3 as ClosedRange<UInt64> {
+      let instance = try congested(regime, seed: seed, tasks: 60, dropLate: seed == 3)
+      let greedy = StreamsBaselines.solve(instance, policy: .greedy).objective!
+      for settings in [StreamsDP.Settings(), .init(grid: 0.01, maxStates: 20, ranks: [0]), .init(maxStates: 5, ranks: [2])] {
+        let dp = StreamsDP.solve(instance, settings: settings)
+        #expect(dp.objective! >= greedy, "\(instance.name) \(settings)")
+        #expect(StreamsEvaluator.evaluate(dp.solution!, on: instance).objective == dp.objective)
+      }
+    }
+  }
+
+  @Test func dpStopsWhenTheTimeIsUp() throws {
+    let instance = try congested(.bursty, seed: 1, tasks: 200, dropLate: false)
+    let outcome = try StreamsSolvers.dp.solve(instance, options: .init(timeLimit: 0))
+    #expect(outcome.termination == .feasible(limit: .time))
+    #expect(outcome.solution?.decisions.count == 200)
+    #expect(outcome.objective! >= StreamsBaselines.solve(instance, policy: .greedy).objective!)
   }
 }
