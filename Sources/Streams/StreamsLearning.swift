@@ -120,42 +120,52 @@ struct SumTree {
   }
 }
 
-/// The features the Q-network scores: the task's queue backlogs and recent load, and what the
-/// action would do (accuracy, stage times, latency, on time, the server time it adds), times
-/// in units of the task's deadline.
+/// The features the Q-network scores, times in units of the task's deadline.
+///
+/// The state is every queue: the task's own device and uplink backlog, the shared server's,
+/// the mean and largest backlog of the other streams' devices and uplinks, recent load (all
+/// arrivals in the last second, the own stream's rate) and the number of streams. Per action:
+/// accuracy, stage times, whether it offloads, the resulting latency, on-time flag, immediate
+/// reward, the time it adds to its device, uplink and the server, and its one-step look-ahead
+/// (``StreamsBaselines/lookahead(_:_:_:history:on:)``: what the other streams' next tasks can
+/// still earn, as a mean per stream and relative to the best action's).
 public enum StreamsFeatures {
   /// Number of features.
-  public static let count = 13
+  public static let count = 23
 
-  /// The feature vector of each action of task `i` given `queues` (online: uses only the past).
-  public static func of(_ i: Int, _ queues: StreamsQueues, _ actions: [StreamsDecision], on instance: StreamsInstance) -> [[Double]] {
-    let task = instance.tasks[i], stream = instance.streams[task.stream], model = instance.models[stream.model]
+  /// The feature vector of each action of task `i` given `queues` and what has arrived so far.
+  public static func of(
+    _ i: Int, _ queues: StreamsQueues, _ actions: [StreamsDecision], history: StreamsBaselines.ArrivalHistory,
+    on instance: StreamsInstance
+  ) -> [[Double]] {
+    let task = instance.tasks[i], own = task.stream, stream = instance.streams[own], model = instance.models[stream.model]
     let a = task.arrivalMs / 1000, d = stream.deadlineMs / 1000
     var recent = 0
     var j = i - 1
     while j >= 0, instance.tasks[j].arrivalMs >= task.arrivalMs - 1000 { recent += 1; j -= 1 }
     func scaled(_ t: Double) -> Double { min(5, t / d) }
-    let state = [scaled(max(0, queues.device[task.stream] - a)), scaled(max(0, queues.uplink[task.stream] - a)),
-                 scaled(max(0, queues.server - a)), Double(recent) / 20]
-    return actions.map { action in
+    func backlog(_ free: Double) -> Double { scaled(max(0, free - a)) }
+    let others = instance.streams.indices.filter { $0 != own }
+    let device = others.map { backlog(queues.device[$0]) }, uplink = others.map { backlog(queues.uplink[$0]) }
+    func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
+    let gap = history.nextArrival(of: own, now: a, on: instance).map { $0 - instance.tasks[history.recent[own].last!].arrivalMs / 1000 }
+    let state = [backlog(queues.device[own]), backlog(queues.uplink[own]), backlog(queues.server), Double(recent) / 20,
+                 mean(device), device.max() ?? 0, mean(uplink), uplink.max() ?? 0,
+                 gap.map { $0 > 0 ? min(5, d / $0) : 5 } ?? 0, Double(instance.streams.count) / 8]
+    let look = StreamsBaselines.lookahead(i, queues, actions, history: history, on: instance)
+    let bestFuture = look.map(\.future).max() ?? 0
+    return zip(actions, look).map { action, l in
       let cut = model.exits[action.exit].cuts[action.cut]
       var q = queues
-      let finish = q.serve(i, action, on: instance)
-      let onTime = StreamsEvaluator.meetsDeadline(finish: finish, arrival: a, stream: stream)
-      let accuracy = model.exits[action.exit].accuracy
-      return state + [accuracy, scaled(Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)),
+      q.serve(i, action, on: instance)
+      let per = Double(max(1, l.streams))
+      return state + [model.exits[action.exit].accuracy, scaled(Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)),
                       scaled(Seconds.transfer(cut.sendBytes, mbps: stream.uplinkMbps)),
                       scaled(Seconds.compute(cut.serverFlops, gflops: instance.serverGflops)), cut.offloads ? 1 : 0,
-                      scaled(finish - a), onTime ? 1 : 0, onTime ? accuracy : 0, scaled(q.server - max(queues.server, a))]
+                      scaled(l.finish - a), StreamsEvaluator.meetsDeadline(finish: l.finish, arrival: a, stream: stream) ? 1 : 0, l.utility,
+                      scaled(q.device[own] - max(queues.device[own], a)), scaled(q.uplink[own] - max(queues.uplink[own], a)),
+                      scaled(q.server - max(queues.server, a)), l.future / per, (l.future - bestFuture) / per]
     }
-  }
-
-  /// The immediate reward of task `i` under `action`: its accuracy when it meets its deadline.
-  static func reward(_ i: Int, _ queues: StreamsQueues, _ action: StreamsDecision, on instance: StreamsInstance) -> Double {
-    let task = instance.tasks[i], stream = instance.streams[task.stream]
-    let finish = queues.finish(of: i, action, on: instance)
-    return StreamsEvaluator.meetsDeadline(finish: finish, arrival: task.arrivalMs / 1000, stream: stream)
-      ? instance.models[stream.model].exits[action.exit].accuracy : 0
   }
 }
 
@@ -202,8 +212,10 @@ public struct StreamsPolicy: Codable, Sendable, Hashable {
 
   /// The schedule the policy produces online on `instance`.
   public func schedule(_ instance: StreamsInstance) -> StreamsSchedule {
-    StreamsBaselines.online(instance) { i, queues, actions in
-      let features = StreamsFeatures.of(i, queues, actions, on: instance)
+    var history = StreamsBaselines.ArrivalHistory(streams: instance.streams.count)
+    return StreamsBaselines.online(instance) { i, queues, actions in
+      history.record(i, on: instance)
+      let features = StreamsFeatures.of(i, queues, actions, history: history, on: instance)
       var best = 0, bestQ = -Double.infinity
       for (k, f) in features.enumerated() {
         let q = network(f)

@@ -4,15 +4,30 @@ import Foundation
 /// Deep Q-learning for the online scheduler, with experience initialization from offline-DP
 /// solutions of historical traces and proportional prioritized experience replay (sum tree).
 ///
-/// An episode is one generated trace of the default setting (arrival rate per stream uniform in
-/// 2–8/s, base uplink log-uniform in 10–80 Mbit/s); a step is one task; the reward is the task's
+/// An episode is one trace drawn from the ``Distribution`` (generated with parameters drawn
+/// from ranges, or a window of a given trace); a step is one task; the reward is the task's
 /// accuracy if it meets its deadline; the target is `r + γ · max_a' Q_target(s', a')` over the
 /// next task's actions. Everything is drawn from one `SeededGenerator`: the same seed and
 /// configuration give the same policy, bit for bit.
 public enum StreamsTraining {
+  /// Where training traces come from.
+  public enum Distribution: Sendable, Hashable {
+    /// `StreamsGenerator.instance` with, per trace, a per-stream arrival rate uniform in `rate`
+    /// (tasks/s) and a base uplink log-uniform in `uplinkMbps`.
+    case generated(rate: ClosedRange<Double>, uplinkMbps: ClosedRange<Double>)
+    /// Windows of ``Configuration/tasksPerEpisode`` consecutive tasks of these traces (uniform
+    /// trace, uniform start), e.g. a folder of recorded or generated traces.
+    case traces([StreamsInstance])
+
+    /// The original setting: 2–8 tasks/s, 10–80 Mbit/s.
+    public static let standard = Distribution.generated(rate: 2...8, uplinkMbps: 10...80)
+  }
+
   /// Hyper-parameters and the two ablation switches.
   public struct Configuration: Sendable, Hashable {
-    /// Tasks per generated training trace.
+    /// The training traces.
+    public var distribution = Distribution.standard
+    /// Tasks per training trace.
     public var tasksPerEpisode = 48
     /// Hidden layer widths of the Q-network.
     public var hidden = [32, 32]
@@ -125,14 +140,21 @@ public enum StreamsTraining {
     }
 
     func trace(_ name: String) -> StreamsInstance {
-      let rate = 2 + 6 * StreamsGenerator.uniform(&rng)
-      let uplink = 10 * pow(8, StreamsGenerator.uniform(&rng))
-      let traceSeed = rng.next()
       do {
-        return try StreamsGenerator.instance(name: name, seed: traceSeed, ratePerSecond: rate, uplinkMbps: uplink,
-                                             tasks: c.tasksPerEpisode, models: models)
+        switch c.distribution {
+        case .generated(let rates, let uplinks):
+          let rate = rates.lowerBound + (rates.upperBound - rates.lowerBound) * StreamsGenerator.uniform(&rng)
+          let uplink = uplinks.lowerBound * pow(uplinks.upperBound / uplinks.lowerBound, StreamsGenerator.uniform(&rng))
+          return try StreamsGenerator.instance(name: name, seed: rng.next(), ratePerSecond: rate, uplinkMbps: uplink,
+                                               tasks: c.tasksPerEpisode, models: models)
+        case .traces(let traces):
+          let source = traces[Int(StreamsGenerator.uniform(&rng) * Double(traces.count))]
+          let starts = max(1, source.tasks.count - c.tasksPerEpisode + 1)
+          let start = Int(StreamsGenerator.uniform(&rng) * Double(starts))
+          return try source.with(tasks: Array(source.tasks[start..<min(source.tasks.count, start + c.tasksPerEpisode)]))
+        }
       } catch {
-        preconditionFailure("the training setting is valid by construction: \(error)")
+        preconditionFailure("a training trace is valid by construction: \(error)")
       }
     }
 
@@ -140,15 +162,16 @@ public enum StreamsTraining {
     func episode(_ instance: StreamsInstance, learning: Bool, beta: Double,
                  decide: (Int, [[Double]], StreamsQueues) -> Int) -> (reward: Double, loss: Double) {
       var queues = StreamsQueues(streams: instance.streams.count)
+      var history = StreamsBaselines.ArrivalHistory(streams: instance.streams.count)
       var pending: (features: [Double], reward: Double)?
       var total = 0.0, loss = 0.0, steps = 0
       for i in instance.tasks.indices {
         let actions = instance.model(of: i).actions
-        let features = StreamsFeatures.of(i, queues, actions, on: instance)
+        history.record(i, on: instance)
+        let features = StreamsFeatures.of(i, queues, actions, history: history, on: instance)
         if let p = pending { remember(Transition(features: p.features, reward: p.reward, next: features)) }
         let k = decide(i, features, queues)
-        let reward = StreamsFeatures.reward(i, queues, actions[k], on: instance)
-        queues.serve(i, actions[k], on: instance)
+        let reward = StreamsBaselines.utility(i, actions[k], finish: queues.serve(i, actions[k], on: instance), on: instance)
         pending = (features[k], reward)
         total += reward
         if learning { loss += learn(beta: beta); steps += 1 }
@@ -178,9 +201,8 @@ public enum StreamsTraining {
         let epsilon = c.epsilonStart + (c.epsilonEnd - c.epsilonStart) * progress
         step += 1
         if StreamsGenerator.uniform(&rng) < epsilon { return Int(StreamsGenerator.uniform(&rng) * Double(features.count)) }
-        var best = 0
-        for k in features.indices where online(features[k]) > online(features[best]) { best = k }
-        return best
+        let q = features.map { online($0) }
+        return q.indices.max { q[$0] < q[$1] }!
       }
       returns.append(result.reward)
       losses.append(result.loss)
