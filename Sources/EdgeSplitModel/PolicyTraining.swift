@@ -17,6 +17,20 @@ public struct PolicyTraining: Sendable {
     }
   }
 
+  /// A setting of the training distribution or of the learner (`rate`), given as
+  /// `--set name=value`; the family parses the value and names it in its errors.
+  public struct Parameter: Sendable, Hashable {
+    /// The name `--set` takes.
+    public let name: String
+    /// One line for `--help`: the value's form and its default.
+    public let help: String
+
+    public init(name: String, help: String) {
+      self.name = name
+      self.help = help
+    }
+  }
+
   /// What a training run is asked for.
   public struct Request: Sendable, Hashable {
     /// The training seed: the same seed and request give the same policy, bit for bit.
@@ -25,11 +39,21 @@ public struct PolicyTraining: Sendable {
     public var episodes: Int
     /// The ``Switch`` names switched off.
     public var disabled: Set<String>
+    /// ``Parameter`` values by name (the family's defaults for the others).
+    public var settings: [String: String]
+    /// Instance files to train on instead of generated traces (none: generated).
+    public var traces: [URL]
+    /// Instance files the trained policy is scored on after training (held-out traces).
+    public var heldOut: [URL]
 
-    public init(seed: UInt64, episodes: Int, disabled: Set<String> = []) {
+    public init(seed: UInt64, episodes: Int, disabled: Set<String> = [], settings: [String: String] = [:],
+                traces: [URL] = [], heldOut: [URL] = []) {
       self.seed = seed
       self.episodes = episodes
       self.disabled = disabled
+      self.settings = settings
+      self.traces = traces
+      self.heldOut = heldOut
     }
   }
 
@@ -41,11 +65,15 @@ public struct PolicyTraining: Sendable {
     public var curveCSV: String
     /// One line saying what was trained.
     public var summary: String
+    /// The trained policy's objective on each ``Request/heldOut`` file as CSV with a header
+    /// (`instance,objective`); `nil` when none was asked for.
+    public var evaluationCSV: String?
 
-    public init(policy: Data, curveCSV: String, summary: String) {
+    public init(policy: Data, curveCSV: String, summary: String, evaluationCSV: String? = nil) {
       self.policy = policy
       self.curveCSV = curveCSV
       self.summary = summary
+      self.evaluationCSV = evaluationCSV
     }
   }
 
@@ -53,25 +81,30 @@ public struct PolicyTraining: Sendable {
   public let defaultOutput: String
   /// The parts of training that can be switched off.
   public let switches: [Switch]
+  /// The settings `--set` accepts.
+  public let parameters: [Parameter]
   /// Episodes a run trains by default.
   public let defaultEpisodes: Int
-  private let body: @Sendable (Request, @escaping @Sendable (_ done: Int, _ total: Int) -> Void) -> Result
+  private let body: @Sendable (Request, @escaping @Sendable (_ done: Int, _ total: Int) -> Void) throws -> Result
 
   /// - Parameters:
   ///   - defaultOutput: where the policy the family ships lives, relative to the package root.
   ///   - defaultEpisodes: episodes a run trains by default.
   ///   - switches: the parts of training that can be switched off.
-  ///   - train: runs a request, reporting progress after each episode.
-  public init(defaultOutput: String, defaultEpisodes: Int, switches: [Switch],
-              train: @escaping @Sendable (Request, @escaping @Sendable (_ done: Int, _ total: Int) -> Void) -> Result) {
+  ///   - parameters: the settings `--set` accepts.
+  ///   - train: runs a request, reporting progress after each episode; throws on a bad setting
+  ///     or file (naming it).
+  public init(defaultOutput: String, defaultEpisodes: Int, switches: [Switch], parameters: [Parameter] = [],
+              train: @escaping @Sendable (Request, @escaping @Sendable (_ done: Int, _ total: Int) -> Void) throws -> Result) {
     self.defaultOutput = defaultOutput
     self.defaultEpisodes = defaultEpisodes
     self.switches = switches
+    self.parameters = parameters
     body = train
   }
 
   /// Trains as `request` asks; `progress` hears (episodes done, total).
-  public func train(_ request: Request, progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) -> Result {
-    body(request, progress)
+  public func train(_ request: Request, progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> Result {
+    try body(request, progress)
   }
 }

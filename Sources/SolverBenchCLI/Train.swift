@@ -10,8 +10,12 @@ extension SolverBench {
       discussion: """
         Serves every family whose catalog registration declares policy training (today: streams, \
         the P5 deep-Q scheduler, whose parts are experience-init and prioritized). Every part is on \
-        unless --disable names it. The same seed and settings give the same file, bit for bit. \
-        Progress goes to stderr when it is a terminal.
+        unless --disable names it. The training traces are generated (their distribution set with \
+        --set; streams: rate=LO:HI tasks/s per stream, uplink=LO:HI Mbit/s, tasks=N per episode, \
+        and the generator's regime settings) or taken from --traces. With --held-out, the trained \
+        policy is scored on those instances (different seeds than training) into --evaluation. \
+        The same seed and settings give the same file, bit for bit. Progress goes to stderr when \
+        it is a terminal.
         """)
 
     @Option(help: "The family whose policy to train (default: the only one that has training).")
@@ -32,6 +36,18 @@ extension SolverBench {
     @Option(help: "Also write each episode's return and loss as CSV to this file.")
     var curve: String?
 
+    @Option(name: .customLong("set"), help: ArgumentHelp("A setting of the training distribution or learner, name=value (repeatable); see the discussion.", valueName: "name=value"))
+    var settings: [String] = []
+
+    @Option(help: "Train on windows of the instances in this file or folder instead of generated traces.")
+    var traces: String?
+
+    @Option(help: "Score the trained policy on the instances in this file or folder (held-out traces).")
+    var heldOut: String?
+
+    @Option(help: "With --held-out, write each instance's objective as CSV to this file (default: stdout).")
+    var evaluation: String?
+
     func validate() throws {
       if let episodes, episodes < 1 { throw ValidationError("--episodes must be at least 1") }
       let training = try chosen().training
@@ -39,6 +55,26 @@ extension SolverBench {
       if let unknown = disable.first(where: { !known.contains($0) }) {
         throw ValidationError("--disable \(unknown): no such part of \(try chosen().family.name)'s training (known: \(training.switches.map(\.name).joined(separator: ", ")))")
       }
+      let parameters = Set(training.parameters.map(\.name))
+      for setting in settings {
+        let name = setting.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+        guard setting.contains("="), parameters.contains(name) else {
+          throw ValidationError("--set \(setting): expected name=value with a name of \(try chosen().family.name)'s training (known: \(training.parameters.map(\.name).joined(separator: ", ")))")
+        }
+      }
+      if evaluation != nil && heldOut == nil { throw ValidationError("--evaluation needs --held-out") }
+    }
+
+    /// The `.json` files at `path` (one file, or every one under a folder).
+    private func files(_ path: String, option: String) throws -> [URL] {
+      let url = URL(fileURLWithPath: path)
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+        throw badInput("\(option) \(path): no such file or folder")
+      }
+      let found = isFolder.boolValue ? BenchmarkRunner.jsonFiles(under: url) : [url]
+      guard !found.isEmpty else { throw badInput("\(option) \(path): no .json files found") }
+      return found
     }
 
     /// The family to train and its training.
@@ -61,15 +97,32 @@ extension SolverBench {
       let episodes = episodes ?? training.defaultEpisodes
       let output = output ?? training.defaultOutput
       let terminal = isatty(STDERR_FILENO) == 1
-      let result = training.train(.init(seed: seed, episodes: episodes, disabled: Set(disable))) { done, total in
-        guard terminal else { return }
-        let width = 30, filled = width * done / total
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) episodes\(done == total ? "\n" : "")".utf8))
+      var named: [String: String] = [:]
+      for setting in settings {
+        let parts = setting.split(separator: "=", maxSplits: 1)
+        named[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+      }
+      let request = PolicyTraining.Request(
+        seed: seed, episodes: episodes, disabled: Set(disable), settings: named,
+        traces: try traces.map { try files($0, option: "--traces") } ?? [],
+        heldOut: try heldOut.map { try files($0, option: "--held-out") } ?? [])
+      let result: PolicyTraining.Result
+      do {
+        result = try training.train(request) { done, total in
+          guard terminal else { return }
+          let width = 30, filled = width * done / total
+          let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+          FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) episodes\(done == total ? "\n" : "")".utf8))
+        }
+      } catch {
+        throw badInput("\(error)")
       }
       try result.policy.write(to: URL(fileURLWithPath: output))
       if let curve { try result.curveCSV.write(toFile: curve, atomically: true, encoding: .utf8) }
       print("wrote \(output): \(result.summary)")
+      if let evaluationCSV = result.evaluationCSV {
+        if let evaluation { try evaluationCSV.write(toFile: evaluation, atomically: true, encoding: .utf8) } else { print(evaluationCSV, terminator: "") }
+      }
     }
   }
 }

@@ -20,6 +20,12 @@ public struct MLP: Codable, Sendable, Hashable {
     }
   }
 
+  /// Sets the output layer's weights and bias to zero (the network then outputs 0 everywhere).
+  mutating func zeroOutputLayer() {
+    let n = sizes[sizes.count - 2]
+    parameters.replaceSubrange((parameters.count - n - 1)..., with: repeatElement(0, count: n + 1))
+  }
+
   /// The output for input `x`.
   public func callAsFunction(_ x: [Double]) -> Double { activations(x).last![0] }
 
@@ -128,10 +134,12 @@ struct SumTree {
 /// accuracy, stage times, whether it offloads, the resulting latency, on-time flag, immediate
 /// reward, the time it adds to its device, uplink and the server, and its one-step look-ahead
 /// (``StreamsBaselines/lookahead(_:_:_:history:on:)``: what the other streams' next tasks can
-/// still earn, as a mean per stream and relative to the best action's).
+/// still earn, as a mean per stream and relative to the best action's); the last feature is the
+/// look-ahead's own score (utility + future), which a policy with a look-ahead prior adds to
+/// the network's output.
 public enum StreamsFeatures {
   /// Number of features.
-  public static let count = 23
+  public static let count = 24
 
   /// The feature vector of each action of task `i` given `queues` and what has arrived so far.
   public static func of(
@@ -164,7 +172,8 @@ public enum StreamsFeatures {
                       scaled(Seconds.compute(cut.serverFlops, gflops: instance.serverGflops)), cut.offloads ? 1 : 0,
                       scaled(l.finish - a), StreamsEvaluator.meetsDeadline(finish: l.finish, arrival: a, stream: stream) ? 1 : 0, l.utility,
                       scaled(q.device[own] - max(queues.device[own], a)), scaled(q.uplink[own] - max(queues.uplink[own], a)),
-                      scaled(q.server - max(queues.server, a)), l.future / per, (l.future - bestFuture) / per]
+                      scaled(q.server - max(queues.server, a)), l.future / per, (l.future - bestFuture) / per,
+                      l.utility + l.future]
     }
   }
 }
@@ -172,19 +181,31 @@ public enum StreamsFeatures {
 /// A trained online scheduler: a Q-network over (state, action) features; per task it takes
 /// the action of highest Q (the first on ties).
 public struct StreamsPolicy: Codable, Sendable, Hashable {
-  /// `edgesplit-streams-policy/1`.
-  public var format = "edgesplit-streams-policy/1"
+  /// `edgesplit-streams-policy/2`.
+  public var format = "edgesplit-streams-policy/2"
   /// The training seed.
   public var seed: UInt64
   /// The training episodes.
   public var episodes: Int
+  /// Whether Q adds the look-ahead score (the last feature) to the network's output, so the
+  /// network learns a correction to ``StreamsBaselines/Policy/lookahead``.
+  public var lookaheadPrior: Bool
   /// The Q-network.
   public var network: MLP
 
-  public init(seed: UInt64, episodes: Int, network: MLP) {
+  public init(seed: UInt64, episodes: Int, lookaheadPrior: Bool, network: MLP) {
     self.seed = seed
     self.episodes = episodes
+    self.lookaheadPrior = lookaheadPrior
     self.network = network
+  }
+
+  /// Q of one action's features.
+  public func q(_ features: [Double]) -> Double { Self.q(network, features, lookaheadPrior: lookaheadPrior) }
+
+  /// Q of `network` on one action's features, with or without the look-ahead prior.
+  static func q(_ network: MLP, _ features: [Double], lookaheadPrior: Bool) -> Double {
+    (lookaheadPrior ? features[StreamsFeatures.count - 1] : 0) + network(features)
   }
 
   /// The policy shipped with the library (`Resources/streams-policy.json`).
@@ -198,8 +219,8 @@ public struct StreamsPolicy: Codable, Sendable, Hashable {
   /// Decodes and checks a policy file.
   public static func load(_ data: Data) throws -> StreamsPolicy {
     let policy = try JSONDecoder().decode(StreamsPolicy.self, from: data)
-    guard policy.format == "edgesplit-streams-policy/1" else {
-      throw FieldError("format", "must be edgesplit-streams-policy/1, got \(policy.format)")
+    guard policy.format == "edgesplit-streams-policy/2" else {
+      throw FieldError("format", "must be edgesplit-streams-policy/2, got \(policy.format)")
     }
     let sizes = policy.network.sizes
     let expected = zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 + $1.1 }
@@ -218,7 +239,7 @@ public struct StreamsPolicy: Codable, Sendable, Hashable {
       let features = StreamsFeatures.of(i, queues, actions, history: history, on: instance)
       var best = 0, bestQ = -Double.infinity
       for (k, f) in features.enumerated() {
-        let q = network(f)
+        let q = q(f)
         if q > bestQ { best = k; bestQ = q }
       }
       return actions[best]

@@ -58,6 +58,15 @@ public enum StreamsTraining {
     public var pretrainSteps = 500
     /// Prioritized replay; uniform sampling when false.
     public var prioritized = true
+    /// Q = look-ahead score + network (the network's last layer starts at zero, so the first
+    /// greedy policy is the look-ahead); the network alone when false.
+    public var lookaheadPrior = true
+    /// Episodes between scorings of the current greedy policy on the validation traces (drawn
+    /// from the same distribution as training, never the held-out ones); the policy returned is
+    /// the best scored. 0: no validation, the final network is returned.
+    public var validationEvery = 25
+    /// Validation traces (of ``tasksPerEpisode`` tasks each).
+    public var validationTraces = 4
     /// The DP the historical traces are solved with.
     public var dp = StreamsDP.Settings(grid: 0.005, maxStates: 300)
 
@@ -67,12 +76,15 @@ public enum StreamsTraining {
 
   /// What training produced.
   public struct Outcome: Sendable {
-    /// The greedy policy of the final network.
+    /// The greedy policy of the best-validated network (the final one without validation).
     public var policy: StreamsPolicy
     /// Each episode's total reward (ε-greedy, during training).
     public var episodeReturns: [Double]
     /// Each episode's mean weighted TD loss (0 before any update).
     public var episodeLosses: [Double]
+    /// Per episode after which the greedy policy was validated: its total reward on the
+    /// validation traces.
+    public var validation: [Int: Double]
   }
 
   private struct Transition {
@@ -88,6 +100,8 @@ public enum StreamsTraining {
     var rng = SeededGenerator(seed: seed)
     let c = configuration
     var online = MLP(sizes: [StreamsFeatures.count] + c.hidden + [1], rng: &rng)
+    if c.lookaheadPrior { online.zeroOutputLayer() }
+    func q(_ network: MLP, _ features: [Double]) -> Double { StreamsPolicy.q(network, features, lookaheadPrior: c.lookaheadPrior) }
     var target = online
     var adam = Adam(count: online.parameters.count, rate: c.learningRate)
     var memory: [Transition] = []
@@ -122,8 +136,8 @@ public enum StreamsTraining {
       var loss = 0.0
       for (k, w) in zip(picks, weights) {
         let t = memory[k]
-        let future = t.next.map { target($0) }.max() ?? 0
-        let error = t.reward + c.gamma * future - online(t.features)
+        let future = t.next.map { q(target, $0) }.max() ?? 0
+        let error = t.reward + c.gamma * future - q(online, t.features)
         loss += w * error * error / Double(c.batch)
         // Gradient of the weighted Huber loss (δ clipped to [-1, 1]).
         online.accumulateGradient(t.features, scale: -w * min(1, max(-1, error)) / Double(c.batch), into: &gradient)
@@ -191,6 +205,15 @@ public enum StreamsTraining {
       for _ in 0..<c.pretrainSteps { _ = learn(beta: c.betaStart) }
     }
 
+    let validation = (0..<(c.validationEvery > 0 ? c.validationTraces : 0)).map { trace("validation\($0)") }
+    var scores: [Int: Double] = [:], best: (score: Double, network: MLP)?
+    func validate(after e: Int) {
+      let policy = StreamsPolicy(seed: seed, episodes: e, lookaheadPrior: c.lookaheadPrior, network: online)
+      let score = validation.reduce(0) { $0 + StreamsEvaluator.evaluate(policy.schedule($1), on: $1).objective }
+      scores[e] = score
+      if score > best?.score ?? -.infinity { best = (score, online) }
+    }
+
     var returns: [Double] = [], losses: [Double] = []
     var step = 0.0
     for e in 0..<episodes {
@@ -201,14 +224,16 @@ public enum StreamsTraining {
         let epsilon = c.epsilonStart + (c.epsilonEnd - c.epsilonStart) * progress
         step += 1
         if StreamsGenerator.uniform(&rng) < epsilon { return Int(StreamsGenerator.uniform(&rng) * Double(features.count)) }
-        let q = features.map { online($0) }
-        return q.indices.max { q[$0] < q[$1] }!
+        let values = features.map { q(online, $0) }
+        return values.indices.max { values[$0] < values[$1] }!
       }
       returns.append(result.reward)
       losses.append(result.loss)
+      if !validation.isEmpty && ((e + 1) % c.validationEvery == 0 || e + 1 == episodes) { validate(after: e + 1) }
       progress?(e + 1, episodes)
     }
-    return Outcome(policy: StreamsPolicy(seed: seed, episodes: episodes, network: online), episodeReturns: returns,
-                   episodeLosses: losses)
+    return Outcome(policy: StreamsPolicy(seed: seed, episodes: episodes, lookaheadPrior: c.lookaheadPrior,
+                                         network: best?.network ?? online),
+                   episodeReturns: returns, episodeLosses: losses, validation: scores)
   }
 }
