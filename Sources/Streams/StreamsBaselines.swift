@@ -47,9 +47,11 @@ public enum StreamsBaselines {
   ) -> StreamsDecision {
     var best = actions[0], bestKey = (-1.0, Double.infinity)
     for action in actions {
-      let finish = queues.finish(of: i, action, on: instance)
-      let utility = utility(i, action, finish: finish, on: instance)
-      if utility > bestKey.0 || (utility == bestKey.0 && finish < bestKey.1) { best = action; bestKey = (utility, finish) }
+      let result = queues.result(of: i, action, on: instance)
+      if result.utility > bestKey.0 || (result.utility == bestKey.0 && result.latency < bestKey.1) {
+        best = action
+        bestKey = (result.utility, result.latency)
+      }
     }
     return best
   }
@@ -93,15 +95,17 @@ public enum StreamsBaselines {
     var best = 0
     for k in scores.indices {
       let (value, bestValue) = (scores[k].utility + scores[k].future, scores[best].utility + scores[best].future)
-      if value > bestValue || (value == bestValue && scores[k].finish < scores[best].finish) { best = k }
+      if value > bestValue || (value == bestValue && scores[k].latency < scores[best].latency) { best = k }
     }
     return actions[best]
   }
 
   /// What one action of a task leads to, seen one step ahead.
   public struct Lookahead: Sendable, Hashable {
-    /// The task's finish time (seconds).
-    public var finish: Double
+    /// The task's latency (seconds; for a dropped task, what it would have been).
+    public var latency: Double
+    /// Whether the task meets its deadline.
+    public var onTime: Bool
     /// The task's utility: its exit's accuracy when on time, else 0.
     public var utility: Double
     /// The sum, over every stream seen twice so far, of the best immediate utility of a task of
@@ -127,25 +131,16 @@ public enum StreamsBaselines {
     }
     return actions.map { action in
       var after = queues
-      let finish = after.serve(i, action, on: instance)
+      let result = after.step(i, action, on: instance)
       var future = 0.0
       for probe in probes {
         var shifted = after
         shifted.shift(by: -probe.shift)
-        future += instance.model(of: probe.task).actions.map { a in
-          utility(probe.task, a, finish: shifted.finish(of: probe.task, a, on: instance), on: instance)
-        }.max()!
+        future += instance.model(of: probe.task).actions.map { shifted.result(of: probe.task, $0, on: instance).utility }.max()!
       }
-      return Lookahead(finish: finish, utility: utility(i, action, finish: finish, on: instance), future: future,
+      return Lookahead(latency: result.latency, onTime: result.onTime, utility: result.utility, future: future,
                        streams: probes.count)
     }
-  }
-
-  /// Task `i`'s utility under `action` when it finishes at `finish` (seconds).
-  static func utility(_ i: Int, _ action: StreamsDecision, finish: Double, on instance: StreamsInstance) -> Double {
-    let task = instance.tasks[i], stream = instance.streams[task.stream]
-    return StreamsEvaluator.meetsDeadline(finish: finish, arrival: task.arrivalMs / 1000, stream: stream)
-      ? instance.models[stream.model].exits[action.exit].accuracy : 0
   }
 
   /// Runs an online policy: for each task in order, `choose(task, queues, actions)`.
@@ -156,7 +151,7 @@ public enum StreamsBaselines {
     var decisions: [StreamsDecision] = []
     for i in instance.tasks.indices {
       let decision = try choose(i, queues, instance.model(of: i).actions)
-      queues.serve(i, decision, on: instance)
+      queues.step(i, decision, on: instance)
       decisions.append(decision)
     }
     return StreamsSchedule(decisions: decisions)

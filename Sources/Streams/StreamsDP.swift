@@ -52,17 +52,14 @@ public enum StreamsDP {
                                   action: StreamsDecision(exit: 0, cut: 0))]]
     var peak = 1
     for i in 0..<n {
-      let task = instance.tasks[i], stream = instance.streams[task.stream]
-      let arrival = task.arrivalMs / 1000, actions = instance.models[stream.model].actions
-      let accuracy = instance.models[stream.model].exits.map(\.accuracy)
+      let actions = instance.model(of: i).actions
       let nextRelease = i + 1 < n ? instance.tasks[i + 1].arrivalMs / 1000 : .infinity
       var next: [Node] = []
       var index: [StreamsQueues: Int] = [:]
       for (p, node) in stages[i].enumerated() {
         for action in actions {
           var queues = node.queues
-          let finish = queues.serve(i, action, on: instance)
-          let gain = StreamsEvaluator.meetsDeadline(finish: finish, arrival: arrival, stream: stream) ? accuracy[action.exit] : 0
+          let gain = queues.step(i, action, on: instance).utility
           if nextRelease.isFinite { normalize(&queues, release: nextRelease, grid: settings.grid) }
           let candidate = Node(queues: queues, value: node.value + gain, parent: p, action: action)
           if let k = index[queues] {
@@ -133,13 +130,11 @@ public enum StreamsBruteForce {
         if value > best { best = value; bestDecisions = current }
         return
       }
-      let task = instance.tasks[i], stream = instance.streams[task.stream], model = instance.models[stream.model]
-      for action in model.actions {
+      for action in instance.model(of: i).actions {
         var q = queues
-        let finish = q.serve(i, action, on: instance)
-        let onTime = StreamsEvaluator.meetsDeadline(finish: finish, arrival: task.arrivalMs / 1000, stream: stream)
+        let gain = q.step(i, action, on: instance).utility
         current.append(action)
-        search(i + 1, q, value + (onTime ? model.exits[action.exit].accuracy : 0))
+        search(i + 1, q, value + gain)
         current.removeLast()
       }
     }

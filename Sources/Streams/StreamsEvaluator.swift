@@ -23,8 +23,32 @@ public struct StreamsQueues: Sendable, Hashable {
     return copy.serve(task, decision, on: instance)
   }
 
+  /// What task `task` would earn under `decision`, without changing the queues.
+  public func result(of task: Int, _ decision: StreamsDecision, on instance: StreamsInstance) -> StreamsTaskResult {
+    var copy = self
+    return copy.step(task, decision, on: instance)
+  }
+
+  /// Task `task` under `decision` by the instance's rules, the one step every solver, the
+  /// learner and ``StreamsEvaluator`` replay with: the task runs through the queues (``serve(_:_:on:)``)
+  /// and earns its exit's accuracy if it meets its deadline; with
+  /// ``StreamsInstance/Fields/dropLate`` a late task is dropped instead and the queues stay as
+  /// they were. The decision must be valid for the task's model.
+  @discardableResult
+  public mutating func step(_ task: Int, _ decision: StreamsDecision, on instance: StreamsInstance) -> StreamsTaskResult {
+    let t = instance.tasks[task], stream = instance.streams[t.stream]
+    var after = self
+    let arrival = t.arrivalMs / 1000, latency = after.serve(task, decision, on: instance) - arrival
+    let onTime = fitsWithin(latency, stream.deadlineMs / 1000)
+    let dropped = !onTime && instance.dropLate
+    if !dropped { self = after }
+    return StreamsTaskResult(latency: latency, onTime: onTime, dropped: dropped,
+                             utility: onTime ? instance.models[stream.model].exits[decision.exit].accuracy : 0)
+  }
+
   /// Runs task `task` with `decision` through the queues (FIFO, in the order called) and returns
-  /// its finish time in seconds. The decision must be valid for the task's model.
+  /// its finish time in seconds, whether or not it is late (``step(_:_:on:)`` applies the
+  /// instance's rules on top). The decision must be valid for the task's model.
   @discardableResult
   public mutating func serve(_ task: Int, _ decision: StreamsDecision, on instance: StreamsInstance) -> Double {
     let t = instance.tasks[task], stream = instance.streams[t.stream]
@@ -44,10 +68,12 @@ public struct StreamsQueues: Sendable, Hashable {
 
 /// What happened to one task in a replay.
 public struct StreamsTaskResult: Sendable, Hashable {
-  /// Finish time minus release time, in seconds.
+  /// Finish time minus release time, in seconds (for a dropped task, what it would have been).
   public var latency: Double
   /// True when it finished within its deadline (up to `timeTolerance`).
   public var onTime: Bool
+  /// True when it was late and the instance drops late tasks (``StreamsInstance/Fields/dropLate``).
+  public var dropped: Bool
   /// The accuracy it earns: its exit's when on time, else 0.
   public var utility: Double
 }
@@ -79,13 +105,7 @@ public enum StreamsEvaluator {
   /// Each task's latency, deadline status and utility; the schedule must be valid.
   public static func replay(_ schedule: StreamsSchedule, on instance: StreamsInstance) -> [StreamsTaskResult] {
     var queues = StreamsQueues(streams: instance.streams.count)
-    return schedule.decisions.enumerated().map { i, d in
-      let finish = queues.serve(i, d, on: instance)
-      let task = instance.tasks[i], stream = instance.streams[task.stream]
-      let onTime = meetsDeadline(finish: finish, arrival: task.arrivalMs / 1000, stream: stream)
-      return StreamsTaskResult(latency: finish - task.arrivalMs / 1000, onTime: onTime,
-                               utility: onTime ? instance.model(of: i).exits[d.exit].accuracy : 0)
-    }
+    return schedule.decisions.enumerated().map { i, d in queues.step(i, d, on: instance) }
   }
 
   /// Checks the schedule and recomputes the objective: the total accuracy of on-time tasks.

@@ -10,13 +10,17 @@ public enum StreamsGenerator {
     /// A two-state Markov-modulated Poisson process: `low` and `high` rates (per second), and
     /// the mean time in each state (seconds) before switching.
     case mmpp(low: Double, high: Double, meanLowSeconds: Double, meanHighSeconds: Double)
+    /// Poisson epochs at `rate` per second, each releasing `size` tasks at once (a camera
+    /// flushing a burst of frames, a batch job).
+    case batch(rate: Double, size: Int)
 
-    /// `poisson 4/s` or `mmpp 1.6/s-10/s`.
+    /// `poisson 4/s`, `mmpp 1.6/s-10/s` or `batches of 4 at 3/s`.
     public var label: String {
       switch self {
       case .poisson(let rate): "poisson \(formatted(rate, digits: 2))/s"
       case .mmpp(let low, let high, let l, let h):
         "mmpp \(formatted(low, digits: 2))/s (mean \(formatted(l, digits: 2)) s)-\(formatted(high, digits: 2))/s (mean \(formatted(h, digits: 2)) s)"
+      case .batch(let rate, let size): "batches of \(size) at \(formatted(rate, digits: 2))/s"
       }
     }
 
@@ -38,6 +42,12 @@ public enum StreamsGenerator {
           if t >= horizon { return out }
           if uniform(&rng) * (rate + leave) < rate { out.append(t) } else { inHigh.toggle() }
         }
+      case .batch(let rate, let size):
+        while true {
+          t += exponential(rate, &rng)
+          if t >= horizon { return out }
+          out += Array(repeating: t, count: size)
+        }
       }
     }
   }
@@ -47,32 +57,48 @@ public enum StreamsGenerator {
 
   static func exponential(_ rate: Double, _ rng: inout SeededGenerator) -> Double { -log(1 - uniform(&rng)) / rate }
 
-  /// The default setting: four streams (Poisson and bursty MMPP alternating, AlexNet and
-  /// ResNet-18 alternating) with devices of 8–24 GFLOP/s, uplinks at 0.5×–1.5× `uplinkMbps`,
-  /// deadlines 150 ms (AlexNet) and 250 ms (ResNet-18), a 200 GFLOP/s server, and the first
-  /// `tasks` arrivals of the merged trace. `ratePerSecond` is each stream's mean arrival rate.
+  /// The default setting: ``StreamsRegime/standard`` with the given rate, uplink, trace length
+  /// and models (four streams, Poisson and bursty MMPP alternating, a 200 GFLOP/s server).
   public static func instance(
     name: String, seed: UInt64, ratePerSecond: Double = 4, uplinkMbps: Double = 40, tasks: Int = 48,
     models: [StreamsModel] = StreamsProfiles.standard()
   ) throws(FieldError) -> StreamsInstance {
-    try Check.positive(ratePerSecond, "ratePerSecond")
-    try Check.positive(uplinkMbps, "uplinkMbps")
+    var regime = StreamsRegime.standard
+    regime.ratePerSecond = ratePerSecond
+    regime.uplinkMbps = uplinkMbps
+    regime.tasks = tasks
+    return try instance(regime: regime, seed: seed, name: name, models: models)
+  }
+
+  /// One trace of `regime`, drawn from `seed`: the same regime and seed give the same instance,
+  /// bit for bit, so training and held-out traces are reproducible (use disjoint seeds for them).
+  ///
+  /// Stream `s` runs model `s mod models.count` on a device of 8, 12, 16 or 24 GFLOP/s
+  /// (`s mod 4`) with an uplink of 0.5×, 1×, 1.5× or 1× ``StreamsRegime/uplinkMbps``, and
+  /// deadline 150 ms (AlexNet) or 250 ms (ResNet-18); each stream's arrivals follow
+  /// ``StreamsRegime/pattern`` over a horizon long enough to hold ``StreamsRegime/tasks``
+  /// arrivals, and the instance keeps the first ``StreamsRegime/tasks`` of the merged trace.
+  public static func instance(
+    regime: StreamsRegime, seed: UInt64, name: String? = nil, models: [StreamsModel] = StreamsProfiles.standard()
+  ) throws(FieldError) -> StreamsInstance {
+    try regime.check()
     var rng = SeededGenerator(seed: seed)
     let speeds = [8.0, 12, 16, 24], links = [0.5, 1, 1.5, 1.0], deadlines = [150.0, 250]
+    let heavy = models.indices.max { models[$0].finalExitFlops < models[$1].finalExitFlops } ?? 0
     var streams: [TaskStream] = []
     var trace: [StreamTask] = []
-    for s in 0..<4 {
+    for s in 0..<regime.streams {
       let model = s % models.count
-      let arrivals: Arrivals = s % 2 == 0
-        ? .poisson(rate: ratePerSecond)
-        : .mmpp(low: ratePerSecond * 0.4, high: ratePerSecond * 2.5, meanLowSeconds: 2, meanHighSeconds: 0.5)
-      streams.append(TaskStream(name: "s\(s)", model: model, deviceGflops: speeds[s], uplinkMbps: uplinkMbps * links[s],
+      let arrivals = regime.arrivals(stream: s, heavy: model == heavy)
+      streams.append(TaskStream(name: "s\(s)", model: model, deviceGflops: speeds[s % 4],
+                                uplinkMbps: regime.uplinkMbps * links[s % 4],
                                 deadlineMs: deadlines[model % deadlines.count], arrivals: arrivals.label))
-      let horizon = 4 * Double(tasks) / ratePerSecond
+      let horizon = 4 * Double(regime.tasks) / regime.ratePerSecond
       trace += arrivals.times(horizon: horizon, using: &rng).map { StreamTask(stream: s, arrivalMs: ($0 * 1e6).rounded() / 1000) }
     }
     trace.sort { ($0.arrivalMs, $0.stream) < ($1.arrivalMs, $1.stream) }
-    return try StreamsInstance(name: name, serverGflops: 200, models: models, streams: streams, tasks: Array(trace.prefix(tasks)))
+    return try StreamsInstance(name: name ?? "\(regime.name)-\(seed)", serverGflops: regime.serverGflops, models: models,
+                               streams: streams, tasks: Array(trace.prefix(regime.tasks)), dropLate: regime.dropLate)
   }
 }
 

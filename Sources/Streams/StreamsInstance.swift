@@ -56,6 +56,10 @@ public struct StreamsModel: Codable, Sendable, Hashable {
     self.exits = exits
   }
 
+  /// FLOPs of the final exit's path run entirely on the device: the model's weight, used to
+  /// pick the heavy model of a regime.
+  public var finalExitFlops: Double { exits.last?.cuts.map(\.deviceFlops).max() ?? 0 }
+
   /// Every `(exit, cut)` pair, exit-major: the actions a scheduler picks from.
   public var actions: [StreamsDecision] {
     exits.indices.flatMap { e in exits[e].cuts.indices.map { StreamsDecision(exit: e, cut: $0) } }
@@ -131,7 +135,9 @@ public struct StreamsSchedule: Codable, Sendable, Hashable {
 /// `max(device done, uplink free)` for `8 · c.sendBytes / uplinkMbps`, then served from
 /// `max(sent, server free)` for `c.serverFlops / serverGflops`. Each queue is FIFO and every
 /// queue, the shared server included, serves tasks in trace (release) order. The objective,
-/// maximized, is the total accuracy of the tasks that finish within their deadline.
+/// maximized, is the total accuracy of the tasks that finish within their deadline. With
+/// ``Fields/dropLate``, a task whose decision would finish after its deadline is dropped
+/// instead: it earns 0 and occupies no queue.
 public struct StreamsInstance: FamilyInstance {
   /// The number of tasks in the trace.
   public var size: Int { fields.tasks.count }
@@ -148,17 +154,34 @@ public struct StreamsInstance: FamilyInstance {
     public var streams: [TaskStream]
     /// The trace, sorted by arrival.
     public var tasks: [StreamTask]
+    /// Whether a task that cannot meet its deadline under its decision is dropped (earns 0 and
+    /// leaves the queues: nothing of it runs) instead of run late, taking queue time from later
+    /// tasks. Default `false` (late tasks run), so files without the field keep their meaning.
+    @Defaulted<RunLate> public var dropLate: Bool
   }
+
+  /// The default of ``Fields/dropLate``: late tasks run.
+  public enum RunLate: FieldDefault {
+    public static var value: Bool { false }
+  }
+
+  /// Latest release time a file may give, in milliseconds (10⁹ ms, about 11.6 days): up to
+  /// there a time in seconds is exact to 2·10⁻¹⁰ s, well inside the evaluator's 10⁻⁹ s
+  /// tolerance; beyond it, subtracting the release from a finish time would round latencies.
+  public static let maxArrivalMs = 1e9
 
   public let fields: Fields
 
   public init(
-    name: String, serverGflops: Double, models: [StreamsModel], streams: [TaskStream], tasks: [StreamTask]
+    name: String, serverGflops: Double, models: [StreamsModel], streams: [TaskStream], tasks: [StreamTask],
+    dropLate: Bool = false
   ) throws(FieldError) {
-    try self.init(validating: Fields(name: name, serverGflops: serverGflops, models: models, streams: streams, tasks: tasks))
+    try self.init(validating: Fields(name: name, serverGflops: serverGflops, models: models, streams: streams, tasks: tasks,
+                                     dropLate: dropLate))
   }
 
-  /// Checks the models' exits and cuts, the streams, and that the trace is sorted by arrival.
+  /// Checks the models' exits and cuts, the streams, and that the trace is sorted by arrival
+  /// and released by ``maxArrivalMs``.
   public init(validating fields: Fields) throws(FieldError) {
     let (serverGflops, models, streams, tasks) = (fields.serverGflops, fields.models, fields.streams, fields.tasks)
     try Check.positive(serverGflops, "serverGflops")
@@ -200,6 +223,8 @@ public struct StreamsInstance: FamilyInstance {
       try Check.that(streams.indices.contains(task.stream), "tasks[\(i)].stream",
                      "must index streams (0..<\(streams.count)), got \(task.stream)")
       try Check.nonNegative(task.arrivalMs, "tasks[\(i)].arrivalMs")
+      try Check.that(task.arrivalMs <= Self.maxArrivalMs, "tasks[\(i)].arrivalMs",
+                     "must be at most \(Self.maxArrivalMs) ms (about 11.6 days) so latencies keep their precision, got \(task.arrivalMs)")
       if i > 0 {
         try Check.that(task.arrivalMs >= tasks[i - 1].arrivalMs, "tasks[\(i)].arrivalMs",
                        "tasks must be sorted by arrival, got \(task.arrivalMs) after \(tasks[i - 1].arrivalMs)")

@@ -165,12 +165,12 @@ public enum StreamsFeatures {
     return zip(actions, look).map { action, l in
       let cut = model.exits[action.exit].cuts[action.cut]
       var q = queues
-      q.serve(i, action, on: instance)
+      q.step(i, action, on: instance)
       let per = Double(max(1, l.streams))
       return state + [model.exits[action.exit].accuracy, scaled(Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)),
                       scaled(Seconds.transfer(cut.sendBytes, mbps: stream.uplinkMbps)),
                       scaled(Seconds.compute(cut.serverFlops, gflops: instance.serverGflops)), cut.offloads ? 1 : 0,
-                      scaled(l.finish - a), StreamsEvaluator.meetsDeadline(finish: l.finish, arrival: a, stream: stream) ? 1 : 0, l.utility,
+                      scaled(l.latency), l.onTime ? 1 : 0, l.utility,
                       scaled(q.device[own] - max(queues.device[own], a)), scaled(q.uplink[own] - max(queues.uplink[own], a)),
                       scaled(q.server - max(queues.server, a)), l.future / per, (l.future - bestFuture) / per,
                       l.utility + l.future]

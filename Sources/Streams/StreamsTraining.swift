@@ -185,7 +185,7 @@ public enum StreamsTraining {
         let features = StreamsFeatures.of(i, queues, actions, history: history, on: instance)
         if let p = pending { remember(Transition(features: p.features, reward: p.reward, next: features)) }
         let k = decide(i, features, queues)
-        let reward = StreamsBaselines.utility(i, actions[k], finish: queues.serve(i, actions[k], on: instance), on: instance)
+        let reward = queues.step(i, actions[k], on: instance).utility
         pending = (features[k], reward)
         total += reward
         if learning { loss += learn(beta: beta); steps += 1 }

@@ -153,3 +153,76 @@ private func tiny(seed: UInt64, tasks: Int) throws -> StreamsInstance {
     #expect(throws: (any Error).self) { try StreamsPolicy.load(Data("{}".utf8)) }
   }
 }
+
+@Suite struct StreamsRegimeTests {
+  @Test func lateTasksAreDroppedOnlyWhenTheInstanceSaysSo() throws {
+    let run = try handInstance()
+    var fields = run.fields
+    fields.dropLate = true
+    let drop = try StreamsInstance(validating: fields)
+    let schedule = StreamsSchedule(decisions: [
+      StreamsDecision(exit: 1, cut: 1),  // s0 @0: device 0–80 ms, +0.8
+      StreamsDecision(exit: 1, cut: 1),  // s1 @5: device1 5–85, +0.8
+      StreamsDecision(exit: 1, cut: 1),  // s0 @10: device 80–160: 150 ms, late (dropped: device stays free at 80)
+      StreamsDecision(exit: 0, cut: 1),  // s0 @20: device 80–100 when @10 was dropped (80 ms, +0.5), else 160–180 (160 ms, late)
+    ])
+    let ran = StreamsEvaluator.replay(schedule, on: run)
+    #expect(ran.map(\.dropped) == [false, false, false, false])
+    #expect(ran.map(\.onTime) == [true, true, false, false])
+    let dropped = StreamsEvaluator.replay(schedule, on: drop)
+    #expect(dropped.map(\.dropped) == [false, false, true, false])
+    #expect(dropped.map(\.onTime) == [true, true, false, true])
+    #expect(abs(StreamsFamily.evaluate(schedule, on: drop).objective - 2.1) < 1e-12)
+    #expect(abs(StreamsFamily.evaluate(schedule, on: run).objective - 1.6) < 1e-12)
+    // Files without the field read as `dropLate: false`; the field is written back.
+    let data = try InstanceIO.encode(StreamsFamily.self, drop)
+    #expect(String(decoding: data, as: UTF8.self).contains("\"dropLate\" : true"))
+    var json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    json.removeValue(forKey: "dropLate")
+    let old = try InstanceIO.decode(StreamsFamily.self, try JSONSerialization.data(withJSONObject: json), file: "old.json")
+    #expect(old.dropLate == false)
+  }
+
+  @Test func releasesBeyondTheExactRangeAreRejected() throws {
+    let instance = try handInstance()
+    #expect {
+      _ = try instance.with(tasks: [StreamTask(stream: 0, arrivalMs: 1e18)])
+    } throws: { error in
+      "\(error)".hasPrefix("tasks[0].arrivalMs: must be at most")
+    }
+  }
+
+  @Test(arguments: [StreamsRegime.standard] + StreamsRegime.congested)
+  func regimesAreSeededAndShapedAsDeclared(regime: StreamsRegime) throws {
+    var small = regime
+    small.tasks = 120
+    let a = try StreamsGenerator.instance(regime: small, seed: 3)
+    #expect(a == (try StreamsGenerator.instance(regime: small, seed: 3)))
+    #expect(a != (try StreamsGenerator.instance(regime: small, seed: 4)))
+    #expect(a.name == "\(regime.name)-3")
+    #expect(a.tasks.count == 120)
+    #expect(a.streams.count == regime.streams)
+    #expect(a.serverGflops == regime.serverGflops)
+    if regime.pattern == .batch {
+      // Batches of the heavy model share their release time.
+      let heavy = a.tasks.filter { a.streams[$0.stream].arrivals.hasPrefix("batches of \(regime.batchSize)") }
+      #expect(!heavy.isEmpty)
+      #expect(Set(heavy.map(\.arrivalMs)).count * regime.batchSize <= heavy.count + regime.batchSize)
+    }
+  }
+
+  @Test func standardRegimeIsTheOriginalGenerator() throws {
+    var regime = StreamsRegime.standard
+    regime.ratePerSecond = 6
+    regime.tasks = 30
+    let viaRegime = try StreamsGenerator.instance(regime: regime, seed: 8, name: "x")
+    let original = try StreamsGenerator.instance(name: "x", seed: 8, ratePerSecond: 6, tasks: 30)
+    #expect(viaRegime == original)
+  }
+
+  @Test func badRegimesNameTheParameter() {
+    var regime = StreamsRegime.bursty
+    regime.burstFactor = 0.5
+    #expect { _ = try StreamsGenerator.instance(regime: regime, seed: 1) } throws: { "\($0)".hasPrefix("burstFactor:") }
+  }
+}
