@@ -86,21 +86,35 @@ public struct PolicyTraining: Sendable {
   /// Episodes a run trains by default.
   public let defaultEpisodes: Int
   private let body: @Sendable (Request, @escaping @Sendable (_ done: Int, _ total: Int) -> Void) throws -> Result
+  private let sampler: (@Sendable (Request, [UInt64]) throws -> [(name: String, data: Data)])?
 
   /// - Parameters:
   ///   - defaultOutput: where the policy the family ships lives, relative to the package root.
   ///   - defaultEpisodes: episodes a run trains by default.
   ///   - switches: the parts of training that can be switched off.
   ///   - parameters: the settings `--set` accepts.
+  ///   - sample: draws one instance file of the request's training distribution per seed (the
+  ///     same seed, the same file), so held-out traces come from the same distribution with
+  ///     seeds training does not use; `nil` when the family cannot.
   ///   - train: runs a request, reporting progress after each episode; throws on a bad setting
   ///     or file (naming it).
   public init(defaultOutput: String, defaultEpisodes: Int, switches: [Switch], parameters: [Parameter] = [],
+              sample: (@Sendable (Request, [UInt64]) throws -> [(name: String, data: Data)])? = nil,
               train: @escaping @Sendable (Request, @escaping @Sendable (_ done: Int, _ total: Int) -> Void) throws -> Result) {
     self.defaultOutput = defaultOutput
     self.defaultEpisodes = defaultEpisodes
     self.switches = switches
     self.parameters = parameters
+    sampler = sample
     body = train
+  }
+
+  /// Whether ``sample(_:seeds:)`` is available.
+  public var canSample: Bool { sampler != nil }
+
+  /// Instance files (name, bytes) of the request's training distribution, one per seed.
+  public func sample(_ request: Request, seeds: [UInt64]) throws -> [(name: String, data: Data)] {
+    try sampler?(request, seeds) ?? []
   }
 
   /// Trains as `request` asks; `progress` hears (episodes done, total).

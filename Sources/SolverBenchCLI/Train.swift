@@ -48,6 +48,12 @@ extension SolverBench {
     @Option(help: "With --held-out, write each instance's objective as CSV to this file (default: stdout).")
     var evaluation: String?
 
+    @Option(help: "Do not train: write instances of the training distribution (one per --sample-seeds seed) into this folder.")
+    var sample: String?
+
+    @Option(help: ArgumentHelp("With --sample, the seeds as FIRST:LAST (default 1:10); use seeds training does not (it draws its own from --seed).", valueName: "first:last"))
+    var sampleSeeds = "1:10"
+
     func validate() throws {
       if let episodes, episodes < 1 { throw ValidationError("--episodes must be at least 1") }
       let training = try chosen().training
@@ -63,6 +69,19 @@ extension SolverBench {
         }
       }
       if evaluation != nil && heldOut == nil { throw ValidationError("--evaluation needs --held-out") }
+      if sample != nil {
+        guard training.canSample else { throw ValidationError("--sample: \(try chosen().family.name)'s training cannot draw instances") }
+        _ = try seedRange()
+      }
+    }
+
+    /// `--sample-seeds` as seeds.
+    private func seedRange() throws -> ClosedRange<UInt64> {
+      let parts = sampleSeeds.split(separator: ":").map { UInt64($0) }
+      guard parts.count == 2, let first = parts[0], let last = parts[1], first <= last else {
+        throw ValidationError("--sample-seeds \(sampleSeeds): expected FIRST:LAST with FIRST <= LAST")
+      }
+      return first...last
     }
 
     /// The `.json` files at `path` (one file, or every one under a folder).
@@ -106,6 +125,20 @@ extension SolverBench {
         seed: seed, episodes: episodes, disabled: Set(disable), settings: named,
         traces: try traces.map { try files($0, option: "--traces") } ?? [],
         heldOut: try heldOut.map { try files($0, option: "--held-out") } ?? [])
+      if let sample {
+        let folder = URL(fileURLWithPath: sample)
+        do {
+          try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+          let files = try training.sample(request, seeds: Array(try seedRange()))
+          for file in files { try file.data.write(to: folder.appendingPathComponent("\(file.name).json")) }
+          print("wrote \(files.count) instances to \(sample)")
+        } catch let error as ValidationError {
+          throw error
+        } catch {
+          throw badInput("\(error)")
+        }
+        return
+      }
       let result: PolicyTraining.Result
       do {
         result = try training.train(request) { done, total in

@@ -12,15 +12,32 @@ import Foundation
 public enum StreamsTraining {
   /// Where training traces come from.
   public enum Distribution: Sendable, Hashable {
-    /// `StreamsGenerator.instance` with, per trace, a per-stream arrival rate uniform in `rate`
-    /// (tasks/s) and a base uplink log-uniform in `uplinkMbps`.
-    case generated(rate: ClosedRange<Double>, uplinkMbps: ClosedRange<Double>)
+    /// `StreamsGenerator.instance(regime:seed:name:models:)` with, per trace, a per-stream
+    /// arrival rate uniform in `rate` (tasks/s) and a base uplink log-uniform in `uplinkMbps`;
+    /// every other parameter (streams, pattern, server, dropLate) from `regime`.
+    case generated(regime: StreamsRegime, rate: ClosedRange<Double>, uplinkMbps: ClosedRange<Double>)
     /// Windows of ``Configuration/tasksPerEpisode`` consecutive tasks of these traces (uniform
     /// trace, uniform start), e.g. a folder of recorded or generated traces.
     case traces([StreamsInstance])
 
-    /// The original setting: 2–8 tasks/s, 10–80 Mbit/s.
-    public static let standard = Distribution.generated(rate: 2...8, uplinkMbps: 10...80)
+    /// The original setting: the standard regime at 2–8 tasks/s, 10–80 Mbit/s.
+    public static let standard = Distribution.generated(regime: .standard, rate: 2...8, uplinkMbps: 10...80)
+
+    /// One trace of `tasks` tasks drawn with `rng`.
+    public func draw(_ name: String, tasks: Int, using rng: inout SeededGenerator) throws(FieldError) -> StreamsInstance {
+      switch self {
+      case .generated(var regime, let rates, let uplinks):
+        regime.ratePerSecond = rates.lowerBound + (rates.upperBound - rates.lowerBound) * StreamsGenerator.uniform(&rng)
+        regime.uplinkMbps = uplinks.lowerBound * pow(uplinks.upperBound / uplinks.lowerBound, StreamsGenerator.uniform(&rng))
+        regime.tasks = tasks
+        return try StreamsGenerator.instance(regime: regime, seed: rng.next(), name: name)
+      case .traces(let traces):
+        let source = traces[Int(StreamsGenerator.uniform(&rng) * Double(traces.count))]
+        let starts = max(1, source.tasks.count - tasks + 1)
+        let start = Int(StreamsGenerator.uniform(&rng) * Double(starts))
+        return try source.with(tasks: Array(source.tasks[start..<min(source.tasks.count, start + tasks)]))
+      }
+    }
   }
 
   /// Hyper-parameters and the two ablation switches.
@@ -107,7 +124,6 @@ public enum StreamsTraining {
     var memory: [Transition] = []
     var tree = SumTree(capacity: c.replayCapacity)
     var nextSlot = 0, maxPriority = 1.0, updates = 0
-    let models = StreamsProfiles.standard()
     let totalSteps = Double(max(1, episodes * c.tasksPerEpisode))
 
     func remember(_ t: Transition) {
@@ -155,18 +171,7 @@ public enum StreamsTraining {
 
     func trace(_ name: String) -> StreamsInstance {
       do {
-        switch c.distribution {
-        case .generated(let rates, let uplinks):
-          let rate = rates.lowerBound + (rates.upperBound - rates.lowerBound) * StreamsGenerator.uniform(&rng)
-          let uplink = uplinks.lowerBound * pow(uplinks.upperBound / uplinks.lowerBound, StreamsGenerator.uniform(&rng))
-          return try StreamsGenerator.instance(name: name, seed: rng.next(), ratePerSecond: rate, uplinkMbps: uplink,
-                                               tasks: c.tasksPerEpisode, models: models)
-        case .traces(let traces):
-          let source = traces[Int(StreamsGenerator.uniform(&rng) * Double(traces.count))]
-          let starts = max(1, source.tasks.count - c.tasksPerEpisode + 1)
-          let start = Int(StreamsGenerator.uniform(&rng) * Double(starts))
-          return try source.with(tasks: Array(source.tasks[start..<min(source.tasks.count, start + c.tasksPerEpisode)]))
-        }
+        return try c.distribution.draw(name, tasks: c.tasksPerEpisode, using: &rng)
       } catch {
         preconditionFailure("a training trace is valid by construction: \(error)")
       }
