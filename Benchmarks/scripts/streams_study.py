@@ -140,6 +140,19 @@ def main():
                 diffs = [learner[variant][s][0] - learner["full"][s][0] for s in common]
                 lines.append(f"| {variant} | {pm(diffs)} |")
             lines.append("")
+        kept = []
+        for variant in order:
+            episodes = []
+            for seed in sorted(learner[variant]):
+                path = os.path.join(folder, f"train-{variant}-{seed}.txt")
+                if os.path.exists(path):
+                    text = open(path).read()
+                    if "after episode " in text:
+                        episodes.append(text.split("after episode ")[1].split()[0])
+            if episodes:
+                kept.append(f"{variant}: {', '.join(episodes)}")
+        if kept:
+            lines += ["Checkpoint kept by validation (episode; 0 = before the first episode), per seed: " + "; ".join(kept), ""]
         lines.append("Per seed, learner over Greedy: " + "; ".join(
             f"{v}: " + ", ".join(f"{s}: {pct(learner[v][s][0])}" for s in sorted(learner[v])) for v in order))
         lines.append("")

@@ -39,7 +39,7 @@ for spec in "${regimes[@]}"; do
       # shellcheck disable=SC2086
       "$bench" train $settings --set tasks=100 --seed "$seed" --episodes "$episodes" "${disable[@]}" \
         --output "$dir/policy-$variant-$seed.json" --curve "$dir/curve-$variant-$seed.csv" \
-        --held-out "$dir/held-out" --evaluation "$dir/eval-$variant-$seed.csv" >/dev/null
+        --held-out "$dir/held-out" --evaluation "$dir/eval-$variant-$seed.csv" >"$dir/train-$variant-$seed.txt"
       echo "$regime $variant seed $seed done" >&2
     done
   done

@@ -4,11 +4,11 @@ import Foundation
 /// registration, so that `solverbench train` serves every such family and the CLI has no
 /// family-specific command.
 public struct PolicyTraining: Sendable {
-  /// A part of the family's training that is on unless switched off (`experience-init`).
-  public struct Switch: Sendable, Hashable {
-    /// The name `--disable` takes.
+  /// A named part or setting of a family's training, with one line for `--help`.
+  public struct Option: Sendable, Hashable {
+    /// The name `--disable` or `--set` takes.
     public let name: String
-    /// One line for `--help`.
+    /// One line for `--help` (for a setting: the value's form and its default).
     public let help: String
 
     public init(name: String, help: String) {
@@ -17,19 +17,11 @@ public struct PolicyTraining: Sendable {
     }
   }
 
+  /// A part of the family's training that is on unless `--disable` names it (`experience-init`).
+  public typealias Switch = Option
   /// A setting of the training distribution or of the learner (`rate`), given as
   /// `--set name=value`; the family parses the value and names it in its errors.
-  public struct Parameter: Sendable, Hashable {
-    /// The name `--set` takes.
-    public let name: String
-    /// One line for `--help`: the value's form and its default.
-    public let help: String
-
-    public init(name: String, help: String) {
-      self.name = name
-      self.help = help
-    }
-  }
+  public typealias Parameter = Option
 
   /// What a training run is asked for.
   public struct Request: Sendable, Hashable {

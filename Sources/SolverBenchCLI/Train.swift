@@ -65,7 +65,8 @@ extension SolverBench {
       for setting in settings {
         let name = setting.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
         guard setting.contains("="), parameters.contains(name) else {
-          throw ValidationError("--set \(setting): expected name=value with a name of \(try chosen().family.name)'s training (known: \(training.parameters.map(\.name).joined(separator: ", ")))")
+          let known = training.parameters.map { "  \($0.name): \($0.help)" }.joined(separator: "\n")
+          throw ValidationError("--set \(setting): expected name=value with a name of \(try chosen().family.name)'s training; known:\n\(known)")
         }
       }
       if evaluation != nil && heldOut == nil { throw ValidationError("--evaluation needs --held-out") }

@@ -43,7 +43,8 @@ extension StreamsTraining {
     encoder.outputFormatting = [.sortedKeys]
     // A policy is plain numbers and names: encoding it cannot fail.
     let policy = try! encoder.encode(outcome.policy) + Data("\n".utf8)
-    let rows = zip(outcome.episodeReturns, outcome.episodeLosses).enumerated().map { e, row in
+    let start = outcome.validation[0].map { ["0,,,\($0)"] } ?? []
+    let rows = start + zip(outcome.episodeReturns, outcome.episodeLosses).enumerated().map { e, row in
       "\(e + 1),\(row.0),\(row.1),\(outcome.validation[e + 1].map { "\($0)" } ?? "")"
     }
     let tail = outcome.episodeReturns.suffix(20)
@@ -58,7 +59,8 @@ extension StreamsTraining {
     }
     return PolicyTraining.Result(
       policy: policy, curveCSV: (["episode,return,loss,validation"] + rows).joined(separator: "\n") + "\n",
-      summary: "\(request.episodes) episodes, mean return of the last \(tail.count) \(tail.reduce(0, +) / Double(tail.count))",
+      summary: "\(request.episodes) episodes, mean return of the last \(tail.count) \(tail.reduce(0, +) / Double(tail.count)), "
+        + "kept the network after episode \(outcome.kept)",
       evaluationCSV: evaluation)
   }
 

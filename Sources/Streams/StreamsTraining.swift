@@ -79,8 +79,9 @@ public enum StreamsTraining {
     /// greedy policy is the look-ahead); the network alone when false.
     public var lookaheadPrior = true
     /// Episodes between scorings of the current greedy policy on the validation traces (drawn
-    /// from the same distribution as training, never the held-out ones); the policy returned is
-    /// the best scored. 0: no validation, the final network is returned.
+    /// from the same distribution as training, never the held-out ones), also scored before the
+    /// first episode; the policy returned is the best scored. 0: no validation, the final
+    /// network is returned.
     public var validationEvery = 25
     /// Validation traces (of ``tasksPerEpisode`` tasks each).
     public var validationTraces = 4
@@ -99,9 +100,11 @@ public enum StreamsTraining {
     public var episodeReturns: [Double]
     /// Each episode's mean weighted TD loss (0 before any update).
     public var episodeLosses: [Double]
-    /// Per episode after which the greedy policy was validated: its total reward on the
-    /// validation traces.
+    /// Per episode after which the greedy policy was validated (0: before the first episode,
+    /// after experience initialization): its total reward on the validation traces.
     public var validation: [Int: Double]
+    /// The episode after which the returned network was taken.
+    public var kept: Int
   }
 
   private struct Transition {
@@ -211,14 +214,15 @@ public enum StreamsTraining {
     }
 
     let validation = (0..<(c.validationEvery > 0 ? c.validationTraces : 0)).map { trace("validation\($0)") }
-    var scores: [Int: Double] = [:], best: (score: Double, network: MLP)?
+    var scores: [Int: Double] = [:], best: (score: Double, episode: Int, network: MLP)?
     func validate(after e: Int) {
       let policy = StreamsPolicy(seed: seed, episodes: e, lookaheadPrior: c.lookaheadPrior, network: online)
       let score = validation.reduce(0) { $0 + StreamsEvaluator.evaluate(policy.schedule($1), on: $1).objective }
       scores[e] = score
-      if score > best?.score ?? -.infinity { best = (score, online) }
+      if score > best?.score ?? -.infinity { best = (score, e, online) }
     }
 
+    if !validation.isEmpty { validate(after: 0) }
     var returns: [Double] = [], losses: [Double] = []
     var step = 0.0
     for e in 0..<episodes {
@@ -239,6 +243,6 @@ public enum StreamsTraining {
     }
     return Outcome(policy: StreamsPolicy(seed: seed, episodes: episodes, lookaheadPrior: c.lookaheadPrior,
                                          network: best?.network ?? online),
-                   episodeReturns: returns, episodeLosses: losses, validation: scores)
+                   episodeReturns: returns, episodeLosses: losses, validation: scores, kept: best?.episode ?? episodes)
   }
 }

@@ -40,9 +40,19 @@ import Testing
     let policies = try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
     #expect(policies[0] == policies[1])
     #expect(policies[0] != policies[2], "switching prioritized replay off changed nothing")
-    #expect(try String(contentsOf: URL(fileURLWithPath: curve), encoding: .utf8).hasPrefix("episode,return,loss\n1,"))
+    #expect(try String(contentsOf: URL(fileURLWithPath: curve), encoding: .utf8).hasPrefix("episode,return,loss,validation\n0,,,"))
     let unknown = try run(["train", "--disable", "bogus"])
-    #expect(unknown.status == 2 && unknown.stderr.contains("--disable bogus: no such part of streams's training (known: experience-init, prioritized)"))
+    #expect(unknown.status == 2 && unknown.stderr.contains("--disable bogus: no such part of streams's training (known: experience-init, prioritized, lookahead-prior)"))
+    let setting = try run(["train", "--set", "bogus=1"])
+    #expect(setting.status == 2 && setting.stderr.contains("--set bogus=1: expected name=value with a name of streams's training"))
+    let range = try run(["train", "--set", "rate=9:3", "--output", paths[0]])
+    #expect(range.status == 2 && range.stderr.contains("error: --set rate: must be LO:HI"), "\(range.stderr)")
+    let samples = folder.appendingPathComponent("samples")
+    let sampled = try run(["train", "--set", "regime=batch", "--set", "tasks=20", "--sample", samples.path, "--sample-seeds", "3:4"])
+    #expect(sampled.status == 0 && sampled.stdout == "wrote 2 instances to \(samples.path)\n", "\(sampled.stderr)")
+    let held = try run(["train", "--episodes", "1", "--disable", "experience-init", "--output", paths[0], "--set", "tasks=10",
+                        "--held-out", samples.path])
+    #expect(held.status == 0 && held.stdout.contains("instance,objective\nsample-3,"), "\(held.stderr)")
     let untrained = try run(["train", "--problem", "admission"])
     #expect(untrained.status == 2 && untrained.stderr.contains("no family of that name has policy training (with training: streams)"))
   }
