@@ -15,7 +15,7 @@ public enum StreamsBaselines {
     /// A uniformly random action (seeded).
     case random
     /// One-step look-ahead: the task's utility plus, per stream, the best utility of that
-    /// stream's expected next task on the queues the action leaves (see ``lookaheadChoice``).
+    /// stream's expected next task on the queues the action leaves (see ``StreamsBaselines/lookaheadChoice(_:_:_:history:on:)``).
     case lookahead
   }
 
