@@ -1,105 +1,73 @@
 import EdgeSplitModel
 import Foundation
 
-/// Offline dynamic programming over the known trace.
+/// Offline dynamic programming over the known trace: a beam over queue states.
 ///
-/// Stage `i` holds states after deciding tasks `0..<i`; a state is the queues' free times
-/// (per-stream device and uplink, the server), each clipped below at task `i`'s release (an
-/// earlier free time is equivalent, as every later task arrives no earlier) and, when
-/// `grid > 0`, rounded **up** to a multiple of `grid` seconds. States with the same key merge,
-/// keeping the best accumulated accuracy. With `grid == 0` and no state cap, merging only joins
-/// identical queue states, so the DP is exact (tests check it against brute force). Rounding up
-/// is pessimistic: every task the DP counts on time is on time in the real replay, so the
-/// replayed objective is at least the DP's value. `maxStates` keeps the best states per stage
-/// (a beam) to bound the work.
+/// Stage `i` holds states after deciding tasks `0..<i` (`StreamsSearch`): the queues' free
+/// times, clipped below at the next release and, when `grid > 0`, rounded **up** to a multiple
+/// of `grid` seconds; equal states merge, keeping the best accumulated accuracy. The beam keeps
+/// the `maxStates` states of best accuracy minus `rank ×` the accuracy their backlog puts at
+/// risk (ranking by accuracy alone keeps states that earned a little now by blocking the
+/// queues). Greedy's trajectory stays in the beam and the result is never below Greedy's
+/// (whichever replays better is returned). With the time limit reached it finishes with one
+/// state per stage. With `grid == 0` and no beam only identical states merge, so the DP is exact
+/// (tests check it against brute force).
 public enum StreamsDP {
-  /// Settings: the grid `Δ` (seconds, 0 for none) and the beam width.
+  /// Settings: the grid `Δ` (seconds, 0 for none), the beam width and its ranking.
   public struct Settings: Sendable, Hashable {
     /// The grid Δ in seconds free times are rounded up to; 0 for no rounding.
     public var grid: Double
-    /// The most states kept per stage (the best by accumulated accuracy); `nil` for no beam.
+    /// The most states kept per stage; `nil` for no beam.
     public var maxStates: Int?
+    /// Weight of the backlog's risk in the beam's ranking (0: accuracy alone).
+    public var rank: Double
 
-    public init(grid: Double = 0.002, maxStates: Int? = 4000) {
+    public init(grid: Double = 0, maxStates: Int? = 300, rank: Double = 0.5) {
       self.grid = grid
       self.maxStates = maxStates
+      self.rank = rank
     }
 
     /// No rounding and no beam: exact (exponential in the worst case).
-    public static let exact = Settings(grid: 0, maxStates: nil)
+    public static let exact = Settings(grid: 0, maxStates: nil, rank: 0)
   }
 
-  private struct Node {
-    var queues: StreamsQueues
-    var value: Double
-    var parent: Int
-    var action: StreamsDecision
-  }
-
-  /// The best schedule the DP finds, replayed by the evaluator.
-  public static func solve(_ instance: StreamsInstance, settings: Settings = .init()) -> SolverOutcome<StreamsSchedule> {
-    let schedule = schedule(instance, settings: settings)
-    let objective = StreamsEvaluator.evaluate(schedule.schedule, on: instance).objective
-    return SolverOutcome(solution: schedule.schedule, objective: objective,
-                         termination: settings == .exact ? .optimal : .finished,
-                         statistics: .counters(["grid": settings.grid, "peakStates": Double(schedule.peak)]))
+  /// The best schedule the DP finds, replayed by the evaluator, never below Greedy's; it obeys
+  /// `options.timeLimit`.
+  public static func solve(
+    _ instance: StreamsInstance, settings: Settings = .init(), options: SolverOptions = .init()
+  ) -> SolverOutcome<StreamsSchedule> {
+    let run = search(instance, settings: settings, deadline: options.startingClock().deadline)
+    var schedule = run.schedule
+    var objective = StreamsEvaluator.evaluate(schedule, on: instance).objective
+    let greedy = StreamsBaselines.solve(instance, policy: .greedy)
+    if greedy.objective! > objective { (schedule, objective) = (greedy.solution!, greedy.objective!) }
+    let termination: TerminationReason = run.timedOut ? .feasible(limit: .time) : settings == .exact ? .optimal : .finished
+    return SolverOutcome(solution: schedule, objective: objective, termination: termination,
+                         statistics: .counters(["grid": settings.grid, "peakStates": Double(run.peak)]))
   }
 
   /// The DP's schedule and the largest stage size it held.
   public static func schedule(_ instance: StreamsInstance, settings: Settings) -> (schedule: StreamsSchedule, peak: Int) {
-    let n = instance.tasks.count
-    var stages: [[Node]] = [[Node(queues: StreamsQueues(streams: instance.streams.count), value: 0, parent: -1,
-                                  action: StreamsDecision(exit: 0, cut: 0))]]
-    var peak = 1
-    for i in 0..<n {
-      let actions = instance.model(of: i).actions
-      let nextRelease = i + 1 < n ? instance.tasks[i + 1].arrivalMs / 1000 : .infinity
-      var next: [Node] = []
-      var index: [StreamsQueues: Int] = [:]
-      for (p, node) in stages[i].enumerated() {
-        for action in actions {
-          var queues = node.queues
-          let gain = queues.step(i, action, on: instance).utility
-          if nextRelease.isFinite { normalize(&queues, release: nextRelease, grid: settings.grid) }
-          let candidate = Node(queues: queues, value: node.value + gain, parent: p, action: action)
-          if let k = index[queues] {
-            if candidate.value > next[k].value { next[k] = candidate }
-          } else {
-            index[queues] = next.count
-            next.append(candidate)
-          }
-        }
-      }
-      if let cap = settings.maxStates, next.count > cap {
-        let order = next.indices.sorted { a, b in
-          next[a].value != next[b].value ? next[a].value > next[b].value : a < b
-        }
-        next = order.prefix(cap).sorted().map { next[$0] }
-      }
-      peak = max(peak, next.count)
-      stages.append(next)
-    }
-    var best = 0
-    for (k, node) in stages[n].enumerated() where node.value > stages[n][best].value { best = k }
-    var decisions: [StreamsDecision] = []
-    var k = best
-    for i in stride(from: n, to: 0, by: -1) {
-      decisions.append(stages[i][k].action)
-      k = stages[i][k].parent
-    }
-    return (StreamsSchedule(decisions: decisions.reversed()), peak)
+    let run = search(instance, settings: settings, deadline: nil)
+    return (run.schedule, run.peak)
   }
 
-  private static func normalize(_ q: inout StreamsQueues, release: Double, grid: Double) {
-    func snap(_ t: Double) -> Double {
-      let clipped = max(t, release)
-      return grid > 0 ? (clipped / grid).rounded(.up) * grid : clipped
+  private static func search(
+    _ instance: StreamsInstance, settings: Settings, deadline: ContinuousClock.Instant?
+  ) -> (schedule: StreamsSchedule, peak: Int, timedOut: Bool) {
+    let engine = StreamsSearch(instance)
+    var o = StreamsSearch.Options()
+    o.beam = settings.maxStates
+    o.rank = settings.rank
+    o.grid = settings.grid
+    o.deadline = deadline
+    if settings.maxStates != nil {
+      let greedy = StreamsBaselines.solve(instance, policy: .greedy).solution!
+      o.guide = greedy.decisions.enumerated().map { i, d in instance.model(of: i).actions.firstIndex(of: d)! }
     }
-    for s in q.device.indices {
-      q.device[s] = snap(q.device[s])
-      q.uplink[s] = snap(q.uplink[s])
-    }
-    q.server = snap(q.server)
+    let result = engine.run(o)
+    return (engine.schedule(result.actions), result.peak, result.timedOut)
   }
 }
 

@@ -39,10 +39,9 @@ public struct StreamsQueues: Sendable, Hashable {
     let t = instance.tasks[task], stream = instance.streams[t.stream]
     var after = self
     let arrival = t.arrivalMs / 1000, latency = after.serve(task, decision, on: instance) - arrival
-    let onTime = fitsWithin(latency, stream.deadlineMs / 1000)
-    let dropped = !onTime && instance.dropLate
-    if !dropped { self = after }
-    return StreamsTaskResult(latency: latency, onTime: onTime, dropped: dropped,
+    let (onTime, commit) = Self.judge(latency: latency, deadline: stream.deadlineMs / 1000, dropLate: instance.dropLate)
+    if commit { self = after }
+    return StreamsTaskResult(latency: latency, onTime: onTime, dropped: !commit,
                              utility: onTime ? instance.models[stream.model].exits[decision.exit].accuracy : 0)
   }
 
@@ -51,18 +50,52 @@ public struct StreamsQueues: Sendable, Hashable {
   /// instance's rules on top). The decision must be valid for the task's model.
   @discardableResult
   public mutating func serve(_ task: Int, _ decision: StreamsDecision, on instance: StreamsInstance) -> Double {
-    let t = instance.tasks[task], stream = instance.streams[t.stream]
-    let cut = instance.models[stream.model].exits[decision.exit].cuts[decision.cut]
-    var deviceDone = t.arrivalMs / 1000
-    if cut.deviceFlops > 0 {
-      deviceDone = max(deviceDone, device[t.stream]) + Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)
-      device[t.stream] = deviceDone
+    let t = instance.tasks[task]
+    let times = StageTimes(instance.model(of: task).exits[decision.exit].cuts[decision.cut], instance.streams[t.stream],
+                           serverGflops: instance.serverGflops)
+    return Self.advance(times, arrival: t.arrivalMs / 1000, device: &device[t.stream], uplink: &uplink[t.stream], server: &server)
+  }
+
+  /// One cut's stage times in seconds on one stream, computed once so that searches expanding
+  /// millions of states share ``StreamsQueues/advance(_:arrival:device:uplink:server:)`` with the evaluator.
+  struct StageTimes {
+    /// Device, transfer and server seconds.
+    var device: Double, send: Double, server: Double
+    /// Whether the cut has device work, and whether it uses the uplink and the server.
+    var usesDevice: Bool, offloads: Bool
+
+    init(_ cut: StreamsCut, _ stream: TaskStream, serverGflops: Double) {
+      device = Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)
+      send = Seconds.transfer(cut.sendBytes, mbps: stream.uplinkMbps)
+      server = Seconds.compute(cut.serverFlops, gflops: serverGflops)
+      usesDevice = cut.deviceFlops > 0
+      offloads = cut.offloads
     }
-    guard cut.offloads else { return deviceDone }
-    let sent = max(deviceDone, uplink[t.stream]) + Seconds.transfer(cut.sendBytes, mbps: stream.uplinkMbps)
-    uplink[t.stream] = sent
-    server = max(sent, server) + Seconds.compute(cut.serverFlops, gflops: instance.serverGflops)
+  }
+
+  /// The FIFO timing rule, the one implementation: a task released at `arrival` runs on its
+  /// device from `max(arrival, device)`, is sent from `max(device done, uplink)` and served from
+  /// `max(sent, server)`; the free times move to when each stage ends. Returns the finish time.
+  @inline(__always)
+  static func advance(_ t: StageTimes, arrival: Double, device: inout Double, uplink: inout Double, server: inout Double) -> Double {
+    var done = arrival
+    if t.usesDevice {
+      done = max(done, device) + t.device
+      device = done
+    }
+    guard t.offloads else { return done }
+    let sent = max(done, uplink) + t.send
+    uplink = sent
+    server = max(sent, server) + t.server
     return server
+  }
+
+  /// Whether a task with `latency` is on time, and whether it stays in the queues (not when it
+  /// is late and the instance drops late tasks): the deadline rule, the one implementation.
+  @inline(__always)
+  static func judge(latency: Double, deadline: Double, dropLate: Bool) -> (onTime: Bool, commit: Bool) {
+    let onTime = fitsWithin(latency, deadline)
+    return (onTime, onTime || !dropLate)
   }
 }
 

@@ -103,14 +103,26 @@ public enum StreamsGenerator {
 }
 
 extension StreamsGenerator {
-  /// The shipped sweep: per-stream arrival rate 2, 4, 6, 8 /s at 40 Mbit/s, and base uplink
-  /// 10, 20, 80 Mbit/s at 4 /s (the 4 /s, 40 Mbit/s point is shared), 48 tasks each.
+  /// Length of the short shipped trace of each congested regime, where `p5-exact` proves the optimum.
+  public static let shippedShortTasks = 12
+
+  /// The shipped set. Uncongested: per-stream arrival rate 2, 4, 6, 8 /s at 40 Mbit/s, and base
+  /// uplink 10, 20, 80 Mbit/s at 4 /s (the 4 /s, 40 Mbit/s point is shared), 48 tasks each
+  /// (`rate4-bw40`). Congested: per preset of ``StreamsRegime/congested`` a short trace of
+  /// ``shippedShortTasks`` tasks (`bursty-12`, seeds 600…) and a long one of the preset's 1,000
+  /// tasks (`bursty-1000`, seeds 700…).
   public static func shipped() throws(FieldError) -> [StreamsInstance] {
     let points: [(rate: Double, mbps: Double)] = [(2, 40), (4, 40), (6, 40), (8, 40), (4, 10), (4, 20), (4, 80)]
     var instances: [StreamsInstance] = []
     for (i, point) in points.enumerated() {
       instances.append(try instance(name: "rate\(Int(point.rate))-bw\(Int(point.mbps))", seed: UInt64(500 + i),
                                     ratePerSecond: point.rate, uplinkMbps: point.mbps))
+    }
+    for (k, regime) in StreamsRegime.congested.enumerated() {
+      var short = regime
+      short.tasks = shippedShortTasks
+      instances.append(try instance(regime: short, seed: UInt64(600 + k), name: "\(regime.name)-\(short.tasks)"))
+      instances.append(try instance(regime: regime, seed: UInt64(700 + k), name: "\(regime.name)-\(regime.tasks)"))
     }
     return instances
   }

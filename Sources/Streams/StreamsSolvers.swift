@@ -4,11 +4,17 @@ import EdgeSplitModel
 public enum StreamsSolvers {
   public typealias P5Solver = Solver<StreamsFamily>
 
-  /// Offline DP on the known trace (2 ms grid, 4000-state beam).
+  /// Offline DP on the known trace: a beam over queue states seeded with Greedy's trajectory.
   public static let dp = P5Solver(
     name: "p5-dp", role: .heuristic,
-    summary: "offline DP over queue states (free times rounded up to a 2 ms grid, 4000-state beam)"
-  ) { instance, _ in StreamsDP.solve(instance) }
+    summary: "offline DP over queue states (300-state beam ranked by accuracy and backlog, Greedy's trajectory kept)"
+  ) { instance, options in StreamsDP.solve(instance, options: options) }
+
+  /// The offline reference: the proven optimum (dominance and bounds), else a proven bound.
+  public static let exact = P5Solver(
+    name: "p5-exact", role: .exact,
+    summary: "exact search over queue states with dominance and per-stream bounds (≤ 64 tasks), else a window bound"
+  ) { instance, options in StreamsExact.solve(instance, options: options) }
 
   /// Exhaustive search on tiny traces.
   public static let bruteForce = P5Solver(
@@ -41,7 +47,7 @@ public enum StreamsSolvers {
   public static let random = baseline("p5-random", .random, "uniformly random exit and cut (seeded)")
 
   /// Every solver of this module, in table order.
-  public static let all = [bruteForce, dp, dqn, lookahead, greedy, finalExit, allLocal, allOffload, random]
+  public static let all = [bruteForce, exact, dp, dqn, lookahead, greedy, finalExit, allLocal, allOffload, random]
 
   private static func baseline(_ name: String, _ policy: StreamsBaselines.Policy, _ summary: String) -> P5Solver {
     P5Solver(name: name, role: .heuristic, summary: summary) { instance, options in

@@ -1,6 +1,6 @@
 import EdgeSplitModel
 import Foundation
-import Streams
+@testable import Streams
 import Testing
 
 /// A two-exit model with round numbers: at 1 GFLOP/s, 8 Mbit/s and a 10 GFLOP/s server,
@@ -224,5 +224,66 @@ private func tiny(seed: UInt64, tasks: Int) throws -> StreamsInstance {
     var regime = StreamsRegime.bursty
     regime.burstFactor = 0.5
     #expect { _ = try StreamsGenerator.instance(regime: regime, seed: 1) } throws: { "\($0)".hasPrefix("burstFactor:") }
+  }
+}
+
+@Suite struct StreamsReferenceTests {
+  /// A congested trace cut to `tasks` tasks, optionally dropping late tasks.
+  private func congested(_ regime: StreamsRegime, seed: UInt64, tasks: Int, dropLate: Bool) throws -> StreamsInstance {
+    var r = regime
+    r.tasks = tasks
+    r.dropLate = dropLate
+    return try StreamsGenerator.instance(regime: r, seed: seed)
+  }
+
+  @Test(arguments: [false, true], [1, 2, 3] as [UInt64])
+  func exactSearchEqualsBruteForce(dropLate: Bool, seed: UInt64) throws {
+    for regime in [StreamsRegime.bursty, .weakServer] {
+      let instance = try congested(regime, seed: seed, tasks: 5, dropLate: dropLate)
+      let bf = StreamsBruteForce.solve(instance)
+      let exact = StreamsExact.solve(instance)
+      #expect(exact.isProvenOptimal)
+      #expect(abs(exact.objective! - bf.objective!) < 1e-9, "\(instance.name) dropLate \(dropLate)")
+      #expect(StreamsEvaluator.evaluate(exact.solution!, on: instance).objective == exact.objective)
+      // Every bound the reference can fall back to bounds the optimum.
+      let suffix = try #require(StreamsExact.suffixBound(instance, deadline: nil))
+      #expect(suffix[0] >= bf.objective! - 1e-9)
+      #expect(StreamsExact.lagrangianBound(instance, best: 0, deadline: nil, lengths: [0.05, 0.1]).bound >= bf.objective! - 1e-9)
+      // Halving a stream's tasks (each half from empty queues) never lowers its optimum alone.
+      let s0 = instance.tasks.indices.filter { instance.tasks[$0].stream == instance.tasks[0].stream }
+      let whole = StreamsExact.alone(instance, s0).value
+      let halves = StreamsExact.alone(instance, Array(s0.prefix(1))).value + StreamsExact.alone(instance, Array(s0.dropFirst())).value
+      #expect(halves >= whole - 1e-9)
+    }
+  }
+
+  @Test func longTracesGetABoundAndTheBestScheduleFound() throws {
+    let instance = try congested(.weakServer, seed: 4, tasks: 70, dropLate: false)
+    let outcome = StreamsExact.solve(instance, options: .init(timeLimit: 30))
+    let bound = try #require(outcome.bound)
+    #expect(bound >= outcome.objective!)
+    #expect(outcome.objective! >= StreamsBaselines.solve(instance, policy: .greedy).objective!)
+    #expect(!outcome.isProvenOptimal)
+  }
+
+  @Test(arguments: StreamsRegime.congested)
+  func dpIsNeverBelowGreedy(regime: StreamsRegime) throws {
+    for seed in 1...3 as ClosedRange<UInt64> {
+      let instance = try congested(regime, seed: seed, tasks: 60, dropLate: seed == 3)
+      let greedy = StreamsBaselines.solve(instance, policy: .greedy).objective!
+      for settings in [StreamsDP.Settings(), .init(grid: 0.01, maxStates: 20, rank: 0), .init(maxStates: 5, rank: 2)] {
+        let dp = StreamsDP.solve(instance, settings: settings)
+        #expect(dp.objective! >= greedy, "\(instance.name) \(settings)")
+        #expect(StreamsEvaluator.evaluate(dp.solution!, on: instance).objective == dp.objective)
+      }
+    }
+  }
+
+  @Test func dpStopsWhenTheTimeIsUp() throws {
+    let instance = try congested(.bursty, seed: 1, tasks: 200, dropLate: false)
+    let outcome = try StreamsSolvers.dp.solve(instance, options: .init(timeLimit: 0))
+    #expect(outcome.termination == .feasible(limit: .time))
+    #expect(outcome.solution?.decisions.count == 200)
+    #expect(outcome.objective! >= StreamsBaselines.solve(instance, policy: .greedy).objective!)
   }
 }
