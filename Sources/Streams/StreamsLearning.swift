@@ -20,6 +20,12 @@ public struct MLP: Codable, Sendable, Hashable {
     }
   }
 
+  /// Sets the output layer's weights and bias to zero (the network then outputs 0 everywhere).
+  mutating func zeroOutputLayer() {
+    let n = sizes[sizes.count - 2]
+    parameters.replaceSubrange((parameters.count - n - 1)..., with: repeatElement(0, count: n + 1))
+  }
+
   /// The output for input `x`.
   public func callAsFunction(_ x: [Double]) -> Double { activations(x).last![0] }
 
@@ -120,58 +126,86 @@ struct SumTree {
   }
 }
 
-/// The features the Q-network scores: the task's queue backlogs and recent load, and what the
-/// action would do (accuracy, stage times, latency, on time, the server time it adds), times
-/// in units of the task's deadline.
+/// The features the Q-network scores, times in units of the task's deadline.
+///
+/// The state is every queue: the task's own device and uplink backlog, the shared server's,
+/// the mean and largest backlog of the other streams' devices and uplinks, recent load (all
+/// arrivals in the last second, the own stream's rate) and the number of streams. Per action:
+/// accuracy, stage times, whether it offloads, the resulting latency, on-time flag, immediate
+/// reward, the time it adds to its device, uplink and the server, and its one-step look-ahead
+/// (``StreamsBaselines/lookahead(_:_:_:history:on:)``: what the other streams' next tasks can
+/// still earn, as a mean per stream and relative to the best action's); the last feature is the
+/// look-ahead's own score (utility + future), which a policy with a look-ahead prior adds to
+/// the network's output.
 public enum StreamsFeatures {
   /// Number of features.
-  public static let count = 13
+  public static let count = 24
 
-  /// The feature vector of each action of task `i` given `queues` (online: uses only the past).
-  public static func of(_ i: Int, _ queues: StreamsQueues, _ actions: [StreamsDecision], on instance: StreamsInstance) -> [[Double]] {
-    let task = instance.tasks[i], stream = instance.streams[task.stream], model = instance.models[stream.model]
+  /// The feature vector of each action of task `i` given `queues` and what has arrived so far.
+  public static func of(
+    _ i: Int, _ queues: StreamsQueues, _ actions: [StreamsDecision], history: StreamsBaselines.ArrivalHistory,
+    on instance: StreamsInstance
+  ) -> [[Double]] {
+    let task = instance.tasks[i], own = task.stream, stream = instance.streams[own], model = instance.models[stream.model]
     let a = task.arrivalMs / 1000, d = stream.deadlineMs / 1000
     var recent = 0
     var j = i - 1
     while j >= 0, instance.tasks[j].arrivalMs >= task.arrivalMs - 1000 { recent += 1; j -= 1 }
     func scaled(_ t: Double) -> Double { min(5, t / d) }
-    let state = [scaled(max(0, queues.device[task.stream] - a)), scaled(max(0, queues.uplink[task.stream] - a)),
-                 scaled(max(0, queues.server - a)), Double(recent) / 20]
-    return actions.map { action in
+    func backlog(_ free: Double) -> Double { scaled(max(0, free - a)) }
+    let others = instance.streams.indices.filter { $0 != own }
+    let device = others.map { backlog(queues.device[$0]) }, uplink = others.map { backlog(queues.uplink[$0]) }
+    func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
+    let gap = history.nextArrival(of: own, now: a, on: instance).map { $0 - instance.tasks[history.recent[own].last!].arrivalMs / 1000 }
+    let state = [backlog(queues.device[own]), backlog(queues.uplink[own]), backlog(queues.server), Double(recent) / 20,
+                 mean(device), device.max() ?? 0, mean(uplink), uplink.max() ?? 0,
+                 gap.map { $0 > 0 ? min(5, d / $0) : 5 } ?? 0, Double(instance.streams.count) / 8]
+    let look = StreamsBaselines.lookahead(i, queues, actions, history: history, on: instance)
+    let bestFuture = look.map(\.future).max() ?? 0
+    return zip(actions, look).map { action, l in
       let cut = model.exits[action.exit].cuts[action.cut]
       var q = queues
-      let result = q.step(i, action, on: instance)
-      let onTime = result.onTime
-      let accuracy = model.exits[action.exit].accuracy
-      return state + [accuracy, scaled(Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)),
+      q.step(i, action, on: instance)
+      let per = Double(max(1, l.streams))
+      return state + [model.exits[action.exit].accuracy, scaled(Seconds.compute(cut.deviceFlops, gflops: stream.deviceGflops)),
                       scaled(Seconds.transfer(cut.sendBytes, mbps: stream.uplinkMbps)),
                       scaled(Seconds.compute(cut.serverFlops, gflops: instance.serverGflops)), cut.offloads ? 1 : 0,
-                      scaled(result.latency), onTime ? 1 : 0, onTime ? accuracy : 0, scaled(q.server - max(queues.server, a))]
+                      scaled(l.latency), l.onTime ? 1 : 0, l.utility,
+                      scaled(q.device[own] - max(queues.device[own], a)), scaled(q.uplink[own] - max(queues.uplink[own], a)),
+                      scaled(q.server - max(queues.server, a)), l.future / per, (l.future - bestFuture) / per,
+                      l.utility + l.future]
     }
-  }
-
-  /// The immediate reward of task `i` under `action`: its accuracy when it meets its deadline.
-  static func reward(_ i: Int, _ queues: StreamsQueues, _ action: StreamsDecision, on instance: StreamsInstance) -> Double {
-    queues.result(of: i, action, on: instance).utility
   }
 }
 
 /// A trained online scheduler: a Q-network over (state, action) features; per task it takes
 /// the action of highest Q (the first on ties).
 public struct StreamsPolicy: Codable, Sendable, Hashable {
-  /// `edgesplit-streams-policy/1`.
-  public var format = "edgesplit-streams-policy/1"
+  /// `edgesplit-streams-policy/2`.
+  public var format = "edgesplit-streams-policy/2"
   /// The training seed.
   public var seed: UInt64
   /// The training episodes.
   public var episodes: Int
+  /// Whether Q adds the look-ahead score (the last feature) to the network's output, so the
+  /// network learns a correction to ``StreamsBaselines/Policy/lookahead``.
+  public var lookaheadPrior: Bool
   /// The Q-network.
   public var network: MLP
 
-  public init(seed: UInt64, episodes: Int, network: MLP) {
+  public init(seed: UInt64, episodes: Int, lookaheadPrior: Bool, network: MLP) {
     self.seed = seed
     self.episodes = episodes
+    self.lookaheadPrior = lookaheadPrior
     self.network = network
+  }
+
+  /// Q of one action's features.
+  public func q(_ features: [Double]) -> Double { Self.q(network, features, lookaheadPrior: lookaheadPrior) }
+
+  /// Q of `network` on one action's features, with or without the look-ahead prior.
+  static func q(_ network: MLP, _ features: [Double], lookaheadPrior: Bool) -> Double {
+    (lookaheadPrior ? features[StreamsFeatures.count - 1] : 0) + network(features)
   }
 
   /// The policy shipped with the library (`Resources/streams-policy.json`).
@@ -185,8 +219,8 @@ public struct StreamsPolicy: Codable, Sendable, Hashable {
   /// Decodes and checks a policy file.
   public static func load(_ data: Data) throws -> StreamsPolicy {
     let policy = try JSONDecoder().decode(StreamsPolicy.self, from: data)
-    guard policy.format == "edgesplit-streams-policy/1" else {
-      throw FieldError("format", "must be edgesplit-streams-policy/1, got \(policy.format)")
+    guard policy.format == "edgesplit-streams-policy/2" else {
+      throw FieldError("format", "must be edgesplit-streams-policy/2, got \(policy.format)")
     }
     let sizes = policy.network.sizes
     let expected = zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 + $1.1 }
@@ -199,11 +233,13 @@ public struct StreamsPolicy: Codable, Sendable, Hashable {
 
   /// The schedule the policy produces online on `instance`.
   public func schedule(_ instance: StreamsInstance) -> StreamsSchedule {
-    StreamsBaselines.online(instance) { i, queues, actions in
-      let features = StreamsFeatures.of(i, queues, actions, on: instance)
+    var history = StreamsBaselines.ArrivalHistory(streams: instance.streams.count)
+    return StreamsBaselines.online(instance) { i, queues, actions in
+      history.record(i, on: instance)
+      let features = StreamsFeatures.of(i, queues, actions, history: history, on: instance)
       var best = 0, bestQ = -Double.infinity
       for (k, f) in features.enumerated() {
-        let q = network(f)
+        let q = q(f)
         if q > bestQ { best = k; bestQ = q }
       }
       return actions[best]

@@ -33,6 +33,10 @@ public enum StreamsSolvers {
 
   /// Per task, best immediate utility.
   public static let greedy = baseline("p5-greedy", .greedy, "Greedy: per task the exit/cut with the best immediate utility")
+  /// One-step look-ahead over every stream's expected next task.
+  public static let lookahead = baseline(
+    "p5-lookahead", .lookahead,
+    "online one-step look-ahead: own utility + each stream's next expected task on the queues left (no learning)")
   /// Final exit, best cut.
   public static let finalExit = baseline("p5-final-exit", .finalExit, "always the final exit, with the earliest-finishing cut")
   /// Final exit on the device.
@@ -43,7 +47,7 @@ public enum StreamsSolvers {
   public static let random = baseline("p5-random", .random, "uniformly random exit and cut (seeded)")
 
   /// Every solver of this module, in table order.
-  public static let all = [bruteForce, exact, dp, dqn, greedy, finalExit, allLocal, allOffload, random]
+  public static let all = [bruteForce, exact, dp, dqn, lookahead, greedy, finalExit, allLocal, allOffload, random]
 
   private static func baseline(_ name: String, _ policy: StreamsBaselines.Policy, _ summary: String) -> P5Solver {
     P5Solver(name: name, role: .heuristic, summary: summary) { instance, options in

@@ -4,15 +4,47 @@ import Foundation
 /// Deep Q-learning for the online scheduler, with experience initialization from offline-DP
 /// solutions of historical traces and proportional prioritized experience replay (sum tree).
 ///
-/// An episode is one generated trace of the default setting (arrival rate per stream uniform in
-/// 2–8/s, base uplink log-uniform in 10–80 Mbit/s); a step is one task; the reward is the task's
+/// An episode is one trace drawn from the ``Distribution`` (generated with parameters drawn
+/// from ranges, or a window of a given trace); a step is one task; the reward is the task's
 /// accuracy if it meets its deadline; the target is `r + γ · max_a' Q_target(s', a')` over the
 /// next task's actions. Everything is drawn from one `SeededGenerator`: the same seed and
 /// configuration give the same policy, bit for bit.
 public enum StreamsTraining {
+  /// Where training traces come from.
+  public enum Distribution: Sendable, Hashable {
+    /// `StreamsGenerator.instance(regime:seed:name:models:)` with, per trace, a per-stream
+    /// arrival rate uniform in `rate` (tasks/s) and a base uplink log-uniform in `uplinkMbps`;
+    /// every other parameter (streams, pattern, server, dropLate) from `regime`.
+    case generated(regime: StreamsRegime, rate: ClosedRange<Double>, uplinkMbps: ClosedRange<Double>)
+    /// Windows of ``Configuration/tasksPerEpisode`` consecutive tasks of these traces (uniform
+    /// trace, uniform start), e.g. a folder of recorded or generated traces.
+    case traces([StreamsInstance])
+
+    /// The original setting: the standard regime at 2–8 tasks/s, 10–80 Mbit/s.
+    public static let standard = Distribution.generated(regime: .standard, rate: 2...8, uplinkMbps: 10...80)
+
+    /// One trace of `tasks` tasks drawn with `rng`.
+    public func draw(_ name: String, tasks: Int, using rng: inout SeededGenerator) throws(FieldError) -> StreamsInstance {
+      switch self {
+      case .generated(var regime, let rates, let uplinks):
+        regime.ratePerSecond = rates.lowerBound + (rates.upperBound - rates.lowerBound) * StreamsGenerator.uniform(&rng)
+        regime.uplinkMbps = uplinks.lowerBound * pow(uplinks.upperBound / uplinks.lowerBound, StreamsGenerator.uniform(&rng))
+        regime.tasks = tasks
+        return try StreamsGenerator.instance(regime: regime, seed: rng.next(), name: name)
+      case .traces(let traces):
+        let source = traces[Int(StreamsGenerator.uniform(&rng) * Double(traces.count))]
+        let starts = max(1, source.tasks.count - tasks + 1)
+        let start = Int(StreamsGenerator.uniform(&rng) * Double(starts))
+        return try source.with(tasks: Array(source.tasks[start..<min(source.tasks.count, start + tasks)]))
+      }
+    }
+  }
+
   /// Hyper-parameters and the two ablation switches.
   public struct Configuration: Sendable, Hashable {
-    /// Tasks per generated training trace.
+    /// The training traces.
+    public var distribution = Distribution.standard
+    /// Tasks per training trace.
     public var tasksPerEpisode = 48
     /// Hidden layer widths of the Q-network.
     public var hidden = [32, 32]
@@ -43,6 +75,16 @@ public enum StreamsTraining {
     public var pretrainSteps = 500
     /// Prioritized replay; uniform sampling when false.
     public var prioritized = true
+    /// Q = look-ahead score + network (the network's last layer starts at zero, so the first
+    /// greedy policy is the look-ahead); the network alone when false.
+    public var lookaheadPrior = true
+    /// Episodes between scorings of the current greedy policy on the validation traces (drawn
+    /// from the same distribution as training, never the held-out ones), also scored before the
+    /// first episode; the policy returned is the best scored. 0: no validation, the final
+    /// network is returned.
+    public var validationEvery = 25
+    /// Validation traces (of ``tasksPerEpisode`` tasks each).
+    public var validationTraces = 4
     /// The DP the historical traces are solved with.
     public var dp = StreamsDP.Settings(grid: 0.005, maxStates: 300)
 
@@ -52,12 +94,17 @@ public enum StreamsTraining {
 
   /// What training produced.
   public struct Outcome: Sendable {
-    /// The greedy policy of the final network.
+    /// The greedy policy of the best-validated network (the final one without validation).
     public var policy: StreamsPolicy
     /// Each episode's total reward (ε-greedy, during training).
     public var episodeReturns: [Double]
     /// Each episode's mean weighted TD loss (0 before any update).
     public var episodeLosses: [Double]
+    /// Per episode after which the greedy policy was validated (0: before the first episode,
+    /// after experience initialization): its total reward on the validation traces.
+    public var validation: [Int: Double]
+    /// The episode after which the returned network was taken.
+    public var kept: Int
   }
 
   private struct Transition {
@@ -73,12 +120,13 @@ public enum StreamsTraining {
     var rng = SeededGenerator(seed: seed)
     let c = configuration
     var online = MLP(sizes: [StreamsFeatures.count] + c.hidden + [1], rng: &rng)
+    if c.lookaheadPrior { online.zeroOutputLayer() }
+    func q(_ network: MLP, _ features: [Double]) -> Double { StreamsPolicy.q(network, features, lookaheadPrior: c.lookaheadPrior) }
     var target = online
     var adam = Adam(count: online.parameters.count, rate: c.learningRate)
     var memory: [Transition] = []
     var tree = SumTree(capacity: c.replayCapacity)
     var nextSlot = 0, maxPriority = 1.0, updates = 0
-    let models = StreamsProfiles.standard()
     let totalSteps = Double(max(1, episodes * c.tasksPerEpisode))
 
     func remember(_ t: Transition) {
@@ -107,8 +155,8 @@ public enum StreamsTraining {
       var loss = 0.0
       for (k, w) in zip(picks, weights) {
         let t = memory[k]
-        let future = t.next.map { target($0) }.max() ?? 0
-        let error = t.reward + c.gamma * future - online(t.features)
+        let future = t.next.map { q(target, $0) }.max() ?? 0
+        let error = t.reward + c.gamma * future - q(online, t.features)
         loss += w * error * error / Double(c.batch)
         // Gradient of the weighted Huber loss (δ clipped to [-1, 1]).
         online.accumulateGradient(t.features, scale: -w * min(1, max(-1, error)) / Double(c.batch), into: &gradient)
@@ -125,14 +173,10 @@ public enum StreamsTraining {
     }
 
     func trace(_ name: String) -> StreamsInstance {
-      let rate = 2 + 6 * StreamsGenerator.uniform(&rng)
-      let uplink = 10 * pow(8, StreamsGenerator.uniform(&rng))
-      let traceSeed = rng.next()
       do {
-        return try StreamsGenerator.instance(name: name, seed: traceSeed, ratePerSecond: rate, uplinkMbps: uplink,
-                                             tasks: c.tasksPerEpisode, models: models)
+        return try c.distribution.draw(name, tasks: c.tasksPerEpisode, using: &rng)
       } catch {
-        preconditionFailure("the training setting is valid by construction: \(error)")
+        preconditionFailure("a training trace is valid by construction: \(error)")
       }
     }
 
@@ -140,15 +184,16 @@ public enum StreamsTraining {
     func episode(_ instance: StreamsInstance, learning: Bool, beta: Double,
                  decide: (Int, [[Double]], StreamsQueues) -> Int) -> (reward: Double, loss: Double) {
       var queues = StreamsQueues(streams: instance.streams.count)
+      var history = StreamsBaselines.ArrivalHistory(streams: instance.streams.count)
       var pending: (features: [Double], reward: Double)?
       var total = 0.0, loss = 0.0, steps = 0
       for i in instance.tasks.indices {
         let actions = instance.model(of: i).actions
-        let features = StreamsFeatures.of(i, queues, actions, on: instance)
+        history.record(i, on: instance)
+        let features = StreamsFeatures.of(i, queues, actions, history: history, on: instance)
         if let p = pending { remember(Transition(features: p.features, reward: p.reward, next: features)) }
         let k = decide(i, features, queues)
-        let reward = StreamsFeatures.reward(i, queues, actions[k], on: instance)
-        queues.step(i, actions[k], on: instance)
+        let reward = queues.step(i, actions[k], on: instance).utility
         pending = (features[k], reward)
         total += reward
         if learning { loss += learn(beta: beta); steps += 1 }
@@ -168,6 +213,16 @@ public enum StreamsTraining {
       for _ in 0..<c.pretrainSteps { _ = learn(beta: c.betaStart) }
     }
 
+    let validation = (0..<(c.validationEvery > 0 ? c.validationTraces : 0)).map { trace("validation\($0)") }
+    var scores: [Int: Double] = [:], best: (score: Double, episode: Int, network: MLP)?
+    func validate(after e: Int) {
+      let policy = StreamsPolicy(seed: seed, episodes: e, lookaheadPrior: c.lookaheadPrior, network: online)
+      let score = validation.reduce(0) { $0 + StreamsEvaluator.evaluate(policy.schedule($1), on: $1).objective }
+      scores[e] = score
+      if score > best?.score ?? -.infinity { best = (score, e, online) }
+    }
+
+    if !validation.isEmpty { validate(after: 0) }
     var returns: [Double] = [], losses: [Double] = []
     var step = 0.0
     for e in 0..<episodes {
@@ -178,15 +233,16 @@ public enum StreamsTraining {
         let epsilon = c.epsilonStart + (c.epsilonEnd - c.epsilonStart) * progress
         step += 1
         if StreamsGenerator.uniform(&rng) < epsilon { return Int(StreamsGenerator.uniform(&rng) * Double(features.count)) }
-        var best = 0
-        for k in features.indices where online(features[k]) > online(features[best]) { best = k }
-        return best
+        let values = features.map { q(online, $0) }
+        return values.indices.max { values[$0] < values[$1] }!
       }
       returns.append(result.reward)
       losses.append(result.loss)
+      if !validation.isEmpty && ((e + 1) % c.validationEvery == 0 || e + 1 == episodes) { validate(after: e + 1) }
       progress?(e + 1, episodes)
     }
-    return Outcome(policy: StreamsPolicy(seed: seed, episodes: episodes, network: online), episodeReturns: returns,
-                   episodeLosses: losses)
+    return Outcome(policy: StreamsPolicy(seed: seed, episodes: episodes, lookaheadPrior: c.lookaheadPrior,
+                                         network: best?.network ?? online),
+                   episodeReturns: returns, episodeLosses: losses, validation: scores, kept: best?.episode ?? episodes)
   }
 }
