@@ -40,10 +40,9 @@ public enum StreamsDP {
   public static func solve(
     _ instance: StreamsInstance, settings: Settings = .init(), options: SolverOptions = .init()
   ) -> SolverOutcome<StreamsSchedule> {
-    let run = search(instance, settings: settings, deadline: options.startingClock().deadline)
-    var schedule = run.schedule
-    var objective = StreamsEvaluator.evaluate(schedule, on: instance).objective
     let greedy = StreamsBaselines.solve(instance, policy: .greedy)
+    let run = search(instance, settings: settings, greedy: greedy.solution!, deadline: options.startingClock().deadline)
+    var (schedule, objective) = (run.schedule, run.objective)
     if greedy.objective! > objective { (schedule, objective) = (greedy.solution!, greedy.objective!) }
     let termination: TerminationReason = run.timedOut ? .feasible(limit: .time) : settings == .exact ? .optimal : .finished
     return SolverOutcome(solution: schedule, objective: objective, termination: termination,
@@ -52,21 +51,23 @@ public enum StreamsDP {
 
   /// The DP's schedule and the largest stage size it held.
   public static func schedule(_ instance: StreamsInstance, settings: Settings) -> (schedule: StreamsSchedule, peak: Int) {
-    let run = search(instance, settings: settings, deadline: nil)
+    let run = search(instance, settings: settings, greedy: nil, deadline: nil)
     return (run.schedule, run.peak)
   }
 
+  /// The best of one beam per rank, with its replayed objective; a beam is guided by Greedy's
+  /// schedule (`greedy`, computed here when the caller has none).
   private static func search(
-    _ instance: StreamsInstance, settings: Settings, deadline: ContinuousClock.Instant?
-  ) -> (schedule: StreamsSchedule, peak: Int, timedOut: Bool) {
+    _ instance: StreamsInstance, settings: Settings, greedy: StreamsSchedule?, deadline: ContinuousClock.Instant?
+  ) -> (schedule: StreamsSchedule, objective: Double, peak: Int, timedOut: Bool) {
     let engine = StreamsSearch(instance)
     var o = StreamsSearch.Options()
     o.beam = settings.maxStates
     o.grid = settings.grid
     o.deadline = deadline
     if settings.maxStates != nil {
-      let greedy = StreamsBaselines.solve(instance, policy: .greedy).solution!
-      o.guide = greedy.decisions.enumerated().map { i, d in instance.model(of: i).actions.firstIndex(of: d)! }
+      let guide = greedy ?? StreamsBaselines.solve(instance, policy: .greedy).solution!
+      o.guide = guide.decisions.enumerated().map { i, d in instance.model(of: i).actions.firstIndex(of: d)! }
     }
     var best: (schedule: StreamsSchedule, objective: Double, peak: Int, timedOut: Bool)?
     for rank in settings.ranks.isEmpty ? [0] : settings.ranks {
@@ -79,7 +80,7 @@ public enum StreamsDP {
         best!.timedOut = timedOut
       }
     }
-    return (best!.schedule, best!.peak, best!.timedOut)
+    return best!
   }
 }
 
