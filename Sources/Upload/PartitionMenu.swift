@@ -47,19 +47,26 @@ public struct PartitionMenu: Sendable {
     return true
   }
 
+  /// The candidates in increasing order of the lower bound `max(D, U / b, W / f)` on their
+  /// completion at compute share `f` GFLOP/s and bandwidth share `b` Mbit/s, with that bound
+  /// (infinite for a candidate needing a resource whose share is 0).
+  public func byLowerBound(computeGflops f: Double, bandwidthMbps b: Double) -> [(partition: Int, bound: Double)] {
+    demands.indices.map { p in
+      let demand = demands[p]
+      return (p, max(demand.deviceSeconds,
+                     demand.uploadBytes > 0 ? Seconds.transfer(demand.uploadBytes, mbps: b) : 0,
+                     demand.serverFlops > 0 ? Seconds.compute(demand.serverFlops, gflops: f) : 0))
+    }.sorted { $0.bound < $1.bound }
+  }
+
   /// The best candidate at compute share `f` GFLOP/s and bandwidth share `b` Mbit/s (either may be
   /// 0: candidates needing that resource are then out), as (completion, index); `(inf, -1)` when
   /// no candidate can run there.
   public mutating func best(computeGflops f: Double, bandwidthMbps b: Double) -> (latency: Double, partition: Int) {
     var result = (latency: Double.infinity, partition: -1)
-    let bounds = demands.map { demand in
-      max(demand.deviceSeconds,
-          demand.uploadBytes > 0 ? Seconds.transfer(demand.uploadBytes, mbps: b) : 0,
-          demand.serverFlops > 0 ? Seconds.compute(demand.serverFlops, gflops: f) : 0)
-    }
-    for p in partitions.indices.sorted(by: { bounds[$0] < bounds[$1] }) {
+    for (p, bound) in byLowerBound(computeGflops: f, bandwidthMbps: b) {
       // Infinite bounds (work at a zero share) are never replayed.
-      guard bounds[p] < result.latency else { break }
+      guard bound < result.latency else { break }
       replays += 1
       let completion = UploadEvaluator.timeline(
         of: ue, UploadDecision(onDevice: partitions[p], computeGflops: f, bandwidthMbps: b), mode: .parallel

@@ -1,27 +1,34 @@
+import Foundation
 import EdgeSplitModel
 import Upload
 
 /// The P4 optimum with a proof: a feasible solution and a lower bound on every solution's total
-/// latency, from two integer programs over a grid of shares, refined until they meet.
+/// latency, from an integer program over cells of shares, refined until they meet.
 ///
-/// **Why a grid gives a proof.** Fix a UE and a partition: its replayed completion time is
+/// **Why the cells give a proof.** Fix a UE and a partition: its replayed completion time is
 /// non-increasing in its compute share `f` and in its bandwidth share `b` (a faster server or
 /// uplink finishes every item no later; property-tested). So is the UE's best latency over its
 /// partitions, `h_i(f, b)`. The optimum is `min Σ h_i(f_i, b_i)` over `Σ f_i <= F`, `Σ b_i <= B`,
 /// `b_i <= min(c_i, B)`. Give UE `i` ascending grids `0 = g_0 < g_1 < … < g_K` (ending at `F`,
-/// and at `min(c_i, B)` for bandwidth) and pick one grid point per UE:
-/// - **Upper bound** (a solution): the point is the share, charged at its value: `Σ g_{k_i} <= F`.
-/// - **Lower bound** (a relaxation): round any solution's shares *up* to the grid, `k_i` with
-///   `f_i ∈ (g_{k_i − 1}, g_{k_i}]` (or `k_i = 0` for `f_i = 0`): `h_i` can only drop, and the
-///   lower ends still fit, `Σ g_{k_i − 1} <= Σ f_i <= F`. So the program charging each point
-///   its lower neighbour's value has an optimum at most the true optimum's.
-/// Both are multiple-choice knapsacks with two budgets, solved exactly by the backend given. Each round then splits the grid intervals the relaxation chose, so
-/// it cannot choose the same again at the same price; the bound rises and the solution improves.
-/// The search starts from `p4-overlap`'s solution (`OverlapSearch`) as the incumbent, returns the best solution seen
-/// and stops when the two sides agree to `1e-9` (`TerminationReason.optimal`), after
-/// ``maxRounds`` rounds once ``refinementSeconds`` have passed (the rounds are cheap where the
-/// budgets are contested and few UEs compete, and each one raises the bound), or at the time limit (`TerminationReason.feasible(limit:)` with the proven
-/// bound, so the reported gap is an upper bound on the true one).
+/// and at `min(c_i, B)` for bandwidth); they cut its shares into cells (``ShareTable``). On each
+/// cell planes lie below `h_i` (``ShareTable/cellPlanes(_:_:)``, from the partitions'
+/// ``LatencyMinorant``s): at the cell's largest shares the first is `h_i` there, and each rises
+/// towards the smaller shares at most as fast as `h_i`. The *relaxation* picks one cell per UE and a
+/// point in it, charges the point's shares against the budgets and its plane value as latency.
+/// Every solution is such a choice at no more than its latency, so the relaxation's optimum (any
+/// dual bound the backend proves for it) is a lower bound. The relaxation's point is also a
+/// feasible allocation: the UEs' best partitions there, replayed, are a solution.
+///
+/// Each round solves the relaxation, replays its point (a new incumbent when better), and
+/// inserts the point's shares into the grids of the UEs that took one inside a cell, so the next
+/// relaxation meets `h_i` exactly there. Planes are exact to second order in the cell's size,
+/// where the largest-shares value alone is exact to first order, so the bound closes quickly.
+/// The search starts from `p4-overlap`'s solution (`OverlapSearch`) as the incumbent, returns the
+/// best solution seen and stops when the two sides agree to ``optimalityGap``
+/// (`TerminationReason.optimal`), when the relaxation took only grid points (nothing left to
+/// refine: the backend's tolerance is then the gap), after ``maxRounds`` rounds once
+/// ``refinementSeconds`` have passed, or at the time limit (`TerminationReason.feasible(limit:)`
+/// with the proven bound, so the reported gap is an upper bound on the true one).
 ///
 /// **Assumptions.** Parallel uploading: for a fixed decision it finishes every UE no later than
 /// serial uploading (property-tested), so the bound holds for both modes. Static shares:
@@ -29,10 +36,10 @@ import Upload
 /// to other UEs can beat every static allocation. Every UE's model has at most ``partitionLimit`` partitions
 /// (chains: layers + 1), since each grid point replays all of them.
 ///
-/// **Numerics.** Latencies enter the programs in units of `S / 10⁶` with the constant `−10⁶`,
+/// **Numerics.** Latencies enter the program in units of `S / 10⁶` with the constant `−10⁶`,
 /// `S` the incumbent's total, as in the P2 ILP, so the backend's absolute tolerances are
-/// relative to the optimum; points whose latency alone exceeds `S` cannot be in a solution
-/// better than the incumbent and are left out, as are points another point beats with no more
+/// relative to the optimum; cells whose latency alone exceeds `S` cannot be in a solution
+/// better than the incumbent and are left out, as are cells a grid point beats with no more
 /// of either share.
 public enum UploadGridOptimum {
   /// Most partitions a UE's model may have.
@@ -52,6 +59,9 @@ public enum UploadGridOptimum {
   public static let optimalityGap = 1e-9
 
   static let unitsPerScale = 1e6
+  /// A relaxation point this close to a cell's edge, relative to its width, is taken to be on it
+  /// when cells are split (the backend's values are exact only to its tolerances).
+  static let snap = 1e-6
 
   /// Why the search does not apply to `instance`, or `nil`.
   public static func skipReason(_ instance: UploadInstance) -> String? {
@@ -98,10 +108,13 @@ public enum UploadGridOptimum {
       let duration = ContinuousClock.now - clock
       return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
-    var tables = zip(instance.ues, sets).map { ue, partitions in
-      ShareTable(ue, partitions: partitions, on: instance, steps: initialSteps)
+    // UEs alike in all but name share one table: what a round learns about one serves them all.
+    var groups: [[Int]] = []
+    for i in instance.ues.indices {
+      if let g = groups.firstIndex(where: { instance.ues[$0[0]].isAlike(instance.ues[i]) }) { groups[g].append(i) } else { groups.append([i]) }
     }
-    // The incumbent: p4-overlap's solution (never worse than MJOA-MU's), then the best grid solution.
+    var tables = groups.map { ShareTable(instance.ues[$0[0]], partitions: sets[$0[0]], on: instance, steps: initialSteps) }
+    // The incumbent: p4-overlap's solution (never worse than MJOA-MU's), then the relaxation's points.
     var incumbent = OverlapSearch.solve(instance, options: options).solution!
     var upper = UploadEvaluator.evaluate(incumbent, on: instance).objective
     var lower = 0.0
@@ -112,106 +125,193 @@ public enum UploadGridOptimum {
       guard let roundLimit else { return rounds < maxRounds || elapsed() < refinementSeconds }
       return rounds < roundLimit
     }
-    search: while refining() {
+    while refining() {
       rounds += 1
-      for relaxed in [false, true] {
-        let remaining = options.timeLimit.map { $0 - elapsed() }
-        if let remaining, remaining <= 0 {
-          termination = .feasible(limit: .time)
-          break search
-        }
-        let (program, points) = program(tables, on: instance, relaxed: relaxed, scale: upper)
-        columns = program.variables.count
-        var milpOptions = options.milpOptions
-        milpOptions.timeLimit = options.timeLimit.map { max($0 - elapsed(), 0.001) }  // building this round's program counts
-        let result = try backend.solve(program, options: milpOptions)
-        let chosen = result.values.map { values in points.indices.filter { values[$0] > 0.5 }.map { points[$0] } }
-        if !relaxed {
-          if let chosen, let solution = gridSolution(chosen, tables, on: instance) {
-            let value = UploadEvaluator.evaluate(solution, on: instance).objective
-            if value < upper { (incumbent, upper) = (solution, value) }
-          }
-          continue
-        }
-        // The relaxation's dual bound is valid whether or not it finished; a relaxation with no
-        // point left under the cutoff would mean the incumbent is optimal, which the tolerance
-        // on the cutoff rules out, so it leaves the bound unchanged.
-        if let dual = result.bounds.dual, dual.isFinite {
-          lower = max(lower, (dual + unitsPerScale) * (upper / unitsPerScale))
-        }
-        // An infinite incumbent proves nothing (inf − bound <= gap × inf would hold).
-        if upper.isFinite && upper - lower <= optimalityGap * upper {
-          termination = .optimal
-          break search
-        }
-        guard result.termination == .optimal, let chosen else {
-          // The relaxation stopped short (a backend limit): the incumbent stands, stopped by that limit.
-          termination = switch result.termination {
-          case .feasible(let limit), .noSolutionFound(let limit): .feasible(limit: limit)
-          default: .feasible(limit: .unspecified)
-          }
-          break search
-        }
-        // Halve the intervals the relaxation chose: it cannot buy the same latency as cheaply again.
-        var split = false
-        for (ue, k, m) in chosen {
-          let table = tables[ue]
-          if k > 0 && tables[ue].insertCompute((table.compute[k - 1] + table.compute[k]) / 2) { split = true }
-          if m > 0 && tables[ue].insertBandwidth((table.bandwidth[m - 1] + table.bandwidth[m]) / 2) { split = true }
-        }
-        if !split { break search }
+      if let limit = options.timeLimit, limit - elapsed() <= 0 {
+        termination = .feasible(limit: .time)
+        break
       }
+      let (program, cells) = program(tables, sizes: groups.map(\.count), on: instance, scale: upper)
+      columns = program.variables.count
+      var milpOptions = options.milpOptions
+      milpOptions.timeLimit = options.timeLimit.map { max($0 - elapsed(), 0.001) }  // building this round's program counts
+      let result = try backend.solve(program, options: milpOptions)
+      // The dual bound is valid whether or not the backend finished; a relaxation with no cell
+      // left under the cutoff would mean the incumbent is optimal, which the tolerance on the
+      // cutoff rules out, so it leaves the bound unchanged.
+      if let dual = result.bounds.dual, dual.isFinite {
+        lower = max(lower, (dual + unitsPerScale) * (upper / unitsPerScale))
+      }
+      let points = result.values.map { values in chosenPoints(values, cells, tables) }
+      if ProcessInfo.processInfo.environment["P4DEBUG"] != nil { FileHandle.standardError.write("round \(rounds) primal \(result.bounds.primal.map { ($0 + unitsPerScale) * (upper / unitsPerScale) } ?? -1) term \(result.termination) t \(elapsed()) cols \(columns) lower \(lower) upper \(upper) points \(points.map { $0.map { "\($0.group):\($0.cell)x\($0.count) \($0.below)" } } ?? [])\n".data(using: .utf8)!) }
+      if ProcessInfo.processInfo.environment["P4DEBUG"] != nil, let points {
+        for point in points {
+          let t = tables[point.group]; let pl = (base: 0.0, alpha: 0.0, beta: 0.0); let ext = t.extent(point.cell.k, point.cell.m)
+          let f = t.compute[point.cell.k] - point.below.compute, b = t.bandwidth[point.cell.m] - point.below.bandwidth
+          var tt = tables[point.group]; let h = tt.best(computeGflops: f, bandwidthMbps: b).latency
+          let hb = tt.best(computeGflops: t.compute[point.cell.k] - ext.compute, bandwidthMbps: t.bandwidth[point.cell.m] - ext.bandwidth).latency
+          FileHandle.standardError.write("   cell f \(t.compute[point.cell.k]) b \(t.bandwidth[point.cell.m]) ext \(ext) base \(pl.base) a \(pl.alpha) b \(pl.beta) plane@pt \(pl.base + pl.alpha * point.below.compute + pl.beta * point.below.bandwidth) h@pt \(h) h@far \(hb)\n".data(using: .utf8)!)
+        }
+      }
+      if let points, let solution = pointSolution(points, groups: groups, &tables, on: instance) {
+        let value = UploadEvaluator.evaluate(solution, on: instance).objective
+        if value < upper { (incumbent, upper) = (solution, value) }
+      }
+      // An infinite incumbent proves nothing (inf − bound <= gap × inf would hold).
+      if upper.isFinite && upper - lower <= optimalityGap * upper {
+        termination = .optimal
+        break
+      }
+      guard result.termination == .optimal, let points else {
+        // The relaxation stopped short (a backend limit): the incumbent stands, stopped by that limit.
+        termination = switch result.termination {
+        case .feasible(let limit), .noSolutionFound(let limit): .feasible(limit: limit)
+        default: .feasible(limit: .unspecified)
+        }
+        break
+      }
+      // Split the cells whose point lies inside (not at a grid share, up to `snap` of the cell's
+      // width), at the point: the next relaxation meets `h` there. A point at a cell's smallest
+      // shares halves it instead, as that share is on the grid already.
+      var split = false
+      for point in points {
+        let table = tables[point.group]
+        let (k, m) = (point.cell.k, point.cell.m)
+        let (dx, dy) = table.extent(k, m)
+        if point.below.compute > snap * dx {
+          let share = point.below.compute < (1 - snap) * dx ? table.compute[k] - point.below.compute : (table.compute[k - 1] + table.compute[k]) / 2
+          if tables[point.group].insertCompute(share) { split = true }
+        }
+        if point.below.bandwidth > snap * dy {
+          let share = point.below.bandwidth < (1 - snap) * dy ? table.bandwidth[m] - point.below.bandwidth : (table.bandwidth[m - 1] + table.bandwidth[m]) / 2
+          if tables[point.group].insertBandwidth(share) { split = true }
+        }
+      }
+      if !split { break }  // cells too small to split: the incumbent stands, with the bound
     }
-    let points = tables.reduce(0) { $0 + $1.compute.count * $1.bandwidth.count }
+    let gridPoints = tables.reduce(0) { $0 + $1.compute.count * $1.bandwidth.count }
     return SolverOutcome(
       solution: incumbent, objective: upper, bound: min(lower, upper), termination: termination,
       statistics: SolverStatistics(
         backend: backend.id, columns: columns,
-        counters: ["rounds": Double(rounds), "gridPoints": Double(points), "replays": Double(tables.reduce(0) { $0 + $1.replays })]))
+        counters: ["rounds": Double(rounds), "gridPoints": Double(gridPoints), "replays": Double(tables.reduce(0) { $0 + $1.replays })]))
   }
 
-  /// The program choosing one grid point per UE, and the (UE, k, m) of each column.
-  ///
-  /// `relaxed` charges each point its lower neighbours' shares (the lower bound), otherwise its
-  /// own (a solution). Latencies are in units of `scale / 10⁶`, minus `10⁶`.
-  static func program(
-    _ tables: [ShareTable], on instance: UploadInstance, relaxed: Bool, scale: Double
-  ) -> (MILP, [(ue: Int, k: Int, m: Int)]) {
+  /// A relaxation column group: the UEs of group `group` in cell `(k, m)`, with the column
+  /// counting them and the columns of the compute and bandwidth they take off the cell's largest
+  /// shares in total (`nil` for a cell of width 0).
+  struct Cell {
+    var group: Int, k: Int, m: Int
+    var count: Int
+    var computeDown: Int?, bandwidthDown: Int?
+  }
+
+  /// The relaxation: for every UE one cell and a point in it, latency the highest of its cell
+  /// planes there (``ShareTable/cellPlanes(_:_:)``), shares the point's. `sizes[g]` UEs share table `g`; an
+  /// integer column counts those in a cell and two more their total distance below its largest
+  /// shares, which the objective and budgets only see summed. Latencies are in units of
+  /// `scale / 10⁶`, minus `10⁶`.
+  static func program(_ tables: [ShareTable], sizes: [Int], on instance: UploadInstance, scale: Double) -> (MILP, [Cell]) {
     var program = MILP(sense: .minimize, objectiveConstant: -unitsPerScale)
-    var points: [(ue: Int, k: Int, m: Int)] = []
+    var cells: [Cell] = []
     var compute: [MILP.Term] = [], bandwidth: [MILP.Term] = []
-    func charge(_ grid: [Double], _ index: Int) -> Double { relaxed ? (index == 0 ? 0 : grid[index - 1]) : grid[index] }
-    // A point can be in a solution worth at most `scale` only if its latency leaves room for the
+    let unit = unitsPerScale / scale
+    // A cell can be in a solution worth at most `scale` only if its latency leaves room for the
     // others' least latencies (at their largest shares, the latency being non-increasing).
     let floors = tables.map { $0.latency.last!.last! }
-    let floorSum = floors.reduce(0, +)
-    for (i, table) in tables.enumerated() {
+    let floorSum = zip(floors, sizes).reduce(0) { $0 + $1.0 * Double($1.1) }
+    for (g, table) in tables.enumerated() {
       var choose: [MILP.Term] = []
-      for (k, m) in table.candidates(cutoff: scale * (1 + optimalityGap) - (floorSum - floors[i])) {
-        let x = program.addVariable(name: "x_\(i)_\(k)_\(m)", kind: .binary,
-                                    objective: table.latency[k][m] / scale * unitsPerScale)
-        points.append((i, k, m))
-        choose.append(.init(variable: x, coefficient: 1))
-        compute.append(.init(variable: x, coefficient: charge(table.compute, k)))
-        bandwidth.append(.init(variable: x, coefficient: charge(table.bandwidth, m)))
+      let size = Double(sizes[g])
+      for (k, m) in table.candidates(cutoff: scale * (1 + optimalityGap) - (floorSum - floors[g])) {
+        let (dx, dy) = table.extent(k, m)
+        for (piece, planes) in table.cellPieces(k, m).enumerated() {
+          let name = "\(g)_\(k)_\(m)_\(piece)"
+          let single = planes.count == 1
+          let n = program.addVariable(name: "n_\(name)", upperBound: size, kind: sizes[g] == 1 ? .binary : .integer,
+                                      objective: single ? planes[0].base * unit : 0)
+          var cell = Cell(group: g, k: k, m: m, count: n)
+          choose.append(.init(variable: n, coefficient: 1))
+          compute.append(.init(variable: n, coefficient: table.compute[k]))
+          bandwidth.append(.init(variable: n, coefficient: table.bandwidth[m]))
+          // Down to the cell's smallest shares, at most a cell's width per UE in it.
+          func down(_ what: String, _ width: Double, _ slope: Double, _ budget: inout [MILP.Term]) -> Int? {
+            guard width > 0 else { return nil }
+            let x = program.addVariable(name: "\(what)_\(name)", upperBound: width * size, objective: slope * unit)
+            budget.append(.init(variable: x, coefficient: -1))
+            program.addConstraint(name: "\(what)_in_\(name)", terms: [.init(variable: x, coefficient: 1), .init(variable: n, coefficient: -width)],
+                                  upperBound: 0)
+            return x
+          }
+          cell.computeDown = down("dx", dx, single ? planes[0].alpha : 0, &compute)
+          cell.bandwidthDown = down("dy", dy, single ? planes[0].beta : 0, &bandwidth)
+          if !single {
+            // The latency of the UEs in the cell, above every plane.
+            let latency = program.addVariable(name: "l_\(name)", objective: unit)
+            for (q, plane) in planes.enumerated() {
+              var terms: [MILP.Term] = [.init(variable: latency, coefficient: 1), .init(variable: n, coefficient: -plane.base)]
+              if let x = cell.computeDown { terms.append(.init(variable: x, coefficient: -plane.alpha)) }
+              if let y = cell.bandwidthDown { terms.append(.init(variable: y, coefficient: -plane.beta)) }
+              program.addConstraint(name: "plane\(q)_\(name)", terms: terms, lowerBound: 0)
+            }
+          }
+          cells.append(cell)
+        }
       }
-      program.addConstraint(name: "choose_\(i)", terms: choose, lowerBound: 1, upperBound: 1)
+      program.addConstraint(name: "choose_\(g)", terms: choose, lowerBound: size, upperBound: size)
     }
     program.addConstraint(name: "compute", terms: compute, upperBound: instance.serverGflops)
     program.addConstraint(name: "bandwidth", terms: bandwidth, upperBound: instance.bandwidthMbps)
-    return (program, points)
+    return (program, cells)
   }
 
-  /// The decisions at the chosen points; a rounding excess the backend's feasibility tolerance let
-  /// through is taken off the largest shares (`ARA.withinBudget(_:budget:)`). `nil` when a UE has no point.
-  static func gridSolution(_ chosen: [(ue: Int, k: Int, m: Int)], _ tables: [ShareTable], on instance: UploadInstance) -> UploadSolution? {
-    var decisions = [UploadDecision?](repeating: nil, count: tables.count)
-    for (ue, k, m) in chosen { decisions[ue] = tables[ue].decision(k, m) }
-    guard decisions.allSatisfy({ $0 != nil }) else { return nil }
-    var ues = decisions.compactMap { $0 }
-    let compute = ARA.withinBudget(ues.map(\.computeGflops), budget: instance.serverGflops)
-    let bandwidth = ARA.withinBudget(ues.map(\.bandwidthMbps), budget: instance.bandwidthMbps)
-    for i in ues.indices { (ues[i].computeGflops, ues[i].bandwidthMbps) = (compute[i], bandwidth[i]) }
+  /// A cell the relaxation chose for `count` UEs of table `group`, and how far below the cell's
+  /// largest shares each of them lies (the total split evenly, which the relaxation cannot tell
+  /// from any other split).
+  struct Point {
+    var group: Int
+    var cell: (k: Int, m: Int)
+    var count: Int
+    var below: (compute: Double, bandwidth: Double)
+  }
+
+  /// The cells the relaxation's `values` chose, each point kept within its cell.
+  static func chosenPoints(_ values: [Double], _ cells: [Cell], _ tables: [ShareTable]) -> [Point] {
+    cells.compactMap { cell in
+      let count = Int(values[cell.count].rounded())
+      guard count > 0 else { return nil }
+      let (dx, dy) = tables[cell.group].extent(cell.k, cell.m)
+      return Point(group: cell.group, cell: (cell.k, cell.m), count: count,
+                   below: (cell.computeDown.map { min(max(values[$0] / Double(count), 0), dx) } ?? 0,
+                           cell.bandwidthDown.map { min(max(values[$0] / Double(count), 0), dy) } ?? 0))
+    }
+  }
+
+  /// The solution at the relaxation's points: each UE's best partition at its shares; a rounding
+  /// excess the backend's feasibility tolerance let through is first taken off the largest shares
+  /// (`ARA.withinBudget(_:budget:)`). `nil` when the points do not give every UE one, or no
+  /// partition runs there.
+  static func pointSolution(_ points: [Point], groups: [[Int]], _ tables: inout [ShareTable], on instance: UploadInstance) -> UploadSolution? {
+    var shares = [(computeGflops: Double, bandwidthMbps: Double)?](repeating: nil, count: instance.ues.count)
+    var members = groups.map { $0[...] }
+    for point in points {
+      let table = tables[point.group]
+      for _ in 0..<point.count {
+        guard let i = members[point.group].popFirst() else { return nil }
+        shares[i] = (table.compute[point.cell.k] - point.below.compute, table.bandwidth[point.cell.m] - point.below.bandwidth)
+      }
+    }
+    guard shares.allSatisfy({ $0 != nil }) else { return nil }
+    let compute = ARA.withinBudget(shares.map { $0!.computeGflops }, budget: instance.serverGflops)
+    let bandwidth = ARA.withinBudget(shares.map { $0!.bandwidthMbps }, budget: instance.bandwidthMbps)
+    var table = [Int](repeating: 0, count: instance.ues.count)
+    for (g, group) in groups.enumerated() { for i in group { table[i] = g } }
+    var ues: [UploadDecision] = []
+    for i in instance.ues.indices {
+      let best = tables[table[i]].best(computeGflops: compute[i], bandwidthMbps: bandwidth[i])
+      guard best.partition >= 0 else { return nil }
+      ues.append(UploadDecision(onDevice: tables[table[i]].partitions[best.partition], computeGflops: compute[i], bandwidthMbps: bandwidth[i]))
+    }
     return UploadSolution(uploading: .parallel, ues: ues)
   }
 }
