@@ -62,6 +62,9 @@ public enum UploadGridOptimum {
   /// A relaxation point this close to a cell's edge, relative to its width, is taken to be on it
   /// when cells are split (the backend's values are exact only to its tolerances).
   static let snap = 1e-6
+  /// A linear relaxation round that raises the bound by less than this, relative to the
+  /// incumbent, hands over to the integer program.
+  static let stall = 1e-5
 
   /// Why the search does not apply to `instance`, or `nil`.
   public static func skipReason(_ instance: UploadInstance) -> String? {
@@ -121,6 +124,9 @@ public enum UploadGridOptimum {
     var rounds = 0
     var columns = 0
     var termination = TerminationReason.feasible(limit: .rounds)
+    // Rounds solve the relaxation's linear programming relaxation (fast, and its bound is valid)
+    // until its bound stalls, then the integer program, which alone can close the gap.
+    var integral = false
     func refining() -> Bool {
       guard let roundLimit else { return rounds < maxRounds || elapsed() < refinementSeconds }
       return rounds < roundLimit
@@ -135,7 +141,11 @@ public enum UploadGridOptimum {
       columns = program.variables.count
       var milpOptions = options.milpOptions
       milpOptions.timeLimit = options.timeLimit.map { max($0 - elapsed(), 0.001) }  // building this round's program counts
+      milpOptions.relaxIntegrality = !integral
+      let previous = lower
+      let before = elapsed()
       let result = try backend.solve(program, options: milpOptions)
+      if ProcessInfo.processInfo.environment["P4DEBUG"] != nil { FileHandle.standardError.write("milp \(elapsed() - before) s, \(program.constraints.count) rows\n".data(using: .utf8)!) }
       // The dual bound is valid whether or not the backend finished; a relaxation with no cell
       // left under the cutoff would mean the incumbent is optimal, which the tolerance on the
       // cutoff rules out, so it leaves the bound unchanged.
@@ -143,7 +153,7 @@ public enum UploadGridOptimum {
         lower = max(lower, (dual + unitsPerScale) * (upper / unitsPerScale))
       }
       let points = result.values.map { values in chosenPoints(values, cells, tables) }
-      if ProcessInfo.processInfo.environment["P4DEBUG"] != nil { FileHandle.standardError.write("round \(rounds) primal \(result.bounds.primal.map { ($0 + unitsPerScale) * (upper / unitsPerScale) } ?? -1) term \(result.termination) t \(elapsed()) cols \(columns) lower \(lower) upper \(upper) points \(points.map { $0.map { "\($0.group):\($0.cell)x\($0.count) \($0.below)" } } ?? [])\n".data(using: .utf8)!) }
+      if ProcessInfo.processInfo.environment["P4DEBUG"] != nil { FileHandle.standardError.write("round \(rounds) primal \(result.bounds.primal.map { ($0 + unitsPerScale) * (upper / unitsPerScale) } ?? -1) term \(result.termination) t \(elapsed()) cols \(columns) lower \(lower) upper \(upper) points \(points.map { $0.map { "\($0.group):\($0.cell)x\($0.weight) \($0.below)" } } ?? [])\n".data(using: .utf8)!) }
       if ProcessInfo.processInfo.environment["P4DEBUG"] != nil, let points {
         for point in points {
           let t = tables[point.group]; let pl = (base: 0.0, alpha: 0.0, beta: 0.0); let ext = t.extent(point.cell.k, point.cell.m)
@@ -162,6 +172,13 @@ public enum UploadGridOptimum {
         termination = .optimal
         break
       }
+      if result.termination == .infeasible {
+        // No relaxation solution within the cutoff, just above the incumbent: it is optimal.
+        lower = max(lower, upper / (1 + optimalityGap))
+        termination = .optimal
+        break
+      }
+      if !integral && lower - previous <= stall * upper { integral = true }
       guard result.termination == .optimal, let points else {
         // The relaxation stopped short (a backend limit): the incumbent stands, stopped by that limit.
         termination = switch result.termination {
@@ -206,6 +223,14 @@ public enum UploadGridOptimum {
     var computeDown: Int?, bandwidthDown: Int?
   }
 
+  /// One partition's planes (or the constant for the others) on cell `(k, m)` of table `group`,
+  /// whose largest shares are `compute` and `bandwidth` and widths `dx`, `dy`.
+  struct Piece {
+    var group: Int, k: Int, m: Int
+    var compute: Double, bandwidth: Double, dx: Double, dy: Double
+    var planes: [ShareTable.CellPlane]
+  }
+
   /// The relaxation: for every UE one cell and a point in it, latency the highest of its cell
   /// planes there (``ShareTable/cellPlanes(_:_:)``), shares the point's. `sizes[g]` UEs share table `g`; an
   /// integer column counts those in a cell and two more their total distance below its largest
@@ -220,85 +245,101 @@ public enum UploadGridOptimum {
     // others' least latencies (at their largest shares, the latency being non-increasing).
     let floors = tables.map { $0.latency.last!.last! }
     let floorSum = zip(floors, sizes).reduce(0) { $0 + $1.0 * Double($1.1) }
+    let cutoff = scale * (1 + optimalityGap)
+    var pieces: [Piece] = []
     for (g, table) in tables.enumerated() {
-      var choose: [MILP.Term] = []
-      let size = Double(sizes[g])
-      for (k, m) in table.candidates(cutoff: scale * (1 + optimalityGap) - (floorSum - floors[g])) {
+      for (k, m) in table.candidates(cutoff: cutoff - (floorSum - floors[g])) {
         let (dx, dy) = table.extent(k, m)
-        for (piece, planes) in table.cellPieces(k, m).enumerated() {
-          let name = "\(g)_\(k)_\(m)_\(piece)"
-          let single = planes.count == 1
-          let n = program.addVariable(name: "n_\(name)", upperBound: size, kind: sizes[g] == 1 ? .binary : .integer,
-                                      objective: single ? planes[0].base * unit : 0)
-          var cell = Cell(group: g, k: k, m: m, count: n)
-          choose.append(.init(variable: n, coefficient: 1))
-          compute.append(.init(variable: n, coefficient: table.compute[k]))
-          bandwidth.append(.init(variable: n, coefficient: table.bandwidth[m]))
-          // Down to the cell's smallest shares, at most a cell's width per UE in it.
-          func down(_ what: String, _ width: Double, _ slope: Double, _ budget: inout [MILP.Term]) -> Int? {
-            guard width > 0 else { return nil }
-            let x = program.addVariable(name: "\(what)_\(name)", upperBound: width * size, objective: slope * unit)
-            budget.append(.init(variable: x, coefficient: -1))
-            program.addConstraint(name: "\(what)_in_\(name)", terms: [.init(variable: x, coefficient: 1), .init(variable: n, coefficient: -width)],
-                                  upperBound: 0)
-            return x
-          }
-          cell.computeDown = down("dx", dx, single ? planes[0].alpha : 0, &compute)
-          cell.bandwidthDown = down("dy", dy, single ? planes[0].beta : 0, &bandwidth)
-          if !single {
-            // The latency of the UEs in the cell, above every plane.
-            let latency = program.addVariable(name: "l_\(name)", objective: unit)
-            for (q, plane) in planes.enumerated() {
-              var terms: [MILP.Term] = [.init(variable: latency, coefficient: 1), .init(variable: n, coefficient: -plane.base)]
-              if let x = cell.computeDown { terms.append(.init(variable: x, coefficient: -plane.alpha)) }
-              if let y = cell.bandwidthDown { terms.append(.init(variable: y, coefficient: -plane.beta)) }
-              program.addConstraint(name: "plane\(q)_\(name)", terms: terms, lowerBound: 0)
-            }
-          }
-          cells.append(cell)
+        for planes in table.cellPieces(k, m) {
+          pieces.append(Piece(group: g, k: k, m: m, compute: table.compute[k], bandwidth: table.bandwidth[m], dx: dx, dy: dy, planes: planes))
         }
       }
-      program.addConstraint(name: "choose_\(g)", terms: choose, lowerBound: size, upperBound: size)
+    }
+    let keep = LagrangianFilter(pieces, sizes: sizes, on: instance).keep(cutoff: cutoff)
+    var choose = [[MILP.Term]](repeating: [], count: tables.count)
+    for (index, piece) in pieces.enumerated() where keep[index] {
+      let (g, k, m, planes) = (piece.group, piece.k, piece.m, piece.planes)
+      let size = Double(sizes[g])
+      let name = "\(g)_\(k)_\(m)_\(index)"
+      let single = planes.count == 1
+      let n = program.addVariable(name: "n_\(name)", upperBound: size, kind: sizes[g] == 1 ? .binary : .integer,
+                                  objective: single ? planes[0].base * unit : 0)
+      var cell = Cell(group: g, k: k, m: m, count: n)
+      choose[g].append(.init(variable: n, coefficient: 1))
+      compute.append(.init(variable: n, coefficient: piece.compute))
+      bandwidth.append(.init(variable: n, coefficient: piece.bandwidth))
+      // Down to the cell's smallest shares, at most a cell's width per UE in it.
+      func down(_ what: String, _ width: Double, _ slope: Double, _ budget: inout [MILP.Term]) -> Int? {
+        guard width > 0 else { return nil }
+        let x = program.addVariable(name: "\(what)_\(name)", upperBound: width * size, objective: slope * unit)
+        budget.append(.init(variable: x, coefficient: -1))
+        program.addConstraint(name: "\(what)_in_\(name)", terms: [.init(variable: x, coefficient: 1), .init(variable: n, coefficient: -width)],
+                              upperBound: 0)
+        return x
+      }
+      cell.computeDown = down("dx", piece.dx, single ? planes[0].alpha : 0, &compute)
+      cell.bandwidthDown = down("dy", piece.dy, single ? planes[0].beta : 0, &bandwidth)
+      if !single {
+        // The latency of the UEs in the cell, above every plane.
+        let latency = program.addVariable(name: "l_\(name)", objective: unit)
+        for (q, plane) in planes.enumerated() {
+          var terms: [MILP.Term] = [.init(variable: latency, coefficient: 1), .init(variable: n, coefficient: -plane.base)]
+          if let x = cell.computeDown { terms.append(.init(variable: x, coefficient: -plane.alpha)) }
+          if let y = cell.bandwidthDown { terms.append(.init(variable: y, coefficient: -plane.beta)) }
+          program.addConstraint(name: "plane\(q)_\(name)", terms: terms, lowerBound: 0)
+        }
+      }
+      cells.append(cell)
+    }
+    for (g, terms) in choose.enumerated() {
+      program.addConstraint(name: "choose_\(g)", terms: terms, lowerBound: Double(sizes[g]), upperBound: Double(sizes[g]))
     }
     program.addConstraint(name: "compute", terms: compute, upperBound: instance.serverGflops)
     program.addConstraint(name: "bandwidth", terms: bandwidth, upperBound: instance.bandwidthMbps)
     return (program, cells)
   }
 
-  /// A cell the relaxation chose for `count` UEs of table `group`, and how far below the cell's
-  /// largest shares each of them lies (the total split evenly, which the relaxation cannot tell
-  /// from any other split).
+  /// A cell the relaxation chose for `weight` UEs of table `group` (fractional in a linear
+  /// relaxation), and how far below the cell's largest shares each of them lies (the total split
+  /// evenly, which the relaxation cannot tell from any other split).
   struct Point {
     var group: Int
     var cell: (k: Int, m: Int)
-    var count: Int
+    var weight: Double
     var below: (compute: Double, bandwidth: Double)
   }
 
   /// The cells the relaxation's `values` chose, each point kept within its cell.
   static func chosenPoints(_ values: [Double], _ cells: [Cell], _ tables: [ShareTable]) -> [Point] {
     cells.compactMap { cell in
-      let count = Int(values[cell.count].rounded())
-      guard count > 0 else { return nil }
+      let weight = values[cell.count]
+      guard weight > 1e-9 else { return nil }
       let (dx, dy) = tables[cell.group].extent(cell.k, cell.m)
-      return Point(group: cell.group, cell: (cell.k, cell.m), count: count,
-                   below: (cell.computeDown.map { min(max(values[$0] / Double(count), 0), dx) } ?? 0,
-                           cell.bandwidthDown.map { min(max(values[$0] / Double(count), 0), dy) } ?? 0))
+      return Point(group: cell.group, cell: (cell.k, cell.m), weight: weight,
+                   below: (cell.computeDown.map { min(max(values[$0] / weight, 0), dx) } ?? 0,
+                           cell.bandwidthDown.map { min(max(values[$0] / weight, 0), dy) } ?? 0))
     }
   }
 
   /// The solution at the relaxation's points: each UE's best partition at its shares; a rounding
   /// excess the backend's feasibility tolerance let through is first taken off the largest shares
-  /// (`ARA.withinBudget(_:budget:)`). `nil` when the points do not give every UE one, or no
-  /// partition runs there.
+  /// (`ARA.withinBudget(_:budget:)`). A group's UEs go to its points by rounded weight, largest
+  /// remainders first (a linear relaxation's weights are fractional). `nil` when no partition
+  /// runs at some UE's shares.
   static func pointSolution(_ points: [Point], groups: [[Int]], _ tables: inout [ShareTable], on instance: UploadInstance) -> UploadSolution? {
     var shares = [(computeGflops: Double, bandwidthMbps: Double)?](repeating: nil, count: instance.ues.count)
-    var members = groups.map { $0[...] }
-    for point in points {
-      let table = tables[point.group]
-      for _ in 0..<point.count {
-        guard let i = members[point.group].popFirst() else { return nil }
-        shares[i] = (table.compute[point.cell.k] - point.below.compute, table.bandwidth[point.cell.m] - point.below.bandwidth)
+    for (g, group) in groups.enumerated() {
+      let mine = points.filter { $0.group == g }
+      var counts = mine.map { Int($0.weight.rounded(.down)) }
+      for p in mine.indices.sorted(by: { mine[$0].weight - Double(counts[$0]) > mine[$1].weight - Double(counts[$1]) })
+      where counts.reduce(0, +) < group.count { counts[p] += 1 }
+      var members = group[...]
+      for (point, count) in zip(mine, counts) {
+        let table = tables[g]
+        for _ in 0..<count {
+          guard let i = members.popFirst() else { break }
+          shares[i] = (table.compute[point.cell.k] - point.below.compute, table.bandwidth[point.cell.m] - point.below.bandwidth)
+        }
       }
     }
     guard shares.allSatisfy({ $0 != nil }) else { return nil }
