@@ -100,8 +100,11 @@ struct ShareTable {
   /// A partition's planes are the tangent planes of its ``LatencyMinorant`` (convex, so above
   /// each of them) at the cell's corners and centre (those with both shares positive). A kept
   /// partition is left out when its latency at the point is already at least another's
-  /// minorant at the far corner, which bounds that one on the whole cell.
-  func cellPieces(_ k: Int, _ m: Int) -> [[CellPlane]] {
+  /// minorant at the far corner, which bounds that one on the whole cell. Without `tangents`, the
+  /// one piece is the point's latency, a bound by monotonicity alone (exact to first order only,
+  /// but a much smaller program).
+  func cellPieces(_ k: Int, _ m: Int, tangents: Bool) -> [[CellPlane]] {
+    guard tangents else { return [[CellPlane(base: latency[k][m], alpha: 0, beta: 0)]] }
     let (dx, dy) = extent(k, m)
     let (f, b) = (compute[k], bandwidth[m])
     let (kept, others) = minorants[k][m]

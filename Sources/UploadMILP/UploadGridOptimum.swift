@@ -54,7 +54,7 @@ public enum UploadGridOptimum {
   /// Seconds for which the search keeps refining past ``maxRounds`` while the bound has not met
   /// the solution: the round count alone stops small contested instances after about a second
   /// with the bound still rising (`branch-ues-04`: 2.16 % after 24 rounds).
-  public static let refinementSeconds = 6.0
+  public static let refinementSeconds = 60.0
   /// Relative distance at which the solution counts as proven optimal (the harness's agreement).
   public static let optimalityGap = 1e-9
 
@@ -65,6 +65,9 @@ public enum UploadGridOptimum {
   /// A linear relaxation round that raises the bound by less than this, relative to the
   /// incumbent, hands over to the integer program.
   static let stall = 1e-5
+  /// Most pieces with tangent planes a round's relaxation may keep; beyond it the program would
+  /// be too large to solve every round, and cells get the latency at their largest shares alone.
+  public static let tangentPieceLimit = 1500
 
   /// Why the search does not apply to `instance`, or `nil`.
   public static func skipReason(_ instance: UploadInstance) -> String? {
@@ -246,16 +249,20 @@ public enum UploadGridOptimum {
     let floors = tables.map { $0.latency.last!.last! }
     let floorSum = zip(floors, sizes).reduce(0) { $0 + $1.0 * Double($1.1) }
     let cutoff = scale * (1 + optimalityGap)
-    var pieces: [Piece] = []
-    for (g, table) in tables.enumerated() {
-      for (k, m) in table.candidates(cutoff: cutoff - (floorSum - floors[g])) {
-        let (dx, dy) = table.extent(k, m)
-        for planes in table.cellPieces(k, m) {
-          pieces.append(Piece(group: g, k: k, m: m, compute: table.compute[k], bandwidth: table.bandwidth[m], dx: dx, dy: dy, planes: planes))
+    func relaxationPieces(tangents: Bool) -> (pieces: [Piece], keep: [Bool]) {
+      var pieces: [Piece] = []
+      for (g, table) in tables.enumerated() {
+        for (k, m) in table.candidates(cutoff: cutoff - (floorSum - floors[g])) {
+          let (dx, dy) = table.extent(k, m)
+          for planes in table.cellPieces(k, m, tangents: tangents) {
+            pieces.append(Piece(group: g, k: k, m: m, compute: table.compute[k], bandwidth: table.bandwidth[m], dx: dx, dy: dy, planes: planes))
+          }
         }
       }
+      return (pieces, LagrangianFilter(pieces, sizes: sizes, on: instance).keep(cutoff: cutoff))
     }
-    let keep = LagrangianFilter(pieces, sizes: sizes, on: instance).keep(cutoff: cutoff)
+    var (pieces, keep) = relaxationPieces(tangents: true)
+    if keep.count(where: { $0 }) > tangentPieceLimit { (pieces, keep) = relaxationPieces(tangents: false) }
     var choose = [[MILP.Term]](repeating: [], count: tables.count)
     for (index, piece) in pieces.enumerated() where keep[index] {
       let (g, k, m, planes) = (piece.group, piece.k, piece.m, piece.planes)
