@@ -187,6 +187,13 @@ public struct UploadInstance: FamilyInstance {
     self.fields = fields
   }
 
+  /// The same instance (name included) with every UE running `frames` frames.
+  public func withFrames(_ frames: Int) throws(FieldError) -> UploadInstance {
+    var fields = fields
+    fields.ues = fields.ues.map { $0.running(frames: frames) }
+    return try UploadInstance(validating: fields)
+  }
+
   /// The same instance (name included) under another reallocation policy.
   public func withReallocation(_ policy: ReallocationPolicy) throws(FieldError) -> UploadInstance {
     var fields = fields
