@@ -196,35 +196,9 @@ func steppedCompletion(
   return max(jobFinish.last!, clock)
 }
 
-/// The bounds with frames (monotonicity in the shares is property-tested with frames in
-/// `UploadMonotonicityTests`): ARA's surrogate above the replayed completion, and the lower bound
-/// `max(D, U/b, W/f)` of PBT-DP and `PartitionMenu` below it.
+/// ARA's demand and PBT-DP with frames (monotonicity in the shares and the surrogate and resource
+/// bounds are property-tested with frames in `UploadMonotonicityTests`).
 @Suite struct FramesBoundTests {
-  @Test func surrogateAboveAndResourceBoundBelow() throws {
-    var rng = SeededGenerator(seed: 2203)
-    let models = [UploadGenerator.smallChain(), UploadGenerator.smallDAG(), ModelZoo.alexnet()]
-      + (0..<3).map { SyntheticNetworks.randomDAG(layers: 9, maxFanIn: 3, seed: $0) }
-    var checked = 0
-    for model in models {
-      let sets = try #require(model.deviceSets(limit: 10_000))
-      for _ in 0..<40 {
-        let ue = UploadUE(name: "u", model: model, deviceGflops: rng.uniform(in: 2...100), maxUplinkMbps: 1000,
-                          frames: [2, 3, 7, 20][rng.integer(in: 0...3)])
-        let onDevice = sets[rng.integer(in: sets.indices)]
-        let f = rng.uniform(in: 1...300), b = rng.uniform(in: 1...300)
-        let parallel = UploadEvaluator.timeline(
-          of: ue, UploadDecision(onDevice: onDevice, computeGflops: f, bandwidthMbps: b), mode: .parallel).completion
-        let demand = ARA.Demand(ue, onDevice: onDevice)
-        #expect(parallel <= demand.surrogate(computeGflops: f, bandwidthMbps: b) * (1 + 1e-12))
-        let lower = max(demand.deviceSeconds, demand.uploadBytes > 0 ? Seconds.transfer(demand.uploadBytes, mbps: b) : 0,
-                        demand.serverFlops > 0 ? Seconds.compute(demand.serverFlops, gflops: f) : 0)
-        #expect(lower <= parallel * (1 + 1e-12))
-        checked += 1
-      }
-    }
-    #expect(checked == models.count * 40)
-  }
-
   /// The demand counts device time, tensors and FLOPs per frame and parameters once.
   @Test func demandScalesWithFramesExceptParameters() throws {
     let one = try handUE(frames: 1), ten = try handUE(frames: 10)

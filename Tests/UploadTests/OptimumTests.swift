@@ -8,7 +8,7 @@ import Upload
 
 /// The proof behind `p4-exact` rests on the evaluator being monotone in the shares and parallel
 /// uploading dominating serial: both are checked here on random UEs (half of them running 2–20
-/// frames), partitions and shares.
+/// frames), partitions and shares, with the surrogate and resource bounds the solvers use.
 @Suite struct UploadMonotonicityTests {
   @Test func moreComputeOrBandwidthNeverDelaysAUEAndParallelNeverLosesToSerial() throws {
     var rng = SeededGenerator(seed: 23)
@@ -32,7 +32,15 @@ import Upload
             #expect(faster <= base * (1 + 1e-12), "\(model.name) \(mode) frames \(ue.frames) f \(f)→\(moreF) b \(b)→\(moreB)")
           }
         }
-        #expect(completion(f, b, .parallel) <= completion(f, b, .serial) * (1 + 1e-12), "\(model.name)")
+        let parallel = completion(f, b, .parallel)
+        #expect(parallel <= completion(f, b, .serial) * (1 + 1e-12), "\(model.name)")
+        // ARA's surrogate above, and the lower bound max(D, U/b, W/f) of PBT-DP and PartitionMenu
+        // below, with frames or without.
+        let demand = ARA.Demand(ue, onDevice: onDevice)
+        #expect(parallel <= demand.surrogate(computeGflops: f, bandwidthMbps: b) * (1 + 1e-12), "\(model.name)")
+        let lower = max(demand.deviceSeconds, demand.uploadBytes > 0 ? Seconds.transfer(demand.uploadBytes, mbps: b) : 0,
+                        demand.serverFlops > 0 ? Seconds.compute(demand.serverFlops, gflops: f) : 0)
+        #expect(lower <= parallel * (1 + 1e-12), "\(model.name)")
         checked += 1
       }
     }
