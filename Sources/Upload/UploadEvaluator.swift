@@ -277,6 +277,7 @@ public enum UploadEvaluator {
     let order = ue.order
     let n = model.layers.count
     let frames = ue.frames
+    precondition(frames >= 1, "a UE runs at least one frame (UploadInstance(validating:) checks it)")
     var start = [[Double]](repeating: [Double](repeating: 0, count: n), count: frames)
     var finish = [[Double]](repeating: [Double](repeating: .infinity, count: n), count: frames)
     var paramsArrived = [Double](repeating: 0, count: n)
