@@ -252,7 +252,10 @@ public enum ShippedInstances {
   /// 800 Mbit/s and 100 GFLOP/s) and four UEs competing for half of what they would each take
   /// (`branch-ues-04`, `mixed-ues-04`: two branches, two chains); zoo models with fp16 and int8
   /// weights on 100 Mbit/s–1 Gbit/s links (`fp16-ues-03`, `int8-ues-05`: the UEs of
-  /// `fast-ues-NN` with compressed models and caps 100–1000 Mbit/s).
+  /// `fast-ues-NN` with compressed models and caps 100–1000 Mbit/s); and a model uploaded once for
+  /// several inferences (`clip-ues-03-fNNN`, ``uploadClipFrames``): the two-branch UE, a
+  /// Raspberry-Pi-class UE with GoogLeNet on a 25 Mbit/s channel and a phone with AlexNet on
+  /// 40 Mbit/s, sharing 200 GFLOP/s and 1000 Mbit/s.
   static func uploadRegimes() throws -> [UploadInstance] {
     func ues(_ models: [DNNModel]) -> [UploadUE] {
       models.enumerated().map { UploadUE(name: "ue\($0.offset + 1)", model: $0.element, deviceGflops: 10, maxUplinkMbps: 800) }
@@ -271,8 +274,20 @@ public enum ShippedInstances {
         models: zoo.map { UploadGenerator.compressed($0, bytesPerWeight: bytes) }, ues: count,
         serverGflops: uploadServerGflops, bandwidthMbps: 1000, caps: 100...1000, seed: 410))
     }
+    let clip = try UploadInstance(name: "clip", ues: [
+      UploadUE(name: "ue1-branch", model: branch, deviceGflops: 10, maxUplinkMbps: 800),
+      UploadUE(name: "ue2-pi", model: ModelZoo.googlenet(), deviceGflops: 9, maxUplinkMbps: 25),
+      UploadUE(name: "ue3-phone", model: ModelZoo.alexnet(), deviceGflops: 100, maxUplinkMbps: 40),
+    ], serverGflops: 200, bandwidthMbps: 1000)
+    for frames in uploadClipFrames {
+      instances.append(try clip.withFrames(frames).renamed(String(format: "clip-ues-03-f%03d", frames)))
+    }
     return instances
   }
+
+  /// Frames per UE of the `clip-ues-03-fNNN` instances: the same three UEs running 1, 10 and
+  /// 100 inferences per upload of their models.
+  public static let uploadClipFrames = [1, 10, 100]
 
   /// The P1 instances: the small ones solved exactly in CI, the large ones beyond exact solving
   /// (both under `admission/`), the hard ones under `admission-hard/`, and two large weighted

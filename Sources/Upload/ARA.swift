@@ -15,27 +15,32 @@ import EdgeSplitModel
 ///     f_i = F · sqrt(W_i) / Σ_j sqrt(W_j)        (value (Σ sqrt W_i)² / F)
 ///
 /// and with caps, water-filling `x_i = min(c_i, sqrt(w_i) · t)` with the level `t` that spends the
-/// budget (or every UE at its cap when the caps sum to less). In parallel mode the surrogate is an
-/// upper bound on the event-level completion time of the same decision (``UploadEvaluator``
-/// overlaps uploads with device and server work; every item is released by `D_i`, the uplink is
-/// work-conserving, and the server then needs at most `W_i / f_i`), so ARA minimizes an upper
-/// bound: it is optimal for the surrogate only, not for the evaluator's objective.
+/// budget (or every UE at its cap when the caps sum to less). A UE running several frames
+/// (``UploadUE/frames``) asks for every frame's device time, tensors and FLOPs and for its
+/// parameters once (``Demand``). In parallel mode the surrogate is an upper bound on the
+/// event-level completion time of the same decision, for any number of frames (``UploadEvaluator``
+/// overlaps uploads with device and server work; every item is released by `D_i`, the end of the
+/// last frame's device layers; the uplink is work-conserving, so everything has arrived by
+/// `D_i + U_i / b_i`; the server, running the frames in order, then never idles and needs at most
+/// `W_i / f_i`), so ARA minimizes an upper bound: it is optimal for the surrogate only, not for
+/// the evaluator's objective.
 public enum ARA {
-  /// What a UE asks of the server for a fixed partition.
+  /// What a UE asks of the server for a fixed partition, over all its ``UploadUE/frames``.
   public struct Demand: Sendable, Hashable {
-    /// Device seconds `D_i`.
+    /// Device seconds `D_i`, every frame's.
     public var deviceSeconds: Double
-    /// Bytes sent: tensors read on the server and the server layers' parameters.
+    /// Bytes sent: every frame's tensors read on the server, and the server layers' parameters once.
     public var uploadBytes: Double
-    /// Server FLOPs `W_i`.
+    /// Server FLOPs `W_i`, every frame's.
     public var serverFlops: Double
 
     /// The demand of `onDevice` for `ue` (the partition must cover the model).
     public init(_ ue: UploadUE, onDevice: [Bool]) {
       let partition = Partition(onDevice: onDevice)
-      deviceSeconds = Seconds.compute(ue.model.deviceFlops(partition), gflops: ue.deviceGflops)
-      uploadBytes = UploadEvaluator.sentBytes(ue.model, onDevice)
-      serverFlops = ue.model.serverFlops(partition)
+      let frames = Double(ue.frames)
+      deviceSeconds = frames * Seconds.compute(ue.model.deviceFlops(partition), gflops: ue.deviceGflops)
+      uploadBytes = UploadEvaluator.sentBytes(ue, onDevice)
+      serverFlops = frames * ue.model.serverFlops(partition)
     }
 
     /// The surrogate latency at shares `f` GFLOP/s and `b` Mbit/s (zero work takes no time).

@@ -10,8 +10,9 @@ import EdgeSplitModel
 /// - **Bound**: a node whose lower bound `max(D, U / b, W / f)` already reaches the incumbent is
 ///   pruned. `D` is the device time of the layers decided on the device, `U` the bytes those
 ///   decisions certainly send (parameters of decided server layers, tensors they read) and `W`
-///   the decided server FLOPs: the device, the uplink and the server each work one item at a
-///   time, so each term is a valid lower bound on the completion time. The incumbent starts at
+///   the decided server FLOPs, all over the UE's ``UploadUE/frames`` (device time, tensors and
+///   FLOPs once per frame, parameters once): the device, the uplink and the server each work one
+///   item at a time, so each term is a valid lower bound on the completion time. The incumbent starts at
 ///   the best prefix of the execution order (all-device and all-server included) replayed by
 ///   ``UploadEvaluator``.
 /// - **Dominance** (a heuristic rule): two nodes of one level with the same *frontier* (decided
@@ -38,8 +39,13 @@ public enum PBTDP {
 
   private struct Node {
     var onDevice: [Bool]
+    /// One frame's device seconds of the decided layers.
     var device: Double
+    /// One frame's bytes the decisions certainly send: parameters and tensors.
     var bytes: Double
+    /// The tensors among ``bytes``: the part every further frame sends again.
+    var tensorBytes: Double
+    /// One frame's server FLOPs of the decided layers.
     var flops: Double
     var inputSent: Bool
   }
@@ -62,10 +68,16 @@ public enum PBTDP {
     }
     var position = [Int](repeating: 0, count: n)
     for (p, v) in order.enumerated() { position[v] = p }
+    // Over all frames: device time and FLOPs once per frame, tensors once per frame, parameters
+    // once (one frame adds nothing: `x + 0 * t` is `x`).
+    let frames = Double(ue.frames)
+    func device(_ node: Node) -> Double { frames * node.device }
+    func bytes(_ node: Node) -> Double { node.bytes + (frames - 1) * node.tensorBytes }
+    func flops(_ node: Node) -> Double { frames * node.flops }
     func bound(_ node: Node) -> Double {
-      max(node.device, Seconds.transfer(node.bytes, mbps: b), Seconds.compute(node.flops, gflops: f))
+      max(device(node), Seconds.transfer(bytes(node), mbps: b), Seconds.compute(flops(node), gflops: f))
     }
-    var level = [Node(onDevice: [Bool](repeating: true, count: n), device: 0, bytes: 0, flops: 0, inputSent: false)]
+    var level = [Node(onDevice: [Bool](repeating: true, count: n), device: 0, bytes: 0, tensorBytes: 0, flops: 0, inputSent: false)]
     // Whether device layer `u`'s tensor is sent: some decided reader (position <= depth) is on the server.
     func sent(_ u: Int, _ node: Node, _ depth: Int) -> Bool {
       model.successors[u].contains { position[$0] <= depth && !node.onDevice[$0] }
@@ -87,9 +99,11 @@ public enum PBTDP {
         if model.predecessors[v].isEmpty && !child.inputSent {
           child.inputSent = true
           child.bytes += model.inputBytes
+          child.tensorBytes += model.inputBytes
         }
         for p in model.predecessors[v] where child.onDevice[p] && !sent(p, node, depth - 1) {
           child.bytes += model.layers[p].outputBytes
+          child.tensorBytes += model.layers[p].outputBytes
         }
         children.append(child)
       }
@@ -110,8 +124,8 @@ public enum PBTDP {
         // Pareto filter: in increasing (D, U, W) order, a node is dominated by an earlier one
         // kept with no more U and W (equal nodes: the first is kept).
         var front: [Node] = []
-        for a in group.sorted(by: { ($0.device, $0.bytes, $0.flops) < ($1.device, $1.bytes, $1.flops) })
-        where !front.contains(where: { $0.bytes <= a.bytes && $0.flops <= a.flops }) {
+        for a in group.sorted(by: { (device($0), bytes($0), flops($0)) < (device($1), bytes($1), flops($1)) })
+        where !front.contains(where: { bytes($0) <= bytes(a) && flops($0) <= flops(a) }) {
           front.append(a)
         }
         kept += front

@@ -1,11 +1,13 @@
 import EdgeSplitModel
 
-/// One UE's replayed timeline: when each layer started and finished, and when the UE finished.
+/// One UE's replayed timeline: when each layer of each frame started and finished, and when the
+/// UE finished.
 public struct UploadTimeline: Sendable, Hashable {
-  /// Start time of each layer in seconds, indexed like the model's layers.
-  public var start: [Double]
-  /// Finish time of each layer in seconds.
-  public var finish: [Double]
+  /// Start time in seconds of each layer in each frame: `start[frame][layer]`, frames from 0
+  /// (``UploadUE/frames`` of them), layers indexed like the model's.
+  public var start: [[Double]]
+  /// Finish time in seconds of each layer in each frame, indexed like ``start``.
+  public var finish: [[Double]]
   /// When the last byte of each server layer's parameters arrived (0 for device layers and
   /// layers without parameters).
   public var paramsArrived: [Double]
@@ -15,8 +17,9 @@ public struct UploadTimeline: Sendable, Hashable {
   /// When the UE's last server layer finished; 0 when it has none. Under
   /// ``ReallocationPolicy/onRelease`` the UE releases its compute share then.
   public var lastServerFinish: Double
-  /// The UE's completion time: its last layer's finish.
-  public var completion: Double { finish.max() ?? 0 }
+  /// The UE's completion time: its last frame's last layer's finish (each processor runs the
+  /// frames in order, so nothing of an earlier frame finishes later).
+  public var completion: Double { finish.last?.max() ?? 0 }
 }
 
 /// The joint replay of a solution's UEs: their timelines and the rates they were served at.
@@ -49,22 +52,32 @@ public struct UploadReplay: Sendable, Hashable {
 /// Timing model (all choices of this implementation; the paper's full text was not available):
 /// - **Order**: every sequence below follows the UE's execution order ``UploadUE/order`` (topological,
 ///   ready layers by name), never the file's listing, so any listing of a model times the same.
+/// - **Frames**: a UE runs ``UploadUE/frames`` inferences of its model (a clip: every frame's
+///   input is available at time 0) with one upload of its parameters. With one frame (the
+///   default) every rule below reads as it did before frames existed, and replays bit for bit the same.
 /// - **Device**: a UE runs its device layers one at a time in execution order at
-///   `deviceGflops`, from time 0 (a device layer never waits: the partition is predecessor-closed).
-/// - **Uplink**: one FIFO link per UE at rate `b_i` Mbit/s. It carries tensors (the model input
-///   when a server layer reads it, released at 0; the output of a device layer read on the server,
-///   released when that layer finishes; each sent once) and parameter blocks (each server layer's
-///   `paramBytes`). Tensors have strict priority over parameters and **preempt** a parameter
-///   upload at once (preemptive-resume: the parameter upload continues where it stopped, i.e.
-///   parameter blocks of vanishing size). Tensors go first-released-first (ties: execution
-///   order); parameters go in execution order of their layers.
+///   `deviceGflops`, from time 0, frame 1's, then frame 2's, and so on (a device layer never
+///   waits: the partition is predecessor-closed).
+/// - **Uplink**: one link per UE at rate `b_i` Mbit/s. It carries each frame's tensors (the model
+///   input when a server layer reads it, released at 0; the output of a device layer read on the
+///   server, released when that layer finishes; each sent once per frame) and parameter blocks
+///   (each server layer's `paramBytes`, once for all frames). At every moment it sends the
+///   released item of highest priority, preemptive-resume (a preempted upload continues where it
+///   stopped, i.e. blocks of vanishing size). Priority: frame 1's tensors, in release order (ties:
+///   execution order), so they **preempt** a parameter upload at once; then the parameter blocks,
+///   in execution order of their layers; then frame 2's tensors, frame 3's, and so on (each
+///   frame's in release order). Later frames' tensors come after the parameters because the
+///   server runs the frames in order: a later frame's first server layer waits for frame 1's last,
+///   which waits for every parameter block, so sending such a tensor before a parameter block
+///   could only delay frame 1, never let a later frame start sooner (the uplink being
+///   work-conserving, it still fills any gap in the parameters, e.g. under serial uploading).
 /// - **Parameters**: in ``UploadMode/parallel`` mode every server layer's parameters are queued at
 ///   time 0; in ``UploadMode/serial`` mode a server layer's parameters are queued once every layer
-///   before it in execution order has finished. A layer without parameters needs no upload.
-/// - **Server**: a UE's server layers run one at a time in execution order at its share `f_i`
-///   GFLOP/s. A server layer starts when the previous one has finished, its inputs have arrived
-///   (server predecessors finished, device predecessors' tensors — or the model input — uploaded)
-///   and its parameters have been uploaded.
+///   before it in frame 1's execution order has finished. A layer without parameters needs no upload.
+/// - **Server**: a UE's server layers run one at a time at its share `f_i` GFLOP/s, frame 1's in
+///   execution order, then frame 2's, and so on. A server layer starts when the previous one has
+///   finished, its inputs for that frame have arrived (server predecessors finished, device
+///   predecessors' tensors — or the model input — uploaded) and its parameters have been uploaded.
 /// - **Reallocation** (``UploadInstance/Fields/reallocation``). With ``ReallocationPolicy/none`` shares
 ///   are static: a UE keeps `f_i` and `b_i` to the end. With ``ReallocationPolicy/onRelease`` a
 ///   UE *releases* its bandwidth share when its last uplink item has arrived
@@ -82,7 +95,7 @@ public struct UploadReplay: Sendable, Hashable {
 ///   (``RateSchedule``). Rates only grow until a UE's release, so under this policy no event
 ///   happens later than with static shares.
 /// - **Result download** is not modelled (classifier outputs are a few KB); a UE completes when its
-///   last layer finishes.
+///   last frame's last layer finishes.
 /// - **Objective**: the sum of the UEs' completion times (`UploadEvaluator.meanCompletion` gives
 ///   the mean).
 ///
@@ -125,7 +138,7 @@ public enum UploadEvaluator {
       if ue.model.serverFlops(partition) > 0 && !(decision.computeGflops > 0) {
         violations.append("UE '\(ue.name)': runs FLOPs on the server with no compute share")
       }
-      if sentBytes(ue.model, decision.onDevice) > 0 && !(decision.bandwidthMbps > 0) {
+      if sentBytes(ue, decision.onDevice) > 0 && !(decision.bandwidthMbps > 0) {
         violations.append("UE '\(ue.name)': sends data with no bandwidth share")
       }
     }
@@ -140,9 +153,11 @@ public enum UploadEvaluator {
     return violations
   }
 
-  /// Bytes a UE sends: tensors read on the server plus its server layers' parameters.
-  static func sentBytes(_ model: DNNModel, _ onDevice: [Bool]) -> Double {
-    model.transferBytes(Partition(onDevice: onDevice))
+  /// Bytes a UE sends: every frame's tensors read on the server plus its server layers'
+  /// parameters, once.
+  static func sentBytes(_ ue: UploadUE, _ onDevice: [Bool]) -> Double {
+    let model = ue.model
+    return Double(ue.frames) * model.transferBytes(Partition(onDevice: onDevice))
       + model.layers.indices.reduce(0) { onDevice[$1] ? $0 : $0 + model.layers[$1].paramBytes }
   }
 
@@ -261,132 +276,149 @@ public enum UploadEvaluator {
     let model = ue.model
     let order = ue.order
     let n = model.layers.count
-    var start = [Double](repeating: 0, count: n)
-    var finish = [Double](repeating: .infinity, count: n)
+    let frames = ue.frames
+    precondition(frames >= 1, "a UE runs at least one frame (UploadInstance(validating:) checks it)")
+    var start = [[Double]](repeating: [Double](repeating: 0, count: n), count: frames)
+    var finish = [[Double]](repeating: [Double](repeating: .infinity, count: n), count: frames)
     var paramsArrived = [Double](repeating: 0, count: n)
     var lastArrival = 0.0
-    func result(_ serverLayers: [Int]) -> UploadTimeline {
+    func result(_ lastServerFinish: Double) -> UploadTimeline {
       UploadTimeline(start: start, finish: finish, paramsArrived: paramsArrived, lastArrival: lastArrival,
-                     lastServerFinish: serverLayers.last.map { finish[$0] } ?? 0)
+                     lastServerFinish: lastServerFinish)
     }
 
-    // The device never waits.
+    // The device never waits: frame 1's device layers, then frame 2's, and so on.
     var clock = 0.0
-    for v in order where onDevice[v] {
-      start[v] = clock
-      clock += Seconds.compute(model.layers[v].flops, gflops: ue.deviceGflops)
-      finish[v] = clock
+    for frame in 0..<frames {
+      for v in order where onDevice[v] {
+        start[frame][v] = clock
+        clock += Seconds.compute(model.layers[v].flops, gflops: ue.deviceGflops)
+        finish[frame][v] = clock
+      }
     }
     let serverLayers = order.filter { !onDevice[$0] }
-    if serverLayers.isEmpty { return result(serverLayers) }
+    if serverLayers.isEmpty { return result(0) }
+    // The server's jobs (frame, layer): frame 1's server layers in execution order, then frame 2's.
+    let jobs = (0..<frames).flatMap { frame in serverLayers.map { (frame: frame, layer: $0) } }
 
-    // Uplink items. Tensor `nil` is the model input; others are device layers' outputs.
-    struct Item { var producer: Int?; var release: Double; var bytes: Double }
-    var tensors: [Item] = []
-    if serverLayers.contains(where: { model.predecessors[$0].isEmpty }) {
-      tensors.append(Item(producer: nil, release: 0, bytes: model.inputBytes))
+    // Uplink items in priority order: frame 1's tensors, the parameter blocks, then each later
+    // frame's tensors. A frame's tensors are the model input (`producer` nil, released at 0) when
+    // a server layer reads it and each device output read on the server (released when the layer
+    // finishes), in release order, ties in execution order.
+    struct Item { var frame: Int; var producer: Int?; var isParameter: Bool; var release: Double; var bytes: Double }
+    let readsInput = serverLayers.contains { model.predecessors[$0].isEmpty }
+    let sentOutputs = order.filter { onDevice[$0] && model.successors[$0].contains { !onDevice[$0] } }
+    func tensors(of frame: Int) -> [Item] {
+      var list: [Item] = []
+      if readsInput { list.append(Item(frame: frame, producer: nil, isParameter: false, release: 0, bytes: model.inputBytes)) }
+      for v in sentOutputs {
+        list.append(Item(frame: frame, producer: v, isParameter: false, release: finish[frame][v], bytes: model.layers[v].outputBytes))
+      }
+      list.sort { $0.release < $1.release }  // stable: ties keep execution order
+      return list
     }
-    for v in order where onDevice[v] && model.successors[v].contains(where: { !onDevice[$0] }) {
-      tensors.append(Item(producer: v, release: finish[v], bytes: model.layers[v].outputBytes))
+    var items = tensors(of: 0)
+    let firstParameter = items.count
+    // Parallel uploading queues every parameter block at 0, serial ones when their turn comes.
+    items += serverLayers.filter { model.layers[$0].paramBytes > 0 }.map {
+      Item(frame: 0, producer: $0, isParameter: true, release: mode == .parallel ? 0 : .infinity, bytes: model.layers[$0].paramBytes)
     }
-    tensors.sort { $0.release < $1.release }  // stable: ties keep execution order
-    var tensorArrival = [Double](repeating: .infinity, count: n)
-    var inputArrival = Double.infinity
-    func record(_ item: inout Item, at time: Double) {
-      item.bytes = 0
-      lastArrival = max(lastArrival, time)
-      if let producer = item.producer { tensorArrival[producer] = time } else { inputArrival = time }
-    }
-    var params = serverLayers.filter { model.layers[$0].paramBytes > 0 }
-      .map { Item(producer: $0, release: .infinity, bytes: model.layers[$0].paramBytes) }
+    let afterParameters = items.count
+    for frame in 0..<frames where frame > 0 { items += tensors(of: frame) }
+    var arrived = [Bool](repeating: false, count: items.count)
+    var tensorArrival = [[Double]](repeating: [Double](repeating: .infinity, count: n), count: frames)
+    var inputArrival = [Double](repeating: .infinity, count: frames)
     var paramsDone = [Bool](repeating: true, count: n)
-    for item in params { paramsDone[item.producer!] = false }
-    // deviceDone[p]: when the device layers among the first p of the execution order are done.
+    for item in items[firstParameter..<afterParameters] { paramsDone[item.producer!] = false }
+    var now = 0.0
+    var firstUnsent = 0  // every item before it has arrived
+    var nextParam = firstParameter  // the first parameter block not arrived (serial mode queues it)
+    func record(_ k: Int, at time: Double) {
+      arrived[k] = true
+      items[k].bytes = 0
+      lastArrival = max(lastArrival, time)
+      let item = items[k]
+      if item.isParameter {
+        paramsDone[item.producer!] = true
+        paramsArrived[item.producer!] = time
+        while nextParam < afterParameters && arrived[nextParam] { nextParam += 1 }
+      } else if let producer = item.producer {
+        tensorArrival[item.frame][producer] = time
+      } else {
+        inputArrival[item.frame] = time
+      }
+      while firstUnsent < items.count && arrived[firstUnsent] { firstUnsent += 1 }
+    }
+    // The item the uplink sends at `now`: the first released one in priority order (an earlier
+    // one released later preempts it), and the earliest release among the items before it.
+    func selected() -> (item: Int?, preemption: Double) {
+      var preemption = Double.infinity
+      for k in firstUnsent..<items.count where !arrived[k] {
+        if items[k].release <= now { return (k, preemption) }
+        preemption = min(preemption, items[k].release)
+      }
+      return (nil, preemption)
+    }
+    // deviceDone[p]: when the device layers among the first p of frame 1's execution order are done.
     var position = [Int](repeating: 0, count: n)
     var deviceDone = [Double](repeating: 0, count: n + 1)
     for (p, v) in order.enumerated() {
       position[v] = p
-      deviceDone[p + 1] = onDevice[v] ? finish[v] : deviceDone[p]
+      deviceDone[p + 1] = onDevice[v] ? finish[0][v] : deviceDone[p]
     }
 
-    var now = 0.0
-    var nextTensor = 0, nextParam = 0, nextServer = 0
+    var nextServer = 0
     var serverFree = 0.0
-    while nextServer < serverLayers.count {
-      // Zero-byte items arrive as soon as released.
-      while nextTensor < tensors.count && tensors[nextTensor].release <= now && tensors[nextTensor].bytes <= 0 {
-        record(&tensors[nextTensor], at: now)
-        nextTensor += 1
-      }
-      if nextParam < params.count && params[nextParam].release.isInfinite {
-        let v = params[nextParam].producer!
-        switch mode {
-        case .parallel: params[nextParam].release = 0
-        case .serial:
-          // Every earlier layer has finished: the device ones by `deviceDone`, the server ones
-          // when all of them have started and the server is free.
-          if serverLayers[nextServer] == v && serverFree <= now && deviceDone[position[v]] <= now {
-            params[nextParam].release = now
-          }
+    while nextServer < jobs.count {
+      // Zero-byte items arrive as soon as it is their turn.
+      while let k = selected().item, items[k].bytes <= 0 { record(k, at: now) }
+      if mode == .serial, nextParam < afterParameters, items[nextParam].release.isInfinite {
+        // Every earlier layer of frame 1 has finished: the device ones by `deviceDone`, the server
+        // ones when all of them have started and the server is free.
+        let v = items[nextParam].producer!
+        if jobs[nextServer].frame == 0 && jobs[nextServer].layer == v && serverFree <= now && deviceDone[position[v]] <= now {
+          items[nextParam].release = now
         }
       }
-      // Start server layers that are ready; a zero-FLOP layer finishing now may release more.
+      // Start server jobs that are ready; a zero-FLOP layer finishing now may release more.
       let startedBefore = nextServer
-      while nextServer < serverLayers.count {
-        let v = serverLayers[nextServer]
+      while nextServer < jobs.count {
+        let (frame, v) = jobs[nextServer]
         let inputsReady = model.predecessors[v].isEmpty
-          ? inputArrival <= now
-          : model.predecessors[v].allSatisfy { onDevice[$0] ? tensorArrival[$0] <= now : finish[$0] <= now }
+          ? inputArrival[frame] <= now
+          : model.predecessors[v].allSatisfy { onDevice[$0] ? tensorArrival[frame][$0] <= now : finish[frame][$0] <= now }
         guard serverFree <= now, inputsReady, paramsDone[v] else { break }
-        start[v] = now
-        finish[v] = compute.completion(of: model.layers[v].flops, from: now)
-        serverFree = finish[v]
+        start[frame][v] = now
+        finish[frame][v] = compute.completion(of: model.layers[v].flops, from: now)
+        serverFree = finish[frame][v]
         nextServer += 1
       }
-      if nextServer == serverLayers.count { break }
+      if nextServer == jobs.count { break }
       if nextServer > startedBefore && serverFree <= now { continue }
       // What the uplink sends now, and the next event.
-      var next = Double.infinity
-      var sending: (isTensor: Bool, index: Int)?
-      if nextTensor < tensors.count {
-        if tensors[nextTensor].release <= now { sending = (true, nextTensor) } else { next = tensors[nextTensor].release }
-      }
-      if sending == nil, nextParam < params.count, params[nextParam].release <= now { sending = (false, nextParam) }
+      let (sending, preemption) = selected()
+      var next = preemption
       var sendEnd = Double.infinity
       if let sending {
-        sendEnd = uplink.completion(of: sending.isTensor ? tensors[sending.index].bytes : params[sending.index].bytes, from: now)
+        sendEnd = uplink.completion(of: items[sending].bytes, from: now)
         next = min(next, sendEnd)
       }
       if serverFree > now { next = min(next, serverFree) }
-      if mode == .serial, nextParam < params.count, params[nextParam].release.isInfinite {
-        let ready = deviceDone[position[params[nextParam].producer!]]
+      if mode == .serial, nextParam < afterParameters, items[nextParam].release.isInfinite {
+        let ready = deviceDone[position[items[nextParam].producer!]]
         if ready > now { next = min(next, ready) }
       }
       guard next.isFinite, next > now || sending != nil else { break }  // nothing can happen: stuck
       if let sending {
         let sent = uplink.work(from: now, to: next)
-        if sending.isTensor {
-          if sent >= tensors[sending.index].bytes || next == sendEnd {
-            record(&tensors[sending.index], at: next)
-            nextTensor += 1
-          } else {
-            tensors[sending.index].bytes -= sent
-          }
+        if sent >= items[sending].bytes || next == sendEnd {
+          record(sending, at: next)
         } else {
-          if sent >= params[sending.index].bytes || next == sendEnd {
-            params[sending.index].bytes = 0
-            let v = params[sending.index].producer!
-            paramsDone[v] = true
-            paramsArrived[v] = next
-            lastArrival = max(lastArrival, next)
-            nextParam += 1
-          } else {
-            params[sending.index].bytes -= sent
-          }
+          items[sending].bytes -= sent
         }
       }
       now = next
     }
-    return result(serverLayers)
+    return result(jobs.last.map { finish[$0.frame][$0.layer] } ?? 0)
   }
 }

@@ -15,8 +15,8 @@ public enum UploadFamily: ProblemFamily {
     UploadEvaluator.evaluate(solution, on: instance)
   }
 
-  /// Per UE: shares (and, when released shares are reallocated, the effective ones), device and
-  /// server layers, completion time; then the sum and the mean.
+  /// Per UE: its frames (when more than one), shares (and, when released shares are reallocated,
+  /// the effective ones), device and server layers, completion time; then the sum and the mean.
   public static func plan(_ solution: UploadSolution, on instance: UploadInstance) -> String {
     let reallocated = instance.reallocation == .onRelease
     var lines = ["P4 upload plan for '\(instance.name)' (\(solution.uploading.rawValue) uploading"
@@ -30,7 +30,8 @@ public enum UploadFamily: ProblemFamily {
       let server = ue.order.filter { !decision.onDevice[$0] }
       let shares = "f \(formatted(decision.computeGflops)) GFLOP/s, b \(formatted(decision.bandwidthMbps)) Mbit/s"
         + (reallocated ? " (effective \(formatted(effective[i].computeGflops)), \(formatted(effective[i].bandwidthMbps)))" : "")
-      lines.append("\(ue.name) (\(model.name)): \(model.layers.count - server.count) device / \(server.count) server layers, "
+      let frames = ue.frames > 1 ? ", \(ue.frames) frames" : ""
+      lines.append("\(ue.name) (\(model.name)\(frames)): \(model.layers.count - server.count) device / \(server.count) server layers, "
         + "\(shares), done at \(formatted(replay.timelines[i].completion * 1000)) ms")
       if let first = server.first { lines.append("  first server layer: \(model.layers[first].name)") }
     }

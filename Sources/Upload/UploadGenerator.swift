@@ -13,11 +13,12 @@ public enum UploadGenerator {
   public static let fastUplinkMbps: ClosedRange<Double> = 1...1000
 
   /// `ues` UEs, each a phone or a Pi with equal probability, a channel cap uniform in `caps`
-  /// and a model drawn uniformly from `models` (which must not be empty), on a server with the
-  /// `reallocation` policy (which draws nothing: the same seed gives the same UEs under any policy).
+  /// and a model drawn uniformly from `models` (which must not be empty), each running `frames`
+  /// frames, on a server with the `reallocation` policy (neither draws anything: the same seed
+  /// gives the same UEs for any frames and policy).
   public static func generate(
     name: String, models: [DNNModel], ues: Int, serverGflops: Double, bandwidthMbps: Double,
-    caps: ClosedRange<Double> = uplinkMbps, reallocation: ReallocationPolicy = .none, seed: UInt64
+    caps: ClosedRange<Double> = uplinkMbps, frames: Int = 1, reallocation: ReallocationPolicy = .none, seed: UInt64
   ) throws(FieldError) -> UploadInstance {
     precondition(!models.isEmpty, "the generator needs at least one model")
     var rng = SeededGenerator(seed: seed)
@@ -27,7 +28,7 @@ public enum UploadGenerator {
       let cap = rng.uniform(in: caps)
       let model = models[rng.integer(in: models.indices)]
       return UploadUE(name: "ue\(i + 1)-\(phone ? "phone" : "pi")", model: model,
-                      deviceGflops: (speed * 10).rounded() / 10, maxUplinkMbps: (cap * 10).rounded() / 10)
+                      deviceGflops: (speed * 10).rounded() / 10, maxUplinkMbps: (cap * 10).rounded() / 10, frames: frames)
     }
     return try UploadInstance(name: name, ues: devices, serverGflops: serverGflops, bandwidthMbps: bandwidthMbps,
                               reallocation: reallocation)

@@ -14,6 +14,11 @@ public struct UploadUE: Sendable, Hashable, Codable {
   /// The most uplink rate the UE's channel can use, in Mbit/s: its share `b_i` of the server's
   /// bandwidth budget may not exceed it.
   public let maxUplinkMbps: Double
+  /// How many inferences (frames of a clip, all available at time 0) the UE runs with one upload
+  /// of its model: 1 to ``maxFrames``, 1 in files without the field. Device and server work and
+  /// the tensors sent are per frame; each server layer's parameters are uploaded once
+  /// (``UploadEvaluator`` gives the timing).
+  public let frames: Int
   /// The order in which the UE executes its model (not stored in files): topological, and among
   /// the layers ready at once the one with the smallest name first. It depends on the graph and
   /// the layer names only, never on the order the file lists the layers in, so every timing of
@@ -21,23 +26,44 @@ public struct UploadUE: Sendable, Hashable, Codable {
   /// baseline) is the same for every listing of the same model.
   public let order: [Int]
 
+  /// The most frames a UE may run: far more than a clip needs, and small enough that every
+  /// per-frame total stays within the loader's overflow checks.
+  public static let maxFrames = 100_000
+
   /// A UE; its fields are validated by ``UploadInstance/init(validating:)``.
-  public init(name: String, model: DNNModel, deviceGflops: Double, maxUplinkMbps: Double) {
+  public init(name: String, model: DNNModel, deviceGflops: Double, maxUplinkMbps: Double, frames: Int = 1) {
     self.name = name
     self.model = model
     self.deviceGflops = deviceGflops
     self.maxUplinkMbps = maxUplinkMbps
+    self.frames = frames
     order = model.executionOrder
   }
 
-  private enum CodingKeys: String, CodingKey { case name, model, deviceGflops, maxUplinkMbps }
+  /// The same UE running `frames` frames.
+  public func running(frames: Int) -> UploadUE {
+    UploadUE(name: name, model: model, deviceGflops: deviceGflops, maxUplinkMbps: maxUplinkMbps, frames: frames)
+  }
 
-  /// Decodes the stored fields; ``order`` is derived from the model.
+  private enum CodingKeys: String, CodingKey { case name, model, deviceGflops, maxUplinkMbps, frames }
+
+  /// Decodes the stored fields (``frames`` is 1 when absent); ``order`` is derived from the model.
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     self.init(name: try container.decode(String.self, forKey: .name), model: try container.decode(DNNModel.self, forKey: .model),
               deviceGflops: try container.decode(Double.self, forKey: .deviceGflops),
-              maxUplinkMbps: try container.decode(Double.self, forKey: .maxUplinkMbps))
+              maxUplinkMbps: try container.decode(Double.self, forKey: .maxUplinkMbps),
+              frames: try container.decodeIfPresent(Int.self, forKey: .frames) ?? 1)
+  }
+}
+
+extension UploadUE {
+  /// One frame's whole model on the device, on the whole server and every tensor sent at
+  /// `uplinkMbps`, in seconds: what each frame adds to the loader's overflow bounds.
+  func perFrameSeconds(serverGflops: Double, uplinkMbps: Double) -> Double {
+    let tensors = model.inputBytes + model.layers.reduce(0) { $0 + $1.outputBytes }
+    return Seconds.compute(model.totalFlops, gflops: deviceGflops) + Seconds.compute(model.totalFlops, gflops: serverGflops)
+      + Seconds.transfer(tensors, mbps: uplinkMbps)
   }
 }
 
@@ -119,8 +145,9 @@ public struct UploadInstance: FamilyInstance {
   }
 
   /// Validates every field: at least one UE, unique non-empty UE names, positive speeds, caps and
-  /// budgets, and finite times for running, sending and uploading each model (paths like
-  /// `ues[3].maxUplinkMbps`).
+  /// budgets, `frames` in `1...UploadUE.maxFrames`, and finite times for running, sending and
+  /// uploading each model, every frame's work and tensors included (paths like
+  /// `ues[3].maxUplinkMbps`, `ues[3].frames`).
   public init(validating fields: Fields) throws(FieldError) {
     let (ues, serverGflops, bandwidthMbps) = (fields.ues, fields.serverGflops, fields.bandwidthMbps)
     try Check.that(!ues.isEmpty, "ues", "an instance needs at least one UE")
@@ -138,21 +165,33 @@ public struct UploadInstance: FamilyInstance {
                               links: [("maxUplinkMbps", min(ue.maxUplinkMbps, bandwidthMbps))])
         try Check.finiteTime(Seconds.transfer(ue.model.totalParamBytes, mbps: min(ue.maxUplinkMbps, bandwidthMbps)),
                              "maxUplinkMbps", "uploading the model's parameters")
+        try Check.that((1...UploadUE.maxFrames).contains(ue.frames), "frames",
+                       "must be an integer in 1...\(UploadUE.maxFrames), got \(ue.frames)")
+        let perFrame = ue.perFrameSeconds(serverGflops: serverGflops, uplinkMbps: min(ue.maxUplinkMbps, bandwidthMbps))
+        try Check.finiteTime(Double(ue.frames) * perFrame, "frames", "running and sending \(ue.frames) frames")
       } catch {
         throw error.nested(under: path)
       }
     }
     // The objective sums the UEs' completion times. A UE given a 1/n share of each budget takes
-    // at most n times its time at full rates, so bounding n × Σ (device + server + sending and
-    // uploading everything at full rate) keeps every sum the solvers and the evaluator form finite.
+    // at most n times its time at full rates, so bounding n × Σ (every frame on the device and on
+    // the server, sending every frame's tensors and uploading the parameters once, at full rate)
+    // keeps every sum the solvers and the evaluator form finite.
     let n = Double(ues.count)
     let total = ues.reduce(0.0) { sum, ue in
-      let bytes = ue.model.inputBytes + ue.model.layers.reduce(0) { $0 + $1.outputBytes } + ue.model.totalParamBytes
-      return sum + Seconds.compute(ue.model.totalFlops, gflops: ue.deviceGflops) + Seconds.compute(ue.model.totalFlops, gflops: serverGflops)
-        + Seconds.transfer(bytes, mbps: min(ue.maxUplinkMbps, bandwidthMbps))
+      let uplink = min(ue.maxUplinkMbps, bandwidthMbps)
+      return sum + Double(ue.frames) * ue.perFrameSeconds(serverGflops: serverGflops, uplinkMbps: uplink)
+        + Seconds.transfer(ue.model.totalParamBytes, mbps: uplink)
     }
     try Check.finiteTime(n * total, "ues", "the sum of the UEs' completion times (each at a 1/\(ues.count) share of the budgets)")
     self.fields = fields
+  }
+
+  /// The same instance (name included) with every UE running `frames` frames.
+  public func withFrames(_ frames: Int) throws(FieldError) -> UploadInstance {
+    var fields = fields
+    fields.ues = fields.ues.map { $0.running(frames: frames) }
+    return try UploadInstance(validating: fields)
   }
 
   /// The same instance (name included) under another reallocation policy.

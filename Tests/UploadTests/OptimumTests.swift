@@ -7,7 +7,8 @@ import Upload
 @testable import UploadMILP
 
 /// The proof behind `p4-exact` rests on the evaluator being monotone in the shares and parallel
-/// uploading dominating serial: both are checked here on random UEs, partitions and shares.
+/// uploading dominating serial: both are checked here on random UEs (half of them running 2–20
+/// frames), partitions and shares, with the surrogate and resource bounds the solvers use.
 @Suite struct UploadMonotonicityTests {
   @Test func moreComputeOrBandwidthNeverDelaysAUEAndParallelNeverLosesToSerial() throws {
     var rng = SeededGenerator(seed: 23)
@@ -17,7 +18,8 @@ import Upload
     for model in models {
       let sets = try #require(model.deviceSets(limit: 10_000))
       for _ in 0..<60 {
-        let ue = UploadUE(name: "u", model: model, deviceGflops: rng.uniform(in: 2...100), maxUplinkMbps: 1000)
+        let ue = UploadUE(name: "u", model: model, deviceGflops: rng.uniform(in: 2...100), maxUplinkMbps: 1000,
+                          frames: rng.coin() ? 1 : rng.integer(in: 2...20))
         let onDevice = sets[rng.integer(in: sets.indices)]
         let f = rng.uniform(in: 1...300), b = rng.uniform(in: 1...300)
         let (moreF, moreB) = (f * rng.uniform(in: 1...3), b * rng.uniform(in: 1...3))
@@ -27,10 +29,18 @@ import Upload
         for mode in UploadMode.allCases {
           let base = completion(f, b, mode)
           for faster in [completion(moreF, b, mode), completion(f, moreB, mode), completion(moreF, moreB, mode)] {
-            #expect(faster <= base * (1 + 1e-12), "\(model.name) \(mode) f \(f)→\(moreF) b \(b)→\(moreB)")
+            #expect(faster <= base * (1 + 1e-12), "\(model.name) \(mode) frames \(ue.frames) f \(f)→\(moreF) b \(b)→\(moreB)")
           }
         }
-        #expect(completion(f, b, .parallel) <= completion(f, b, .serial) * (1 + 1e-12), "\(model.name)")
+        let parallel = completion(f, b, .parallel)
+        #expect(parallel <= completion(f, b, .serial) * (1 + 1e-12), "\(model.name)")
+        // ARA's surrogate above, and the lower bound max(D, U/b, W/f) of PBT-DP and PartitionMenu
+        // below, with frames or without.
+        let demand = ARA.Demand(ue, onDevice: onDevice)
+        #expect(parallel <= demand.surrogate(computeGflops: f, bandwidthMbps: b) * (1 + 1e-12), "\(model.name)")
+        let lower = max(demand.deviceSeconds, demand.uploadBytes > 0 ? Seconds.transfer(demand.uploadBytes, mbps: b) : 0,
+                        demand.serverFlops > 0 ? Seconds.compute(demand.serverFlops, gflops: f) : 0)
+        #expect(lower <= parallel * (1 + 1e-12), "\(model.name)")
         checked += 1
       }
     }
@@ -131,10 +141,10 @@ func contestedInstances() throws -> [UploadInstance] {
     }
   }
 
-  /// Two UEs against a brute force over a fine grid (1/60 of each budget, the rest to the other
-  /// UE): the bound is below every point of it.
+  /// Two UEs, one frame or three, against a brute force over a fine grid (1/60 of each budget, the
+  /// rest to the other UE): the bound is below every point of it.
   @Test func twoUEsAgainstAFineBruteForce() throws {
-    for instance in try contestedInstances() where instance.ues.count == 2 {
+    for instance in try contestedInstances() + framedContestedInstances() where instance.ues.count == 2 {
       let (a, b) = (instance.ues[0], instance.ues[1])
       let sets = instance.ues.map { $0.model.deviceSets(limit: 100)! }
       func best(_ i: Int, _ f: Double, _ bw: Double) -> Double {

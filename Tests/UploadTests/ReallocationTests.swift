@@ -66,10 +66,10 @@ private func allServer(_ model: DNNModel, computeGflops: Double, bandwidthMbps: 
     ])
     let replay = UploadEvaluator.replay(solution, on: instance)
     let (ta, tb) = (replay.timelines[0], replay.timelines[1])
-    #expect(ta.lastArrival == 1 && ta.start[0] == 1 && ta.lastServerFinish == 2)
-    #expect(tb.start[0] == 1 && tb.finish[0] == 2.5)
+    #expect(ta.lastArrival == 1 && ta.start[0][0] == 1 && ta.lastServerFinish == 2)
+    #expect(tb.start[0][0] == 1 && tb.finish[0][0] == 2.5)
     #expect(tb.paramsArrived[1] == 2.5 && tb.lastArrival == 2.5)
-    #expect(tb.start[1] == 2.5 && tb.finish[1] == 3 && tb.completion == 3)
+    #expect(tb.start[0][1] == 2.5 && tb.finish[0][1] == 3 && tb.completion == 3)
     #expect(replay.uplinkRates[1].rate(at: 1) == 2e6 && replay.computeRates[1].rate(at: 2) == 2e9)
     #expect(replay.uplinkRates[0].rate(at: 1) == 0 && replay.computeRates[0].rate(at: 2) == 0)
     let effective = replay.effectiveShares

@@ -29,12 +29,12 @@ private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool
   @Test func featureTensorOvertakesQueuedParametersAndLayerWaitsForItsParameters() throws {
     let (instance, decision) = try handChain()
     let timeline = UploadEvaluator.timeline(of: instance.ues[0], decision, mode: .parallel)
-    #expect(close(timeline.finish[0], 1))
+    #expect(close(timeline.finish[0][0], 1))
     #expect(close(timeline.paramsArrived[1], 0.5))
-    #expect(close(timeline.start[1], 2))
-    #expect(close(timeline.finish[1], 3))
+    #expect(close(timeline.start[0][1], 2))
+    #expect(close(timeline.finish[0][1], 3))
     #expect(close(timeline.paramsArrived[2], 3.5))
-    #expect(close(timeline.start[2], 3.5))
+    #expect(close(timeline.start[0][2], 3.5))
     #expect(close(timeline.completion, 4))
     let verdict = UploadEvaluator.evaluate(UploadSolution(uploading: .parallel, ues: [decision]), on: instance)
     #expect(verdict.isFeasible && close(verdict.objective, 4))
@@ -46,7 +46,7 @@ private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool
     let (instance, decision) = try handChain()
     let timeline = UploadEvaluator.timeline(of: instance.ues[0], decision, mode: .serial)
     #expect(close(timeline.paramsArrived[1], 2.5))
-    #expect(close(timeline.start[1], 2.5))
+    #expect(close(timeline.start[0][1], 2.5))
     #expect(close(timeline.paramsArrived[2], 5.5))
     #expect(close(timeline.completion, 6))
   }
@@ -58,9 +58,9 @@ private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool
     var allServer = decision
     allServer.onDevice = [false, false, false]
     let timeline = UploadEvaluator.timeline(of: instance.ues[0], allServer, mode: .parallel)
-    #expect(close(timeline.start[0], 1))
+    #expect(close(timeline.start[0][0], 1))
     #expect(close(timeline.paramsArrived[1], 1.5))
-    #expect(close(timeline.start[1], 2))
+    #expect(close(timeline.start[0][1], 2))
     #expect(close(timeline.paramsArrived[2], 3.5))
     #expect(close(timeline.completion, 4))
   }
