@@ -66,6 +66,17 @@ public enum OverlapSearch {
                          statistics: .counters(["moves": Double(moves), "replays": Double(menus.reduce(0) { $0 + $1.replays })]))
   }
 
+  /// The descent alone, from `solution`'s shares with each UE at its best partition there; the
+  /// better of its result and `solution` (`p4-exact` polishes the points of its relaxation).
+  public static func polish(_ solution: UploadSolution, on instance: UploadInstance) -> UploadSolution {
+    var search = Search(instance: instance, menus: instance.ues.map { PartitionMenu($0, exhaustiveUpTo: exhaustiveMenu) },
+                        shares: solution.ues.map { ($0.computeGflops, $0.bandwidthMbps) })
+    _ = search.descend()
+    let polished = search.solution()
+    return UploadEvaluator.evaluate(polished, on: instance).objective < UploadEvaluator.evaluate(solution, on: instance).objective
+      ? polished : solution
+  }
+
   /// The state of one descent: shares, each UE's best latency and partition there.
   struct Search {
     let instance: UploadInstance

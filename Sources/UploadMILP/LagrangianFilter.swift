@@ -1,4 +1,3 @@
-import Foundation
 import Upload
 
 /// Reduced-cost filtering of the relaxation's pieces with a Lagrangian bound: priced at `λ` per
@@ -72,10 +71,8 @@ struct LagrangianFilter {
       if candidate.value > best.value { best = candidate } else { break }
     }
     guard best.value.isFinite else { return pieces.map { _ in true } }
-    let kept = pieces.indices.map { c in
+    return pieces.indices.map { c in
       best.value - best.least[pieces[c].group] + reduced(c, lambda, mu) <= cutoff
     }
-    if ProcessInfo.processInfo.environment["P4DEBUG"] != nil { FileHandle.standardError.write("lagrangian \(best.value) cutoff \(cutoff) lambda \(lambda) mu \(mu) pieces \(pieces.count) kept \(kept.filter { $0 }.count)\n".data(using: .utf8)!) }
-    return kept
   }
 }

@@ -29,6 +29,9 @@ import Upload
 ///   arrivals, and at least the device's finish time `D`: a maximum of functions convex in
 ///   `(f', b')` on the positive quadrant, which lies above each of its tangent planes.
 ///
+/// This is the argument for a UE running one frame (``UploadUE/frames``); with more, the minorant
+/// is the constant completion, which monotonicity alone makes a valid bound.
+///
 /// At `(f, b)` the maximum is the replayed completion; when it does not match the evaluator's
 /// to `1e-9` (it always has in the tests), the minorant falls back to the constant completion,
 /// which monotonicity alone makes a valid bound.
@@ -77,18 +80,26 @@ struct LatencyMinorant: Sendable, Hashable {
     guard completion.isFinite else { return nil }
     computeGflops = f
     bandwidthMbps = b
+    value = completion
+    // Several frames interleave the uplink's queues differently (later frames' tensors queue
+    // behind the parameters); the argument above is made for one, so more get the constant.
+    guard ue.frames == 1 else {
+      terms = [Term(constant: completion, transfer: 0, server: 0)]
+      return
+    }
+    let finish = timeline.finish[0]
     let model = ue.model
     let order = ue.order
     let serverLayers = order.filter { !onDevice[$0] }
     // The device's finish time, with no slopes.
-    var terms = [Term(constant: order.filter { onDevice[$0] }.map { timeline.finish[$0] }.max() ?? 0, transfer: 0, server: 0)]
+    var terms = [Term(constant: order.filter { onDevice[$0] }.map { finish[$0] }.max() ?? 0, transfer: 0, server: 0)]
 
     // Each tensor's arrival as `r + transfer`, `transfer` its busy period's bytes at `b`.
     var arrival: [Int?: (release: Double, transfer: Double)] = [:]
     var tensors: [(producer: Int?, release: Double, bytes: Double)] = []
     if serverLayers.contains(where: { model.predecessors[$0].isEmpty }) { tensors.append((nil, 0, model.inputBytes)) }
     for v in order where onDevice[v] && model.successors[v].contains(where: { !onDevice[$0] }) {
-      tensors.append((v, timeline.finish[v], model.layers[v].outputBytes))
+      tensors.append((v, finish[v], model.layers[v].outputBytes))
     }
     tensors.sort { $0.release < $1.release }  // stable, as the evaluator sends them
     var busy: (release: Double, transfer: Double)?
@@ -116,7 +127,12 @@ struct LatencyMinorant: Sendable, Hashable {
     let top = terms.reduce(0) { max($0, $1.constant + $1.transfer + $1.server) }
     // A mismatch would mean the replay does something the argument above misses: fall back to
     // the constant completion, a bound by monotonicity alone.
-    self.terms = abs(top - completion) <= 1e-9 * completion ? terms : [Term(constant: completion, transfer: 0, server: 0)]
-    value = min(top, completion)
+    guard abs(top - completion) <= 1e-9 * completion else {
+      self.terms = [Term(constant: completion, transfer: 0, server: 0)]
+      return
+    }
+    // Rounding may put the maximum an ulp above the completion: lower it, never raise a bound.
+    let excess = max(0, top - completion)
+    self.terms = terms.map { Term(constant: $0.constant - excess, transfer: $0.transfer, server: $0.server) }
   }
 }

@@ -32,7 +32,7 @@ struct ShareTable {
   /// `minorants[k][m]`: those replayed at the point, of every partition that can be the best
   /// anywhere in the point's cell (as large as it was when the point was added), and a latency
   /// below which no other partition comes on that cell.
-  private var minorants: [[(kept: [LatencyMinorant], others: Double)]] = []
+  private var minorants: [[(kept: [(partition: Int, minorant: LatencyMinorant)], others: Double)]] = []
   /// Timelines replayed for grid points so far.
   private var pointReplays = 0
   /// Timelines replayed so far.
@@ -65,15 +65,15 @@ struct ShareTable {
   /// that bound reaches the least tangent plane value at the cell's far corner (smallest
   /// shares): every other partition's completion is above that value on the whole cell, and on
   /// every cell the point has later, since cells only shrink.
-  private mutating func point(_ k: Int, _ m: Int) -> (latency: Double, partition: Int, minorants: (kept: [LatencyMinorant], others: Double)) {
+  private mutating func point(_ k: Int, _ m: Int) -> (latency: Double, partition: Int, minorants: (kept: [(partition: Int, minorant: LatencyMinorant)], others: Double)) {
     let (f, b) = (compute[k], bandwidth[m])
     let (dx, dy) = extent(k, m)
-    var result = (latency: Double.infinity, partition: -1, minorants: (kept: [LatencyMinorant](), others: Double.infinity))
+    var result = (latency: Double.infinity, partition: -1, minorants: (kept: [(partition: Int, minorant: LatencyMinorant)](), others: Double.infinity))
     for (p, bound) in menu.byLowerBound(computeGflops: f, bandwidthMbps: b) {
       guard bound < result.minorants.others else { break }
       pointReplays += 1
       guard let minorant = LatencyMinorant(menu.ue, onDevice: partitions[p], computeGflops: f, bandwidthMbps: b) else { continue }
-      result.minorants.kept.append(minorant)
+      result.minorants.kept.append((p, minorant))
       if minorant.value < result.latency { (result.latency, result.partition) = (minorant.value, p) }
       let top = minorant.tangent(computeGflops: f, bandwidthMbps: b)
       result.minorants.others = min(result.minorants.others, top.value + top.computeSlope * dx + top.bandwidthSlope * dy)
@@ -97,33 +97,43 @@ struct ShareTable {
   /// best there, planes its latency is above everywhere on the cell, and for all the others
   /// together a constant (one plane with slopes 0); `h` is at least the least piece.
   ///
-  /// A partition's planes are the tangent planes of its ``LatencyMinorant`` (convex, so above
-  /// each of them) at the cell's corners and centre (those with both shares positive). A kept
-  /// partition is left out when its latency at the point is already at least another's
-  /// minorant at the far corner, which bounds that one on the whole cell. Without `tangents`, the
-  /// one piece is the point's latency, a bound by monotonicity alone (exact to first order only,
-  /// but a much smaller program).
+  /// A partition's planes are tangent planes of its ``LatencyMinorant``s (convex, so above each
+  /// of them) at the cell's corners and centre (those with both shares positive). A minorant
+  /// holds for every compute share and for bandwidth shares up to the one it was replayed at, so
+  /// besides the point's own, those of the grid points beside it (one compute share down or up)
+  /// and above it (one bandwidth share up) hold on the cell too: the first is exact at the
+  /// cell's smallest compute share, and the others are what held on the cell before it was last
+  /// split. At each anchor only the highest tangent is kept. A kept partition is left out when
+  /// its latency at the point is already at least another's minorant at the far corner, which
+  /// bounds that one on the whole cell. Without `tangents`, the one piece is the point's
+  /// latency, a bound by monotonicity alone (exact to first order only, but a much smaller
+  /// program).
   func cellPieces(_ k: Int, _ m: Int, tangents: Bool) -> [[CellPlane]] {
     guard tangents else { return [[CellPlane(base: latency[k][m], alpha: 0, beta: 0)]] }
     let (dx, dy) = extent(k, m)
     let (f, b) = (compute[k], bandwidth[m])
     let (kept, others) = minorants[k][m]
-    let farCorner = kept.map { $0.value(computeGflops: f - dx, bandwidthMbps: b - dy) }
+    let farCorner = kept.map { $0.minorant.value(computeGflops: f - dx, bandwidthMbps: b - dy) }
     var anchors = [(0.0, 0.0), (dx / 2, dy / 2)]
     if dx > 0 && f - dx > 0 { anchors.append((dx, 0)) }
     if dy > 0 && b - dy > 0 { anchors.append((0, dy)) }
     if dx > 0 && dy > 0 && f - dx > 0 && b - dy > 0 { anchors.append((dx, dy)) }
+    let neighbours = [(k - 1, m), (k + 1, m), (k, m + 1)].filter { compute.indices.contains($0.0) && bandwidth.indices.contains($0.1) }
     var pieces: [[CellPlane]] = []
-    for (p, minorant) in kept.enumerated() {
+    for (p, (partition, minorant)) in kept.enumerated() {
       guard minorant.value < kept.indices.reduce(others, { $1 == p ? $0 : min($0, farCorner[$1]) }) else { continue }
+      let valid = [minorant] + neighbours.compactMap { k, m in minorants[k][m].kept.first { $0.partition == partition }?.minorant }
       var planes: [CellPlane] = []
       for (x, y) in anchors {
-        let tangent = minorant.tangent(computeGflops: f - x, bandwidthMbps: b - y)
-        guard tangent.value.isFinite else { continue }
-        let plane = CellPlane(base: tangent.value - tangent.computeSlope * x - tangent.bandwidthSlope * y,
-                              alpha: tangent.computeSlope, beta: tangent.bandwidthSlope)
+        let highest = valid.map { $0.tangent(computeGflops: f - x, bandwidthMbps: b - y) }.max { $0.value < $1.value }!
+        guard highest.value.isFinite else { continue }
+        let plane = CellPlane(base: highest.value - highest.computeSlope * x - highest.bandwidthSlope * y,
+                              alpha: highest.computeSlope, beta: highest.bandwidthSlope)
         if !planes.contains(plane) { planes.append(plane) }
       }
+      // Every anchor's tangent infinite cannot happen (the point's own is finite there), but a
+      // piece without planes would cost nothing: the point's latency is always a bound.
+      if planes.isEmpty { planes.append(CellPlane(base: minorant.value, alpha: 0, beta: 0)) }
       pieces.append(planes)
     }
     if others.isFinite { pieces.append([CellPlane(base: others, alpha: 0, beta: 0)]) }
@@ -192,6 +202,6 @@ extension UploadUE {
   /// Whether `other` differs from this UE in its name at most, so both have the same `h(f, b)`
   /// and one ``ShareTable`` serves both.
   func isAlike(_ other: UploadUE) -> Bool {
-    model == other.model && deviceGflops == other.deviceGflops && maxUplinkMbps == other.maxUplinkMbps
+    model == other.model && deviceGflops == other.deviceGflops && maxUplinkMbps == other.maxUplinkMbps && frames == other.frames
   }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import EdgeSplitModel
 import Upload
 
@@ -52,8 +51,8 @@ public enum UploadGridOptimum {
   /// Refinement rounds after which the search stops, once ``refinementSeconds`` have passed.
   public static let maxRounds = 24
   /// Seconds for which the search keeps refining past ``maxRounds`` while the bound has not met
-  /// the solution: the round count alone stops small contested instances after about a second
-  /// with the bound still rising (`branch-ues-04`: 2.16 % after 24 rounds).
+  /// the solution (the time limit, when given, stops it first): the bound keeps rising long after
+  /// the round count is reached on contested instances.
   public static let refinementSeconds = 60.0
   /// Relative distance at which the solution counts as proven optimal (the harness's agreement).
   public static let optimalityGap = 1e-9
@@ -65,8 +64,12 @@ public enum UploadGridOptimum {
   /// A linear relaxation round that raises the bound by less than this, relative to the
   /// incumbent, hands over to the integer program.
   static let stall = 1e-5
-  /// Most pieces with tangent planes a round's relaxation may keep; beyond it the program would
-  /// be too large to solve every round, and cells get the latency at their largest shares alone.
+  /// Relaxation points worth at most this much more than the incumbent, relatively, are polished
+  /// by a local search before they compete with it.
+  static let polishWindow = 0.01
+  /// Most pieces with tangent planes the first round's relaxation may keep; beyond it the
+  /// programs would grow too large to solve every round, and cells get the latency at their
+  /// largest shares alone.
   public static let tangentPieceLimit = 1500
 
   /// Why the search does not apply to `instance`, or `nil`.
@@ -130,6 +133,9 @@ public enum UploadGridOptimum {
     // Rounds solve the relaxation's linear programming relaxation (fast, and its bound is valid)
     // until its bound stalls, then the integer program, which alone can close the gap.
     var integral = false
+    // Tangent planes or not is decided once, on the first round's program: switching between
+    // rounds would trade a tight relaxation for a loose one.
+    var tangents: Bool?
     func refining() -> Bool {
       guard let roundLimit else { return rounds < maxRounds || elapsed() < refinementSeconds }
       return rounds < roundLimit
@@ -140,15 +146,14 @@ public enum UploadGridOptimum {
         termination = .feasible(limit: .time)
         break
       }
-      let (program, cells) = program(tables, sizes: groups.map(\.count), on: instance, scale: upper)
+      let (program, cells, usedTangents) = program(tables, sizes: groups.map(\.count), on: instance, scale: upper, tangents: tangents)
+      tangents = usedTangents
       columns = program.variables.count
       var milpOptions = options.milpOptions
       milpOptions.timeLimit = options.timeLimit.map { max($0 - elapsed(), 0.001) }  // building this round's program counts
       milpOptions.relaxIntegrality = !integral
       let previous = lower
-      let before = elapsed()
       let result = try backend.solve(program, options: milpOptions)
-      if ProcessInfo.processInfo.environment["P4DEBUG"] != nil { FileHandle.standardError.write("milp \(elapsed() - before) s, \(program.constraints.count) rows\n".data(using: .utf8)!) }
       // The dual bound is valid whether or not the backend finished; a relaxation with no cell
       // left under the cutoff would mean the incumbent is optimal, which the tolerance on the
       // cutoff rules out, so it leaves the bound unchanged.
@@ -156,17 +161,11 @@ public enum UploadGridOptimum {
         lower = max(lower, (dual + unitsPerScale) * (upper / unitsPerScale))
       }
       let points = result.values.map { values in chosenPoints(values, cells, tables) }
-      if ProcessInfo.processInfo.environment["P4DEBUG"] != nil { FileHandle.standardError.write("round \(rounds) primal \(result.bounds.primal.map { ($0 + unitsPerScale) * (upper / unitsPerScale) } ?? -1) term \(result.termination) t \(elapsed()) cols \(columns) lower \(lower) upper \(upper) points \(points.map { $0.map { "\($0.group):\($0.cell)x\($0.weight) \($0.below)" } } ?? [])\n".data(using: .utf8)!) }
-      if ProcessInfo.processInfo.environment["P4DEBUG"] != nil, let points {
-        for point in points {
-          let t = tables[point.group]; let pl = (base: 0.0, alpha: 0.0, beta: 0.0); let ext = t.extent(point.cell.k, point.cell.m)
-          let f = t.compute[point.cell.k] - point.below.compute, b = t.bandwidth[point.cell.m] - point.below.bandwidth
-          var tt = tables[point.group]; let h = tt.best(computeGflops: f, bandwidthMbps: b).latency
-          let hb = tt.best(computeGflops: t.compute[point.cell.k] - ext.compute, bandwidthMbps: t.bandwidth[point.cell.m] - ext.bandwidth).latency
-          FileHandle.standardError.write("   cell f \(t.compute[point.cell.k]) b \(t.bandwidth[point.cell.m]) ext \(ext) base \(pl.base) a \(pl.alpha) b \(pl.beta) plane@pt \(pl.base + pl.alpha * point.below.compute + pl.beta * point.below.bandwidth) h@pt \(h) h@far \(hb)\n".data(using: .utf8)!)
+      if let points, var solution = pointSolution(points, groups: groups, &tables, on: instance) {
+        // A point near the incumbent's value is worth a local search (`OverlapSearch`).
+        if UploadEvaluator.evaluate(solution, on: instance).objective < upper * (1 + polishWindow) {
+          solution = OverlapSearch.polish(solution, on: instance)
         }
-      }
-      if let points, let solution = pointSolution(points, groups: groups, &tables, on: instance) {
         let value = UploadEvaluator.evaluate(solution, on: instance).objective
         if value < upper { (incumbent, upper) = (solution, value) }
       }
@@ -239,7 +238,11 @@ public enum UploadGridOptimum {
   /// integer column counts those in a cell and two more their total distance below its largest
   /// shares, which the objective and budgets only see summed. Latencies are in units of
   /// `scale / 10⁶`, minus `10⁶`.
-  static func program(_ tables: [ShareTable], sizes: [Int], on instance: UploadInstance, scale: Double) -> (MILP, [Cell]) {
+  /// `tangents`: whether cells get the partitions' tangent planes (`nil`: when the filtered
+  /// pieces with them number at most ``tangentPieceLimit``); returned with the choice made.
+  static func program(
+    _ tables: [ShareTable], sizes: [Int], on instance: UploadInstance, scale: Double, tangents: Bool? = nil
+  ) -> (MILP, [Cell], tangents: Bool) {
     var program = MILP(sense: .minimize, objectiveConstant: -unitsPerScale)
     var cells: [Cell] = []
     var compute: [MILP.Term] = [], bandwidth: [MILP.Term] = []
@@ -261,8 +264,9 @@ public enum UploadGridOptimum {
       }
       return (pieces, LagrangianFilter(pieces, sizes: sizes, on: instance).keep(cutoff: cutoff))
     }
-    var (pieces, keep) = relaxationPieces(tangents: true)
-    if keep.count(where: { $0 }) > tangentPieceLimit { (pieces, keep) = relaxationPieces(tangents: false) }
+    var (pieces, keep) = relaxationPieces(tangents: tangents ?? true)
+    let usedTangents = tangents ?? (keep.count(where: { $0 }) <= tangentPieceLimit)
+    if usedTangents != (tangents ?? true) { (pieces, keep) = relaxationPieces(tangents: usedTangents) }
     var choose = [[MILP.Term]](repeating: [], count: tables.count)
     for (index, piece) in pieces.enumerated() where keep[index] {
       let (g, k, m, planes) = (piece.group, piece.k, piece.m, piece.planes)
@@ -303,7 +307,7 @@ public enum UploadGridOptimum {
     }
     program.addConstraint(name: "compute", terms: compute, upperBound: instance.serverGflops)
     program.addConstraint(name: "bandwidth", terms: bandwidth, upperBound: instance.bandwidthMbps)
-    return (program, cells)
+    return (program, cells, usedTangents)
   }
 
   /// A cell the relaxation chose for `weight` UEs of table `group` (fractional in a linear

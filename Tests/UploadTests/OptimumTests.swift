@@ -76,30 +76,107 @@ func contestedInstances() throws -> [UploadInstance] {
     }
   }
 
-  /// Both knapsack programs equal a brute force over every combination of grid points.
-  @Test func programsMatchBruteForceOverTheGrid() throws {
+  /// The relaxation lies between the grid's first-order bound (every pair of cells, each at its
+  /// point's latency and its smallest shares: a brute force) and a brute force over a fine grid
+  /// of feasible allocations: the planes only ever tighten the first and never pass the second.
+  @Test func theRelaxationIsBetweenTheFirstOrderBoundAndAFineBruteForce() throws {
     for instance in try contestedInstances() + smallInstances() where instance.ues.count == 2 {
-      let tables = instance.ues.map {
+      var tables = instance.ues.map {
         ShareTable($0, partitions: $0.model.deviceSets(limit: 100)!, on: instance, steps: 3)
       }
+      // Uneven cells, as refinement makes them.
+      _ = tables[0].insertCompute(instance.serverGflops * 0.41)
+      _ = tables[1].insertBandwidth(min(instance.ues[1].maxUplinkMbps, instance.bandwidthMbps) * 0.23)
       let scale = UploadBaselines.allLocal(instance).objective!
-      for relaxed in [false, true] {
-        func charge(_ grid: [Double], _ index: Int) -> Double { relaxed ? (index == 0 ? 0 : grid[index - 1]) : grid[index] }
-        var brute = Double.infinity
-        let (a, b) = (tables[0], tables[1])
-        for k1 in a.compute.indices { for m1 in a.bandwidth.indices { for k2 in b.compute.indices { for m2 in b.bandwidth.indices {
-          // Grid points that sum to a budget may exceed it by a rounding error.
-          guard fitsWithin(charge(a.compute, k1) + charge(b.compute, k2), instance.serverGflops),
-                fitsWithin(charge(a.bandwidth, m1) + charge(b.bandwidth, m2), instance.bandwidthMbps) else { continue }
-          brute = min(brute, a.latency[k1][m1] + b.latency[k2][m2])
-        } } } }
-        let (program, _) = UploadGridOptimum.program(tables, on: instance, relaxed: relaxed, scale: scale)
-        let result = try GLPKSolver.solve(program)
-        #expect(result.termination == .optimal)
-        let value = try #require(result.bounds.primal).advanced(by: UploadGridOptimum.unitsPerScale) * scale / UploadGridOptimum.unitsPerScale
-        #expect(abs(value - brute) <= 1e-9 * brute, "\(instance.name) relaxed \(relaxed): \(value) vs \(brute)")
+      var firstOrder = Double.infinity
+      let (a, b) = (tables[0], tables[1])
+      func low(_ grid: [Double], _ index: Int) -> Double { index == 0 ? 0 : grid[index - 1] }
+      for k1 in a.compute.indices { for m1 in a.bandwidth.indices { for k2 in b.compute.indices { for m2 in b.bandwidth.indices {
+        guard fitsWithin(low(a.compute, k1) + low(b.compute, k2), instance.serverGflops),
+              fitsWithin(low(a.bandwidth, m1) + low(b.bandwidth, m2), instance.bandwidthMbps) else { continue }
+        firstOrder = min(firstOrder, a.latency[k1][m1] + b.latency[k2][m2])
+      } } } }
+      let (program, _, tangents) = UploadGridOptimum.program(tables, sizes: [1, 1], on: instance, scale: scale, tangents: true)
+      #expect(tangents)
+      let result = try GLPKSolver.solve(program)
+      #expect(result.termination == .optimal)
+      let value = try #require(result.bounds.primal).advanced(by: UploadGridOptimum.unitsPerScale) * scale / UploadGridOptimum.unitsPerScale
+      #expect(value >= firstOrder * (1 - 1e-9), "\(instance.name): \(value) vs first order \(firstOrder)")
+      #expect(value <= fineBruteForce(instance) * (1 + 1e-9), "\(instance.name)")
+    }
+  }
+
+  /// Every UE's ``LatencyMinorant`` equals its replay at the shares it was built at (so the
+  /// argument behind it matches the evaluator, and the constant fallback is not what is used)
+  /// and lies below the replay at other shares with no more bandwidth; its tangent planes lie
+  /// below it.
+  @Test func minorantsTouchTheReplayAndStayBelowIt() throws {
+    var rng = SeededGenerator(seed: 41)
+    let models = [UploadGenerator.smallChain(), UploadGenerator.smallDAG(), ModelZoo.alexnet()]
+      + (0..<4).map { SyntheticNetworks.randomDAG(layers: 9, maxFanIn: 3, seed: $0) }
+    var checked = 0
+    for model in models {
+      let sets = try #require(model.deviceSets(limit: 10_000))
+      for _ in 0..<40 {
+        let ue = UploadUE(name: "u", model: model, deviceGflops: rng.uniform(in: 2...100), maxUplinkMbps: 1000)
+        let onDevice = sets[rng.integer(in: sets.indices)]
+        let f = rng.uniform(in: 1...300), b = rng.uniform(in: 1...300)
+        func completion(_ f: Double, _ b: Double) -> Double {
+          UploadEvaluator.timeline(of: ue, UploadDecision(onDevice: onDevice, computeGflops: f, bandwidthMbps: b), mode: .parallel).completion
+        }
+        let minorant = try #require(LatencyMinorant(ue, onDevice: onDevice, computeGflops: f, bandwidthMbps: b))
+        #expect(abs(minorant.value(computeGflops: f, bandwidthMbps: b) - completion(f, b)) <= 1e-9 * completion(f, b))
+        if onDevice.contains(false) { #expect(minorant.terms.count > 1, "\(model.name): the argument must match the replay") }
+        for _ in 0..<10 {
+          let (f2, b2) = (f * rng.uniform(in: 0.05...3), b * rng.uniform(in: 0.05...1))
+          let below = minorant.value(computeGflops: f2, bandwidthMbps: b2)
+          #expect(below <= completion(f2, b2) * (1 + 1e-12), "\(model.name) f \(f)→\(f2) b \(b)→\(b2)")
+          let (f3, b3) = (f * rng.uniform(in: 0.05...3), b * rng.uniform(in: 0.05...1))
+          let tangent = minorant.tangent(computeGflops: f3, bandwidthMbps: b3)
+          #expect(tangent.value + tangent.computeSlope * (f3 - f2) + tangent.bandwidthSlope * (b3 - b2) <= below * (1 + 1e-12) + 1e-12)
+        }
+        checked += 1
       }
     }
+    #expect(checked == models.count * 40)
+  }
+
+  /// On every cell, at random shares in it, the least of its pieces (each the highest of its
+  /// planes) is at most the UE's best replayed latency there.
+  @Test func cellPiecesStayBelowTheBestLatency() throws {
+    var rng = SeededGenerator(seed: 43)
+    for instance in try contestedInstances() {
+      for ue in instance.ues {
+        var table = ShareTable(ue, partitions: ue.model.deviceSets(limit: 100)!, on: instance, steps: 4)
+        _ = table.insertCompute(instance.serverGflops * rng.uniform(in: 0.1...0.9))
+        _ = table.insertBandwidth(min(ue.maxUplinkMbps, instance.bandwidthMbps) * rng.uniform(in: 0.1...0.9))
+        for k in table.compute.indices {
+          for m in table.bandwidth.indices {
+            let (dx, dy) = table.extent(k, m)
+            let pieces = table.cellPieces(k, m, tangents: true)
+            for _ in 0..<6 {
+              let (x, y) = (dx * rng.uniform(in: 0...1), dy * rng.uniform(in: 0...1))
+              let (f, b) = (table.compute[k] - x, table.bandwidth[m] - y)
+              let best = table.best(computeGflops: f, bandwidthMbps: b).latency
+              let least = pieces.map { $0.map { $0.value(x, y) }.max()! }.min()!
+              #expect(least <= best * (1 + 1e-12), "\(instance.name) \(ue.name) cell (\(k), \(m)) at (\(f), \(b))")
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// UEs alike in all but name share one table; several contested copies are proven optimal.
+  @Test func alikeUEsAreProvenOptimalTogether() throws {
+    let ues = (0..<3).map { UploadUE(name: "pi\($0)", model: UploadGenerator.smallChain(), deviceGflops: 3, maxUplinkMbps: 200) }
+    let instance = try UploadInstance(name: "alike", ues: ues, serverGflops: 30, bandwidthMbps: 150)
+    let outcome = try UploadGridOptimum.solve(instance, backend: GLPKSolver(), options: SolverOptions(timeLimit: 60))
+    #expect(outcome.termination == .optimal)
+    let objective = try #require(outcome.objective)
+    #expect(objective - (try #require(outcome.bound)) <= UploadGridOptimum.optimalityGap * objective)
+    #expect(objective <= (try #require(OverlapSearch.solve(instance).objective)))
+    for seed: UInt64 in 0..<30 { #expect(UploadEvaluator.evaluate(randomSolution(on: instance, seed: seed), on: instance).objective >= objective * (1 - 1e-9)) }
   }
 
   /// The bound is below every random feasible solution (random partitions, shares and upload
@@ -145,26 +222,7 @@ func contestedInstances() throws -> [UploadInstance] {
   /// rest to the other UE): the bound is below every point of it.
   @Test func twoUEsAgainstAFineBruteForce() throws {
     for instance in try contestedInstances() + framedContestedInstances() where instance.ues.count == 2 {
-      let (a, b) = (instance.ues[0], instance.ues[1])
-      let sets = instance.ues.map { $0.model.deviceSets(limit: 100)! }
-      func best(_ i: Int, _ f: Double, _ bw: Double) -> Double {
-        sets[i].compactMap { onDevice -> Double? in
-          let demand = ARA.Demand(instance.ues[i], onDevice: onDevice)
-          if demand.serverFlops > 0 && f == 0 || demand.uploadBytes > 0 && bw == 0 { return nil }
-          return UploadEvaluator.timeline(of: instance.ues[i], UploadDecision(onDevice: onDevice, computeGflops: f, bandwidthMbps: bw),
-                                          mode: .parallel).completion
-        }.min()!
-      }
-      var brute = Double.infinity
-      let steps = 60
-      for i in 0...steps {
-        let f = instance.serverGflops * Double(i) / Double(steps)
-        for j in 0...steps {
-          let bwA = min(a.maxUplinkMbps, instance.bandwidthMbps * Double(j) / Double(steps))
-          let bwB = min(b.maxUplinkMbps, max(0, instance.bandwidthMbps - bwA))
-          brute = min(brute, best(0, f, bwA) + best(1, max(0, instance.serverGflops - f), bwB))
-        }
-      }
+      let brute = fineBruteForce(instance)
       let outcome = try UploadGridOptimum.solve(instance, backend: GLPKSolver(), rounds: 8)
       let bound = try #require(outcome.bound), objective = try #require(outcome.objective)
       #expect(bound <= brute * (1 + 1e-9), "\(instance.name)")
@@ -213,4 +271,30 @@ func randomSolution(on instance: UploadInstance, seed: UInt64) -> UploadSolution
       bandwidthMbps: min(instance.ues[i].maxUplinkMbps, instance.bandwidthMbps * spent * bandwidthWeights[i] / bandwidthWeights.reduce(0, +)))
   }
   return UploadSolution(uploading: rng.coin() ? .parallel : .serial, ues: ues)
+}
+
+/// The best total latency of a two-UE instance over a fine grid (1/60 of each budget, the rest to
+/// the other UE), each UE at its best partition: an upper bound on the optimum.
+func fineBruteForce(_ instance: UploadInstance) -> Double {
+  let (a, b) = (instance.ues[0], instance.ues[1])
+  let sets = instance.ues.map { $0.model.deviceSets(limit: 100)! }
+  func best(_ i: Int, _ f: Double, _ bw: Double) -> Double {
+    sets[i].compactMap { onDevice -> Double? in
+      let demand = ARA.Demand(instance.ues[i], onDevice: onDevice)
+      if demand.serverFlops > 0 && f == 0 || demand.uploadBytes > 0 && bw == 0 { return nil }
+      return UploadEvaluator.timeline(of: instance.ues[i], UploadDecision(onDevice: onDevice, computeGflops: f, bandwidthMbps: bw),
+                                      mode: .parallel).completion
+    }.min()!
+  }
+  var brute = Double.infinity
+  let steps = 60
+  for i in 0...steps {
+    let f = instance.serverGflops * Double(i) / Double(steps)
+    for j in 0...steps {
+      let bwA = min(a.maxUplinkMbps, instance.bandwidthMbps * Double(j) / Double(steps))
+      let bwB = min(b.maxUplinkMbps, max(0, instance.bandwidthMbps - bwA))
+      brute = min(brute, best(0, f, bwA) + best(1, max(0, instance.serverGflops - f), bwB))
+    }
+  }
+  return brute
 }
