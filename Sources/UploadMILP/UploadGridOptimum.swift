@@ -10,24 +10,29 @@ import Upload
 /// partitions, `h_i(f, b)`. The optimum is `min Σ h_i(f_i, b_i)` over `Σ f_i <= F`, `Σ b_i <= B`,
 /// `b_i <= min(c_i, B)`. Give UE `i` ascending grids `0 = g_0 < g_1 < … < g_K` (ending at `F`,
 /// and at `min(c_i, B)` for bandwidth); they cut its shares into cells (``ShareTable``). On each
-/// cell planes lie below `h_i` (``ShareTable/cellPlanes(_:_:)``, from the partitions'
-/// ``LatencyMinorant``s): at the cell's largest shares the first is `h_i` there, and each rises
-/// towards the smaller shares at most as fast as `h_i`. The *relaxation* picks one cell per UE and a
-/// point in it, charges the point's shares against the budgets and its plane value as latency.
-/// Every solution is such a choice at no more than its latency, so the relaxation's optimum (any
-/// dual bound the backend proves for it) is a lower bound. The relaxation's point is also a
-/// feasible allocation: the UEs' best partitions there, replayed, are a solution.
+/// cell, each partition's latency lies above tangent planes of its ``LatencyMinorant``s, and
+/// every other partition's above a constant (``ShareTable/cellPieces(_:_:tangents:)``). The
+/// *relaxation* picks per UE a cell, a piece and a point in the cell, charges the point's shares
+/// against the budgets and the highest of the piece's planes there as latency. Every solution is
+/// such a choice at no more than its latency, so the relaxation's optimum (any dual bound the
+/// backend proves for it, or for its linear relaxation) is a lower bound. The relaxation's point
+/// is also a feasible allocation: the UEs' best partitions there, replayed, are a solution.
 ///
-/// Each round solves the relaxation, replays its point (a new incumbent when better), and
-/// inserts the point's shares into the grids of the UEs that took one inside a cell, so the next
-/// relaxation meets `h_i` exactly there. Planes are exact to second order in the cell's size,
-/// where the largest-shares value alone is exact to first order, so the bound closes quickly.
+/// Each round solves the relaxation (its linear relaxation until that bound stalls, see
+/// ``stall``), replays its point, polished by `OverlapSearch.polish` when close, as a candidate
+/// incumbent, and inserts the point's shares into the grids of the UEs that took one inside a
+/// cell, so the next relaxation meets `h_i` there. Tangent planes are exact to second order in the
+/// cell's size, where the latency at the cell's largest shares alone is exact to first order only;
+/// when the first round's program would keep more than ``tangentPieceLimit`` pieces with planes,
+/// every round uses that first-order bound instead, a smaller program. A Lagrangian bound drops
+/// pieces that cannot be in a relaxation solution better than the incumbent (`LagrangianFilter`).
 /// The search starts from `p4-overlap`'s solution (`OverlapSearch`) as the incumbent, returns the
 /// best solution seen and stops when the two sides agree to ``optimalityGap``
-/// (`TerminationReason.optimal`), when the relaxation took only grid points (nothing left to
-/// refine: the backend's tolerance is then the gap), after ``maxRounds`` rounds once
+/// (`TerminationReason.optimal`), when no relaxation solution is below the incumbent (optimal
+/// too), when no chosen cell can be split any more, after ``maxRounds`` rounds once
 /// ``refinementSeconds`` have passed, or at the time limit (`TerminationReason.feasible(limit:)`
-/// with the proven bound, so the reported gap is an upper bound on the true one).
+/// with the proven bound, so the reported gap is an upper bound on the true one). UEs that differ
+/// in their name only share one table, and one integer column counts how many of them take a piece.
 ///
 /// **Assumptions.** Parallel uploading: for a fixed decision it finishes every UE no later than
 /// serial uploading (property-tested), so the bound holds for both modes. Static shares:
@@ -39,7 +44,7 @@ import Upload
 /// `S` the incumbent's total, as in the P2 ILP, so the backend's absolute tolerances are
 /// relative to the optimum; cells whose latency alone exceeds `S` cannot be in a solution
 /// better than the incumbent and are left out, as are cells a grid point beats with no more
-/// of either share.
+/// of either share. A point within ``snap`` of a cell's side counts as on it.
 public enum UploadGridOptimum {
   /// Most partitions a UE's model may have.
   public static let partitionLimit = 512
@@ -234,7 +239,7 @@ public enum UploadGridOptimum {
   }
 
   /// The relaxation: for every UE one cell and a point in it, latency the highest of its cell
-  /// planes there (``ShareTable/cellPlanes(_:_:)``), shares the point's. `sizes[g]` UEs share table `g`; an
+  /// planes there (``ShareTable/cellPieces(_:_:tangents:)``), shares the point's. `sizes[g]` UEs share table `g`; an
   /// integer column counts those in a cell and two more their total distance below its largest
   /// shares, which the objective and budgets only see summed. Latencies are in units of
   /// `scale / 10⁶`, minus `10⁶`.
