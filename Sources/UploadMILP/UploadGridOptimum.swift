@@ -9,9 +9,9 @@ import Upload
 /// uplink finishes every item no later; property-tested). So is the UE's best latency over its
 /// partitions, `h_i(f, b)`. The optimum is `min Σ h_i(f_i, b_i)` over `Σ f_i <= F`, `Σ b_i <= B`,
 /// `b_i <= min(c_i, B)`. Give UE `i` ascending grids `0 = g_0 < g_1 < … < g_K` (ending at `F`,
-/// and at `min(c_i, B)` for bandwidth); they cut its shares into cells (``ShareTable``). On each
-/// cell, each partition's latency lies above tangent planes of its ``LatencyMinorant``s, and
-/// every other partition's above a constant (``ShareTable/cellPieces(_:_:tangents:)``). The
+/// and at `min(c_i, B)` for bandwidth); they cut its shares into cells (`ShareTable`). On each
+/// cell, each partition's latency lies above tangent planes of its `LatencyMinorant`s, and
+/// every other partition's above a constant (`ShareTable/cellPieces(_:_:tangents:)`). The
 /// *relaxation* picks per UE a cell, a piece and a point in the cell, charges the point's shares
 /// against the budgets and the highest of the piece's planes there as latency. Every solution is
 /// such a choice at no more than its latency, so the relaxation's optimum (any dual bound the
@@ -19,7 +19,7 @@ import Upload
 /// is also a feasible allocation: the UEs' best partitions there, replayed, are a solution.
 ///
 /// Each round solves the relaxation (its linear relaxation until that bound stalls, see
-/// ``stall``), replays its point, polished by `OverlapSearch.polish` when close, as a candidate
+/// `stall`), replays its point, polished by `OverlapSearch.polish` when close, as a candidate
 /// incumbent, and inserts the point's shares into the grids of the UEs that took one inside a
 /// cell, so the next relaxation meets `h_i` there. Tangent planes are exact to second order in the
 /// cell's size, where the latency at the cell's largest shares alone is exact to first order only;
@@ -44,7 +44,7 @@ import Upload
 /// `S` the incumbent's total, as in the P2 ILP, so the backend's absolute tolerances are
 /// relative to the optimum; cells whose latency alone exceeds `S` cannot be in a solution
 /// better than the incumbent and are left out, as are cells a grid point beats with no more
-/// of either share. A point within ``snap`` of a cell's side counts as on it.
+/// of either share. A point within `snap` of a cell's side counts as on it.
 public enum UploadGridOptimum {
   /// Most partitions a UE's model may have.
   public static let partitionLimit = 512
