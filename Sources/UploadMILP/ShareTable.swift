@@ -27,8 +27,6 @@ struct ShareTable {
   /// `latency[k][m]`: the best completion time at `(compute[k], bandwidth[m])`, infinite when no
   /// partition can run there.
   private(set) var latency: [[Double]] = []
-  /// `choice[k][m]`: the index in ``partitions`` achieving it (-1 when none).
-  private(set) var choice: [[Int]] = []
   /// `minorants[k][m]`: those replayed at the point, of every partition that can be the best
   /// anywhere in the point's cell (as large as it was when the point was added), and a latency
   /// below which no other partition comes on that cell.
@@ -48,7 +46,6 @@ struct ShareTable {
     for k in compute.indices {
       let row = bandwidth.indices.map { point(k, $0) }
       latency.append(row.map(\.latency))
-      choice.append(row.map(\.partition))
       minorants.append(row.map(\.minorants))
     }
   }
@@ -58,23 +55,23 @@ struct ShareTable {
     (k > 0 ? compute[k] - compute[k - 1] : 0, m > 0 ? bandwidth[m] - bandwidth[m - 1] : 0)
   }
 
-  /// The best partition at grid point `(k, m)` and the minorants of every partition that can be
+  /// The best latency at grid point `(k, m)` and the minorants of every partition that can be
   /// the best in its cell.
   ///
   /// Partitions are replayed in increasing order of their lower bound ``PartitionMenu`` until
   /// that bound reaches the least tangent plane value at the cell's far corner (smallest
   /// shares): every other partition's completion is above that value on the whole cell, and on
   /// every cell the point has later, since cells only shrink.
-  private mutating func point(_ k: Int, _ m: Int) -> (latency: Double, partition: Int, minorants: (kept: [(partition: Int, minorant: LatencyMinorant)], others: Double)) {
+  private mutating func point(_ k: Int, _ m: Int) -> (latency: Double, minorants: (kept: [(partition: Int, minorant: LatencyMinorant)], others: Double)) {
     let (f, b) = (compute[k], bandwidth[m])
     let (dx, dy) = extent(k, m)
-    var result = (latency: Double.infinity, partition: -1, minorants: (kept: [(partition: Int, minorant: LatencyMinorant)](), others: Double.infinity))
+    var result = (latency: Double.infinity, minorants: (kept: [(partition: Int, minorant: LatencyMinorant)](), others: Double.infinity))
     for (p, bound) in menu.byLowerBound(computeGflops: f, bandwidthMbps: b) {
       guard bound < result.minorants.others else { break }
       pointReplays += 1
       guard let minorant = LatencyMinorant(menu.ue, onDevice: partitions[p], computeGflops: f, bandwidthMbps: b) else { continue }
       result.minorants.kept.append((p, minorant))
-      if minorant.value < result.latency { (result.latency, result.partition) = (minorant.value, p) }
+      result.latency = min(result.latency, minorant.value)
       let top = minorant.tangent(computeGflops: f, bandwidthMbps: b)
       result.minorants.others = min(result.minorants.others, top.value + top.computeSlope * dx + top.bandwidthSlope * dy)
     }
@@ -147,12 +144,10 @@ struct ShareTable {
     guard k > 0, k < compute.count, compute[k] != value else { return false }
     compute.insert(value, at: k)
     latency.insert([], at: k)
-    choice.insert([], at: k)
     minorants.insert([], at: k)
     for m in bandwidth.indices {
       let point = point(k, m)
       latency[k].append(point.latency)
-      choice[k].append(point.partition)
       minorants[k].append(point.minorants)
     }
     return true
@@ -165,10 +160,9 @@ struct ShareTable {
     bandwidth.insert(value, at: m)
     for k in compute.indices {
       latency[k].insert(.infinity, at: m)
-      choice[k].insert(-1, at: m)
       minorants[k].insert(([], .infinity), at: m)
       let point = point(k, m)
-      (latency[k][m], choice[k][m], minorants[k][m]) = (point.latency, point.partition, point.minorants)
+      (latency[k][m], minorants[k][m]) = (point.latency, point.minorants)
     }
     return true
   }
@@ -190,11 +184,6 @@ struct ShareTable {
       }
     }
     return cells
-  }
-
-  /// The decision at grid point `(k, m)`.
-  func decision(_ k: Int, _ m: Int) -> UploadDecision {
-    UploadDecision(onDevice: partitions[choice[k][m]], computeGflops: compute[k], bandwidthMbps: bandwidth[m])
   }
 }
 
