@@ -63,16 +63,17 @@ struct LagrangianFilter {
       }
       return (low + high) / 2
     }
-    var best = bound(0, 0)
+    // The filter must use one pair of multipliers throughout: the best bound's.
+    var best = (bound: bound(0, 0), lambda: 0.0, mu: 0.0)
     for _ in 0..<3 {
       lambda = search(spread / computeBudget) { bound($0, mu).value }
       mu = search(spread / bandwidthBudget) { bound(lambda, $0).value }
       let candidate = bound(lambda, mu)
-      if candidate.value > best.value { best = candidate } else { break }
+      if candidate.value > best.bound.value { best = (candidate, lambda, mu) } else { break }
     }
-    guard best.value.isFinite else { return pieces.map { _ in true } }
+    guard best.bound.value.isFinite else { return pieces.map { _ in true } }
     return pieces.indices.map { c in
-      best.value - best.least[pieces[c].group] + reduced(c, lambda, mu) <= cutoff
+      best.bound.value - best.bound.least[pieces[c].group] + reduced(c, best.lambda, best.mu) <= cutoff
     }
   }
 }
