@@ -83,8 +83,9 @@ struct LatencyMinorant: Sendable, Hashable {
     value = completion
     // Several frames interleave the uplink's queues differently (later frames' tensors queue
     // behind the parameters); the argument above is made for one, so more get the constant.
+    let constant = [Term(constant: completion, transfer: 0, server: 0)]
     guard ue.frames == 1 else {
-      terms = [Term(constant: completion, transfer: 0, server: 0)]
+      terms = constant
       return
     }
     let finish = timeline.finish[0]
@@ -128,7 +129,7 @@ struct LatencyMinorant: Sendable, Hashable {
     // A mismatch would mean the replay does something the argument above misses: fall back to
     // the constant completion, a bound by monotonicity alone.
     guard abs(top - completion) <= 1e-9 * completion else {
-      self.terms = [Term(constant: completion, transfer: 0, server: 0)]
+      self.terms = constant
       return
     }
     // Rounding may put the maximum an ulp above the completion: lower it, never raise a bound.

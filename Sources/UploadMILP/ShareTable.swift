@@ -10,7 +10,7 @@ import Upload
 /// `k = 0` or `m = 0`). `latency[k][m] = h(f, b) = min_p completion(p, f, b)` at the point, each
 /// value replayed by ``UploadEvaluator`` with parallel uploading. Since every completion is
 /// non-increasing in both shares, `h` on the cell is at least the point's value, and
-/// ``cellPieces(_:_:)`` sharpens that with the partitions' ``LatencyMinorant``s.
+/// ``cellPieces(_:_:tangents:)`` sharpens that with the partitions' ``LatencyMinorant``s.
 ///
 /// The grids are ascending, start at 0 and end at the most the UE can get (`F`, and
 /// `min(maxUplinkMbps, B)`); ``UploadGridOptimum`` refines them by inserting shares, which only

@@ -167,11 +167,12 @@ public enum UploadGridOptimum {
       }
       let points = result.values.map { values in chosenPoints(values, cells, tables) }
       if let points, var solution = pointSolution(points, groups: groups, &tables, on: instance) {
+        var value = UploadEvaluator.evaluate(solution, on: instance).objective
         // A point near the incumbent's value is worth a local search (`OverlapSearch`).
-        if UploadEvaluator.evaluate(solution, on: instance).objective < upper * (1 + polishWindow) {
+        if value < upper * (1 + polishWindow) {
           solution = OverlapSearch.polish(solution, on: instance)
+          value = UploadEvaluator.evaluate(solution, on: instance).objective
         }
-        let value = UploadEvaluator.evaluate(solution, on: instance).objective
         if value < upper { (incumbent, upper) = (solution, value) }
       }
       // An infinite incumbent proves nothing (inf − bound <= gap × inf would hold).

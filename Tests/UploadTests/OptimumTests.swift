@@ -12,8 +12,7 @@ import Upload
 @Suite struct UploadMonotonicityTests {
   @Test func moreComputeOrBandwidthNeverDelaysAUEAndParallelNeverLosesToSerial() throws {
     var rng = SeededGenerator(seed: 23)
-    let models = [UploadGenerator.smallChain(), UploadGenerator.smallDAG(), ModelZoo.alexnet()]
-      + (0..<4).map { SyntheticNetworks.randomDAG(layers: 9, maxFanIn: 3, seed: $0) }
+    let models = propertyModels()
     var checked = 0
     for model in models {
       let sets = try #require(model.deviceSets(limit: 10_000))
@@ -46,6 +45,13 @@ import Upload
     }
     #expect(checked == models.count * 60)
   }
+}
+
+/// The models the property tests draw random UEs, partitions and shares for: the small chain and
+/// DAG, AlexNet and four random 9-layer DAGs with fan-in up to 3.
+func propertyModels() -> [DNNModel] {
+  [UploadGenerator.smallChain(), UploadGenerator.smallDAG(), ModelZoo.alexnet()]
+    + (0..<4).map { SyntheticNetworks.randomDAG(layers: 9, maxFanIn: 3, seed: $0) }
 }
 
 /// Two or three Raspberry-Pi-class UEs on fast channels sharing a small server: offloading pays
@@ -112,8 +118,7 @@ func contestedInstances() throws -> [UploadInstance] {
   /// below it.
   @Test func minorantsTouchTheReplayAndStayBelowIt() throws {
     var rng = SeededGenerator(seed: 41)
-    let models = [UploadGenerator.smallChain(), UploadGenerator.smallDAG(), ModelZoo.alexnet()]
-      + (0..<4).map { SyntheticNetworks.randomDAG(layers: 9, maxFanIn: 3, seed: $0) }
+    let models = propertyModels()
     var checked = 0
     for model in models {
       let sets = try #require(model.deviceSets(limit: 10_000))
